@@ -1,0 +1,121 @@
+/**
+ * Numbered schema migrations: the one way the store's schema changes. Each runs once, in order,
+ * inside a transaction, and PRAGMA user_version records the last one applied.
+ * Append new entries; never edit an applied one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE personas (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  system_prompt TEXT NOT NULL,
+  hint_mode TEXT NOT NULL DEFAULT 'auto' CHECK (hint_mode IN ('auto', 'review')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  persona_id TEXT NOT NULL REFERENCES personas(id),
+  title TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE INDEX conversations_by_persona ON conversations(persona_id, updated_at DESC);
+
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+  content TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('streaming', 'complete', 'stopped', 'error')),
+  error TEXT,
+  model TEXT,
+  policy_version TEXT,
+  replaces_id TEXT REFERENCES messages(id),
+  superseded_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (conversation_id, seq)
+);
+
+CREATE TABLE signals (
+  id TEXT PRIMARY KEY,
+  persona_id TEXT NOT NULL REFERENCES personas(id),
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  kind TEXT NOT NULL,
+  reward INTEGER NOT NULL CHECK (reward IN (-1, 0, 1)),
+  confidence REAL NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('heuristic', 'judge', 'explicit')),
+  evidence TEXT NOT NULL,
+  trigger_message_id TEXT REFERENCES messages(id),
+  superseded_by TEXT REFERENCES signals(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX signals_by_message ON signals(message_id, created_at);
+CREATE INDEX signals_by_conversation ON signals(conversation_id, created_at);
+
+CREATE TABLE hints (
+  id TEXT PRIMARY KEY,
+  signal_id TEXT NOT NULL UNIQUE REFERENCES signals(id),
+  persona_id TEXT NOT NULL REFERENCES personas(id),
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  text TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('rule', 'judge', 'user')),
+  status TEXT NOT NULL CHECK (status IN ('auto', 'pending', 'approved', 'rejected')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX hints_by_persona ON hints(persona_id, status, created_at);
+
+-- Delivery queue to the box, in seq order. 'held': waits for hint review; 'pending': to send
+-- (or resend after reconnect) until acked; 'rejected': the box refused it for good.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  sample_id TEXT NOT NULL UNIQUE,
+  persona_id TEXT NOT NULL REFERENCES personas(id),
+  signal_id TEXT NOT NULL REFERENCES signals(id),
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('held', 'pending', 'acked', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  acked_at INTEGER
+);
+CREATE INDEX outbox_by_state ON outbox(state, seq);
+
+CREATE TABLE timeline_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  persona_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  sample_id TEXT,
+  message_id TEXT,
+  summary TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX timeline_by_persona ON timeline_events(persona_id, seq DESC);
+
+-- Small durable facts of the sync link (last progress seq seen, client id).
+CREATE TABLE sync_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];

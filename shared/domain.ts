@@ -1,0 +1,211 @@
+import { z } from 'zod';
+
+/** Entities the app stores and shows. Timestamps are epoch milliseconds. */
+
+export const IdSchema = z.string().min(1).max(128);
+
+export const RewardSchema = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
+export type Reward = z.infer<typeof RewardSchema>;
+
+/** What the signal engine infers from the user's next message (also the eval labels). */
+export const InferredLabelSchema = z.enum(['positive', 'correction', 'requery', 'neutral', 'negative_other']);
+export type InferredLabel = z.infer<typeof InferredLabelSchema>;
+
+/** What the user said explicitly; explicit signals beat inferred ones for the same turn. */
+export const ExplicitKindSchema = z.enum(['thumb_up', 'thumb_down', 'inline_mark', 'edit', 'regenerate']);
+export type ExplicitKind = z.infer<typeof ExplicitKindSchema>;
+
+export const SignalKindSchema = z.union([InferredLabelSchema, ExplicitKindSchema]);
+export type SignalKind = z.infer<typeof SignalKindSchema>;
+
+export const SignalSourceSchema = z.enum(['heuristic', 'judge', 'explicit']);
+export type SignalSource = z.infer<typeof SignalSourceSchema>;
+
+export const HintModeSchema = z.enum(['auto', 'review']);
+export type HintMode = z.infer<typeof HintModeSchema>;
+
+export const PersonaSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1).max(200),
+  systemPrompt: z.string().max(100_000),
+  hintMode: HintModeSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Persona = z.infer<typeof PersonaSchema>;
+
+export const ConversationSchema = z.object({
+  id: IdSchema,
+  personaId: IdSchema,
+  title: z.string().max(500),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const MessageRoleSchema = z.enum(['user', 'assistant']);
+export type MessageRole = z.infer<typeof MessageRoleSchema>;
+
+/** streaming → complete | stopped (user pressed stop) | error (stored with its message). */
+export const MessageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+export const MessageSchema = z.object({
+  id: IdSchema,
+  conversationId: IdSchema,
+  seq: z.number().int(),
+  role: MessageRoleSchema,
+  content: z.string(),
+  status: MessageStatusSchema,
+  error: z.string().nullable(),
+  model: z.string().nullable(),
+  policyVersion: z.string().nullable(),
+  /** Set on a regenerated reply: the assistant message it replaces. */
+  replacesId: IdSchema.nullable(),
+  /** Set on a reply that a regeneration replaced; it stays stored but leaves the thread. */
+  supersededAt: z.number().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const SignalSchema = z.object({
+  id: IdSchema,
+  personaId: IdSchema,
+  conversationId: IdSchema,
+  /** The assistant message this signal judges. */
+  messageId: IdSchema,
+  kind: SignalKindSchema,
+  reward: RewardSchema,
+  confidence: z.number().min(0).max(1),
+  source: SignalSourceSchema,
+  evidence: z.array(z.string()),
+  /** The user message (if any) the signal was read from. */
+  triggerMessageId: IdSchema.nullable(),
+  /** A later signal for the same turn that replaces this one (explicit beats inferred). */
+  supersededBy: IdSchema.nullable(),
+  createdAt: z.number(),
+});
+export type Signal = z.infer<typeof SignalSchema>;
+
+export const HintStatusSchema = z.enum(['auto', 'pending', 'approved', 'rejected']);
+export type HintStatus = z.infer<typeof HintStatusSchema>;
+
+export const HintSourceSchema = z.enum(['rule', 'judge', 'user']);
+export type HintSource = z.infer<typeof HintSourceSchema>;
+
+export const HintSchema = z.object({
+  id: IdSchema,
+  signalId: IdSchema,
+  personaId: IdSchema,
+  messageId: IdSchema,
+  text: z.string().min(1).max(2_000),
+  source: HintSourceSchema,
+  status: HintStatusSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Hint = z.infer<typeof HintSchema>;
+
+export const TimelineKindSchema = z.enum([
+  'signal',
+  'hint',
+  'hint_reviewed',
+  'judge',
+  'delivered',
+  'acknowledged',
+  'rejected',
+  'sample_ready',
+  'training_step',
+  'policy_version',
+  'error',
+]);
+export type TimelineKind = z.infer<typeof TimelineKindSchema>;
+
+export const TimelineEventSchema = z.object({
+  seq: z.number().int(),
+  /** Stable id; inserting the same id twice is a no-op (idempotent replays). */
+  id: z.string().min(1).max(256),
+  personaId: IdSchema,
+  kind: TimelineKindSchema,
+  sampleId: z.string().nullable(),
+  messageId: z.string().nullable(),
+  summary: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
+
+export const BoxConnectionStateSchema = z.enum([
+  'unconfigured',
+  'connecting',
+  'connected',
+  'disconnected',
+  'unauthorized',
+  'incompatible',
+]);
+export type BoxConnectionState = z.infer<typeof BoxConnectionStateSchema>;
+
+export const BoxStatusSchema = z.object({
+  state: BoxConnectionStateSchema,
+  url: z.string(),
+  detail: z.string(),
+  /** Outbox rows waiting to be acknowledged by the box. */
+  pending: z.number().int(),
+  /** Outbox rows held back because their hint awaits review. */
+  held: z.number().int(),
+  acked: z.number().int(),
+  lastAckAt: z.number().nullable(),
+  policyVersion: z.string().nullable(),
+  /** When disconnected: milliseconds until the next reconnect attempt. */
+  retryInMs: z.number().nullable(),
+});
+export type BoxStatus = z.infer<typeof BoxStatusSchema>;
+
+export const JudgeModeSchema = z.enum(['off', 'uncertain', 'always']);
+export type JudgeMode = z.infer<typeof JudgeModeSchema>;
+
+export const SettingsSchema = z.object({
+  box: z.object({
+    /** Base URL of the box gateway, e.g. http://gpu-box:8787 */
+    url: z.string().max(2_000),
+    hasToken: z.boolean(),
+  }),
+  policy: z.object({
+    /** OpenAI-compatible base URL ending in /v1; empty means `${box.url}/v1`. */
+    endpoint: z.string().max(2_000),
+    model: z.string().max(500),
+    temperature: z.number().min(0).max(2),
+    maxTokens: z.number().int().min(1).max(1_000_000),
+  }),
+  judge: z.object({
+    /** off: heuristics only; uncertain: ask the judge when the heuristic is unsure; always: judge every turn. */
+    mode: JudgeModeSchema,
+    endpoint: z.string().max(2_000),
+    model: z.string().max(500),
+    votes: z.number().int().min(1).max(15),
+    timeoutMs: z.number().int().min(1_000).max(600_000),
+  }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = z.object({
+  box: SettingsSchema.shape.box.omit({ hasToken: true }).partial().optional(),
+  policy: SettingsSchema.shape.policy.partial().optional(),
+  judge: SettingsSchema.shape.judge.partial().optional(),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+/** Reward polarity of each signal kind; the signal engine may still return 0 when it is unsure. */
+export const REWARD_OF_KIND: Record<SignalKind, Reward> = {
+  positive: 1,
+  correction: -1,
+  requery: -1,
+  neutral: 0,
+  negative_other: -1,
+  thumb_up: 1,
+  thumb_down: -1,
+  inline_mark: -1,
+  edit: -1,
+  regenerate: -1,
+};

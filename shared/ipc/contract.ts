@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import {
+  BoxStatusSchema,
+  ConversationSchema,
+  HintSchema,
+  HintModeSchema,
+  IdSchema,
+  MessageSchema,
+  PersonaSchema,
+  SettingsPatchSchema,
+  SettingsSchema,
+  SignalSchema,
+  TimelineEventSchema,
+  TimelineKindSchema,
+} from '../domain';
+
+/**
+ * The one IPC contract between the renderer and the core. Electron's preload exposes exactly these
+ * channels through contextBridge; browser mode carries the same channels over a local ws
+ * (see ./transport). Every request is parsed with its schema in the core before it is handled.
+ */
+
+const Ok = z.object({ ok: z.literal(true) });
+
+export const invokeContract = {
+  'app:info': {
+    request: z.object({}).strict(),
+    response: z.object({ mode: z.enum(['electron', 'browser']), version: z.string(), dataDir: z.string() }),
+  },
+  'settings:get': { request: z.object({}).strict(), response: SettingsSchema },
+  'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
+  /** The token never comes back to the renderer; only whether one is stored. null deletes it. */
+  'settings:setBoxToken': {
+    request: z.object({ token: z.string().min(1).max(4_096).nullable() }).strict(),
+    response: z.object({ hasToken: z.boolean() }),
+  },
+  'box:status': { request: z.object({}).strict(), response: BoxStatusSchema },
+  /** Probes the configured box: /health and /v1/models with the stored token. */
+  'box:test': {
+    request: z.object({}).strict(),
+    response: z.object({ ok: z.boolean(), detail: z.string(), models: z.array(z.string()) }),
+  },
+  'personas:list': { request: z.object({}).strict(), response: z.array(PersonaSchema) },
+  'personas:create': {
+    request: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        systemPrompt: z.string().max(100_000),
+        hintMode: HintModeSchema.optional(),
+      })
+      .strict(),
+    response: PersonaSchema,
+  },
+  'personas:update': {
+    request: z
+      .object({
+        id: IdSchema,
+        name: z.string().trim().min(1).max(200).optional(),
+        systemPrompt: z.string().max(100_000).optional(),
+        hintMode: HintModeSchema.optional(),
+      })
+      .strict(),
+    response: PersonaSchema,
+  },
+  'personas:delete': { request: z.object({ id: IdSchema }).strict(), response: Ok },
+  'conversations:list': { request: z.object({ personaId: IdSchema }).strict(), response: z.array(ConversationSchema) },
+  'conversations:create': {
+    request: z.object({ personaId: IdSchema, title: z.string().max(500).optional() }).strict(),
+    response: ConversationSchema,
+  },
+  'conversations:rename': {
+    request: z.object({ id: IdSchema, title: z.string().trim().min(1).max(500) }).strict(),
+    response: ConversationSchema,
+  },
+  'conversations:delete': { request: z.object({ id: IdSchema }).strict(), response: Ok },
+  /** The visible thread: superseded (regenerated) replies are left out. */
+  'messages:list': { request: z.object({ conversationId: IdSchema }).strict(), response: z.array(MessageSchema) },
+  /**
+   * Stores the user message, reads it as feedback on the previous reply (signal + hint + outbox in
+   * one transaction) and starts streaming the reply; deltas arrive as `chat:delta` events.
+   */
+  'chat:send': {
+    request: z.object({ conversationId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
+    response: z.object({
+      userMessage: MessageSchema,
+      assistantMessage: MessageSchema,
+      signal: SignalSchema.nullable(),
+    }),
+  },
+  'chat:stop': { request: z.object({ messageId: IdSchema }).strict(), response: Ok },
+  'chat:regenerate': {
+    request: z.object({ messageId: IdSchema }).strict(),
+    response: z.object({ assistantMessage: MessageSchema, signal: SignalSchema.nullable() }),
+  },
+  'feedback:thumb': {
+    request: z.object({ messageId: IdSchema, up: z.boolean(), reason: z.string().max(2_000).optional() }).strict(),
+    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable() }),
+  },
+  /** A span [start, end) of the reply's content and what it should have said instead. */
+  'feedback:inlineMark': {
+    request: z
+      .object({
+        messageId: IdSchema,
+        start: z.number().int().min(0),
+        end: z.number().int().min(1),
+        correction: z.string().trim().min(1).max(10_000),
+      })
+      .strict()
+      .refine((r) => r.end > r.start, { message: 'end must be greater than start' }),
+    response: z.object({ signal: SignalSchema, hint: HintSchema }),
+  },
+  /** The user rewrote the reply; the rewrite becomes the hint's source. */
+  'feedback:edit': {
+    request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
+    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable() }),
+  },
+  'signals:listForConversation': {
+    request: z.object({ conversationId: IdSchema }).strict(),
+    response: z.object({ signals: z.array(SignalSchema), hints: z.array(HintSchema) }),
+  },
+  'hints:list': {
+    request: z.object({ personaId: IdSchema, status: z.enum(['pending', 'approved', 'rejected', 'auto']).optional() }).strict(),
+    response: z.array(HintSchema),
+  },
+  'hints:review': {
+    request: z
+      .object({
+        hintId: IdSchema,
+        action: z.enum(['approve', 'reject']),
+        text: z.string().trim().min(1).max(2_000).optional(),
+      })
+      .strict(),
+    response: HintSchema,
+  },
+  'timeline:list': {
+    request: z
+      .object({
+        personaId: IdSchema,
+        beforeSeq: z.number().int().optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        kinds: z.array(TimelineKindSchema).optional(),
+      })
+      .strict(),
+    response: z.array(TimelineEventSchema),
+  },
+  'timeline:stats': {
+    request: z.object({ personaId: IdSchema }).strict(),
+    response: z.object({
+      signals: z.number().int(),
+      positive: z.number().int(),
+      negative: z.number().int(),
+      hints: z.number().int(),
+      delivered: z.number().int(),
+      acknowledged: z.number().int(),
+      trainingSteps: z.number().int(),
+      policyVersion: z.string().nullable(),
+    }),
+  },
+} as const;
+
+export type InvokeContract = typeof invokeContract;
+export type InvokeChannel = keyof InvokeContract;
+export type InvokeRequest<C extends InvokeChannel> = z.input<InvokeContract[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.output<InvokeContract[C]['response']>;
+
+/** Events pushed from the core to every window. */
+export const eventContract = {
+  /** Reply text as it streams; deltas for one message arrive in order. */
+  'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string() }),
+  /** A message finished (complete, stopped or error) or changed; carries the stored row. */
+  'chat:message': MessageSchema,
+  'box:status': BoxStatusSchema,
+  'timeline:appended': TimelineEventSchema,
+  'signals:changed': z.object({ conversationId: IdSchema, messageId: IdSchema }),
+} as const;
+
+export type EventContract = typeof eventContract;
+export type EventName = keyof EventContract;
+export type EventPayload<E extends EventName> = z.output<EventContract[E]>;
+
+export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[];
+export const eventNames = Object.keys(eventContract) as EventName[];
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(invokeContract, value);
+}
+
+export const IpcErrorCodeSchema = z.enum(['bad_request', 'not_found', 'conflict', 'unavailable', 'internal']);
+export type IpcErrorCode = z.infer<typeof IpcErrorCodeSchema>;
+
+export const IpcErrorSchema = z.object({ code: IpcErrorCodeSchema, message: z.string() });
+export type IpcError = z.infer<typeof IpcErrorSchema>;
+
+/** What the preload (Electron) or the ws client (browser mode) hands the renderer. */
+export interface ApprenticeApi {
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

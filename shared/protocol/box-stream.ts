@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { IdSchema, RewardSchema, SignalKindSchema } from '../domain';
+
+/**
+ * App ⇄ box wire protocol over ws `/v1/stream` (bearer token in the Authorization header).
+ * Versioned: the client says `hello` with its protocol number; a box that cannot speak it
+ * answers `incompatible` and closes. Both ends parse every frame with these schemas.
+ */
+
+export const BOX_PROTOCOL_VERSION = 1;
+export const BOX_STREAM_PATH = '/v1/stream';
+/** Close code the box uses for a missing or wrong token (HTTP 401 on the upgrade itself). */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_INCOMPATIBLE = 4426;
+export const CLOSE_BAD_FRAME = 4400;
+
+export const ChatMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string().max(1_000_000),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** One judged assistant turn, as the app delivers it. `sampleId` is the idempotency key. */
+export const SignalSampleSchema = z.object({
+  sampleId: IdSchema,
+  personaId: IdSchema,
+  conversationId: IdSchema,
+  /** The assistant message id; also sent as the x-apprentice-turn header when it was generated. */
+  turnId: IdSchema,
+  /** Everything before the reply, system prompt first. */
+  messages: z.array(ChatMessageSchema).min(1).max(10_000),
+  response: z.string().max(1_000_000),
+  /** The next state of the turn (OpenClaw-RL): the user's next message or the explicit feedback. */
+  nextState: z
+    .object({ role: z.enum(['user', 'feedback']), content: z.string().max(1_000_000) })
+    .nullable(),
+  reward: RewardSchema,
+  /** 'none': the app had no confident reward; a box-side judge may score it. */
+  rewardSource: z.enum(['heuristic', 'judge', 'explicit', 'none']),
+  signalKind: SignalKindSchema,
+  confidence: z.number().min(0).max(1),
+  /** The OPD hint (approved or automatic); never a rejected one. */
+  hint: z.string().min(1).max(2_000).nullable(),
+  /** An earlier sample for the same turn that this one replaces (explicit beats inferred). */
+  supersedes: IdSchema.nullable(),
+  /** Weight version that produced the response, when the policy reported one. */
+  policyVersion: z.string().max(200).nullable(),
+  createdAt: z.number(),
+});
+export type SignalSample = z.infer<typeof SignalSampleSchema>;
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('hello'),
+      protocol: z.number().int(),
+      clientId: IdSchema,
+      /** Replay progress events with seq greater than this (0 = everything the box still has). */
+      progressAfter: z.number().int().nonnegative(),
+    })
+    .strict(),
+  z.object({ type: z.literal('sample'), sample: SignalSampleSchema }).strict(),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export const ProgressKindSchema = z.enum(['sample_ready', 'training_step', 'policy_version', 'error']);
+export type ProgressKind = z.infer<typeof ProgressKindSchema>;
+
+/** Something the box wants every app to show on the persona's timeline. */
+export const ProgressEventSchema = z.object({
+  /** Monotonic per box; clients keep the highest seen and ask for replays after it. */
+  seq: z.number().int().positive(),
+  kind: ProgressKindSchema,
+  personaId: IdSchema,
+  sampleIds: z.array(IdSchema),
+  step: z.number().int().nullable(),
+  policyVersion: z.string().nullable(),
+  metrics: z.record(z.string(), z.number()),
+  message: z.string(),
+  at: z.number(),
+});
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), protocol: z.number().int(), boxVersion: z.string(), policyVersion: z.string().nullable() }),
+  /** Sent only after the sample is durably written; `duplicate` when the id was already stored. */
+  z.object({ type: z.literal('ack'), sampleId: IdSchema, duplicate: z.boolean() }),
+  /** The sample is invalid and will never be accepted; the app must not resend it. */
+  z.object({ type: z.literal('reject'), sampleId: IdSchema, error: z.string() }),
+  z.object({ type: z.literal('progress'), event: ProgressEventSchema }),
+  z.object({ type: z.literal('incompatible'), supported: z.array(z.number().int()), message: z.string() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
