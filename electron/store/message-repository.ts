@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Message, MessageRole, MessageStatus } from '../../shared/domain';
+import type { Db } from './open-database';
+
+interface RawMessage {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  error: string | null;
+  model: string | null;
+  policy_version: string | null;
+  replaces_id: string | null;
+  superseded_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toMessage(raw: RawMessage): Message {
+  return {
+    id: raw.id,
+    conversationId: raw.conversation_id,
+    seq: raw.seq,
+    role: raw.role,
+    content: raw.content,
+    status: raw.status,
+    error: raw.error,
+    model: raw.model,
+    policyVersion: raw.policy_version,
+    replacesId: raw.replaces_id,
+    supersededAt: raw.superseded_at,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}
+
+export interface NewMessage {
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  model?: string | null;
+  replacesId?: string | null;
+}
+
+export interface MessageOutcome {
+  content: string;
+  status: MessageStatus;
+  error?: string | null;
+  policyVersion?: string | null;
+}
+
+/**
+ * Messages of a conversation, numbered by `seq` (1, 2, …) in the order they were written. A
+ * regenerated reply keeps its row (superseded_at set) but leaves the visible thread.
+ */
+export class MessageRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Takes the next seq of the conversation; run inside a transaction when other writes depend on it. */
+  insert(input: NewMessage, now = Date.now()): Message {
+    const raw = this.db
+      .prepare(
+        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, created_at, updated_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?)
+         RETURNING *`,
+      )
+      .get(
+        randomUUID(),
+        input.conversationId,
+        input.conversationId,
+        input.role,
+        input.content,
+        input.status,
+        input.model ?? null,
+        input.replacesId ?? null,
+        now,
+        now,
+      ) as RawMessage;
+    return toMessage(raw);
+  }
+
+  get(id: string): Message | null {
+    const raw = this.db.prepare(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessage | undefined;
+    return raw ? toMessage(raw) : null;
+  }
+
+  /** The visible thread in order: superseded (regenerated) replies are left out. */
+  listThread(conversationId: string): Message[] {
+    const raws = this.db
+      .prepare(`SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq`)
+      .all(conversationId) as RawMessage[];
+    return raws.map(toMessage);
+  }
+
+  /** The visible messages that come before `seq` (the context of the message at `seq`). */
+  listThreadBefore(conversationId: string, seq: number): Message[] {
+    const raws = this.db
+      .prepare(
+        `SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL AND seq < ? ORDER BY seq`,
+      )
+      .all(conversationId, seq) as RawMessage[];
+    return raws.map(toMessage);
+  }
+
+  /** The last visible message of the thread, if any. */
+  lastInThread(conversationId: string): Message | null {
+    const raw = this.db
+      .prepare(`SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq DESC LIMIT 1`)
+      .get(conversationId) as RawMessage | undefined;
+    return raw ? toMessage(raw) : null;
+  }
+
+  /** Saves streamed text so far (the reply stays 'streaming'). */
+  saveProgress(id: string, content: string, now = Date.now()): void {
+    this.db
+      .prepare(`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
+      .run(content, now, id);
+  }
+
+  finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
+    const raw = this.db
+      .prepare(
+        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), updated_at = ?
+         WHERE id = ? RETURNING *`,
+      )
+      .get(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, now, id) as
+      | RawMessage
+      | undefined;
+    return raw ? toMessage(raw) : null;
+  }
+
+  supersede(id: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE messages SET superseded_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+  }
+
+  /** Replies still marked 'streaming' after a restart were cut off; returns how many were closed. */
+  closeInterrupted(error: string, now = Date.now()): number {
+    return this.db
+      .prepare(`UPDATE messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'`)
+      .run(error, now).changes;
+  }
+}
