@@ -1,0 +1,15 @@
+import { SettingsSchema, type Settings } from '../../shared/domain';
+
+/** What the settings file holds: everything but `box.hasToken`, which the TokenVault answers. */
+export const StoredSettingsSchema = SettingsSchema.extend({
+  box: SettingsSchema.shape.box.omit({ hasToken: true }),
+});
+export type StoredSettings = Omit<Settings, 'box'> & { box: { url: string } };
+
+export function defaultSettings(): StoredSettings {
+  return {
+    box: { url: '' },
+    policy: { endpoint: '', model: 'default', temperature: 0.7, maxTokens: 2048 },
+    judge: { mode: 'off', endpoint: '', model: '', votes: 3, timeoutMs: 30_000 },
+  };
+}
