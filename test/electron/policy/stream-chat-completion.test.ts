@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PolicyError } from '../../../electron/policy/policy-error';
+import { streamChatCompletion } from '../../../electron/policy/stream-chat-completion';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+const servers: Server[] = [];
+
+async function startServer(handler: Handler): Promise<string> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => handler(req, body, res));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+});
+
+function chunk(content: string, extra: Record<string, unknown> = {}): string {
+  return `data: ${JSON.stringify({ id: 'c1', model: 'qwen', choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra })}\n\n`;
+}
+
+const base = { model: 'qwen', messages: [{ role: 'user' as const, content: 'hi' }], temperature: 0.7, maxTokens: 64 };
+
+describe('streamChatCompletion', () => {
+  it('streams deltas, sends auth + apprentice headers, reads the policy version header', async () => {
+    let seen: { headers: IncomingMessage['headers']; body: Record<string, unknown>; url: string } | null = null;
+    const endpoint = await startServer((req, body, res) => {
+      seen = { headers: req.headers, body: JSON.parse(body) as Record<string, unknown>, url: req.url ?? '' };
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-apprentice-policy-version': 'v7' });
+      // Split one event across writes and use CRLF to exercise the parser.
+      res.write(chunk('Hel'));
+      res.write('data: {"choices":[{"index":0,"delta":{"content":"lo"}}]}\r');
+      res.write('\n\r\n: keep-alive comment\n\n');
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+    const deltas: string[] = [];
+    const result = await streamChatCompletion(
+      { ...base, endpoint, apiKey: 'sekret', turn: { personaId: 'p1', conversationId: 'c1', turnId: 't1' } },
+      (d) => deltas.push(d),
+    );
+    expect(deltas).toEqual(['Hel', 'lo']);
+    expect(result).toMatchObject({ content: 'Hello', aborted: false, finishReason: 'stop', policyVersion: 'v7', model: 'qwen' });
+    expect(seen!.url).toBe('/v1/chat/completions');
+    expect(seen!.headers.authorization).toBe('Bearer sekret');
+    expect(seen!.headers['x-apprentice-persona']).toBe('p1');
+    expect(seen!.headers['x-apprentice-conversation']).toBe('c1');
+    expect(seen!.headers['x-apprentice-turn']).toBe('t1');
+    expect(seen!.body).toMatchObject({ model: 'qwen', stream: true, temperature: 0.7, max_tokens: 64 });
+  });
+
+  it('sends no authorization header without a key and handles a non-streaming JSON reply', async () => {
+    let auth: string | undefined = 'unset';
+    const endpoint = await startServer((req, _b, res) => {
+      auth = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ model: 'm', choices: [{ message: { role: 'assistant', content: 'whole' }, finish_reason: 'length' }] }));
+    });
+    const deltas: string[] = [];
+    const result = await streamChatCompletion({ ...base, endpoint }, (d) => deltas.push(d));
+    expect(auth).toBeUndefined();
+    expect(deltas).toEqual(['whole']);
+    expect(result.finishReason).toBe('length');
+  });
+
+  it('reports HTTP errors with the server message', async () => {
+    const endpoint = await startServer((_r, _b, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'invalid api key' } }));
+    });
+    const error = await streamChatCompletion({ ...base, endpoint }, () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).kind).toBe('http');
+    expect((error as PolicyError).status).toBe(401);
+    expect((error as PolicyError).message).toContain('invalid api key');
+    expect((error as PolicyError).message).toContain('token');
+  });
+
+  it('rejects a chunk that is not JSON, keeping the text that arrived before', async () => {
+    const endpoint = await startServer((_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('ok '));
+      res.end('data: {not json\n\n');
+    });
+    const deltas: string[] = [];
+    const error = await streamChatCompletion({ ...base, endpoint }, (d) => deltas.push(d)).catch((e: unknown) => e);
+    expect((error as PolicyError).kind).toBe('bad_response');
+    expect((error as PolicyError).message).toMatch(/not JSON/);
+    expect(deltas).toEqual(['ok ']);
+  });
+
+  it('surfaces an error object sent inside the stream', async () => {
+    const endpoint = await startServer((_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify({ error: { message: 'out of memory' } })}\n\n`);
+    });
+    const error = await streamChatCompletion({ ...base, endpoint }, () => {}).catch((e: unknown) => e);
+    expect((error as PolicyError).kind).toBe('upstream');
+    expect((error as PolicyError).message).toContain('out of memory');
+  });
+
+  it('says connection refused when nothing listens', async () => {
+    const endpoint = await startServer(() => {});
+    const port = new URL(endpoint).port;
+    const s = servers.pop()!;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    const error = await streamChatCompletion({ ...base, endpoint: `http://127.0.0.1:${port}/v1` }, () => {}).catch((e: unknown) => e);
+    expect((error as PolicyError).kind).toBe('connection');
+    expect((error as PolicyError).message).toMatch(/connection refused/);
+  });
+
+  it('times out when the stream goes idle', async () => {
+    const endpoint = await startServer((_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('partial'));
+      // …and then nothing more.
+    });
+    const error = await streamChatCompletion({ ...base, endpoint, idleTimeoutMs: 300 }, () => {}).catch((e: unknown) => e);
+    expect((error as PolicyError).kind).toBe('timeout');
+    expect((error as PolicyError).message).toMatch(/stopped sending/);
+  });
+
+  it('returns what arrived when the caller aborts', async () => {
+    const endpoint = await startServer((_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('first '));
+    });
+    const controller = new AbortController();
+    const result = await streamChatCompletion({ ...base, endpoint, signal: controller.signal }, () => controller.abort());
+    expect(result.aborted).toBe(true);
+    expect(result.content).toBe('first ');
+  });
+});
