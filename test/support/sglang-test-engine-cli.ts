@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { startSglangTestEngine, type ReplyBehaviour } from './sglang-test-engine';
+
+/**
+ * Runs the SGLang test engine as its own process for other languages and processes (pytest, e2e):
+ *   npx tsx test/support/sglang-test-engine-cli.ts [--port 0] [--api-key K] [--reply TEXT]
+ *     [--token-latency-ms N] [--weight-version V] [--model-path P] [--startup-ms N]
+ * Prints `SGLang test engine ready at http://127.0.0.1:PORT` once it listens; stops on SIGINT/SIGTERM
+ * or when stdin closes (so a parent that dies does not leave it running).
+ */
+
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a non-negative integer, got "${value}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'api-key': { type: 'string' },
+        reply: { type: 'string' },
+        'token-latency-ms': { type: 'string' },
+        'weight-version': { type: 'string' },
+        'model-path': { type: 'string' },
+        'startup-ms': { type: 'string' },
+        'exit-on-stdin-close': { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+  const reply: ReplyBehaviour = values.reply !== undefined ? { kind: 'fixed', text: values.reply } : { kind: 'echo' };
+  const engine = await startSglangTestEngine({
+    port: intOption('port', values.port) ?? 0,
+    apiKey: values['api-key'],
+    modelPath: values['model-path'],
+    weightVersion: values['weight-version'],
+    startupMs: intOption('startup-ms', values['startup-ms']),
+    behaviour: { reply, tokenLatencyMs: intOption('token-latency-ms', values['token-latency-ms']) ?? 0 },
+  });
+  console.log(`SGLang test engine ready at ${engine.url}`);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    void engine.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (values['exit-on-stdin-close']) {
+    process.stdin.on('end', stop);
+    process.stdin.resume();
+  }
+}
+
+void main();
