@@ -354,6 +354,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Cut the connection mid-response, after what was already written has reached the socket. */
+function dropAfterFlush(res: ServerResponse): void {
+  if (res.socket) res.socket.destroySoon();
+  else res.destroy();
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -561,7 +567,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         for (let i = 1; i <= gen.outputIds.length; i++) {
-          if (failure?.kind === 'drop' && i > failure.afterTokens) return void res.destroy();
+          if (failure?.kind === 'drop' && i > failure.afterTokens) return dropAfterFlush(res);
           await tokenDelay(run.signal);
           const finished = i === gen.outputIds.length;
           // SGLang streams cumulative text and cumulative log-probs by default.
@@ -635,7 +641,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         res.write(chunk({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null, matched_stop: null }));
         const decoder = new TextDecoder();
         for (let i = 0; i < visible.length; i++) {
-          if (failure?.kind === 'drop' && i >= failure.afterTokens) return void res.destroy();
+          if (failure?.kind === 'drop' && i >= failure.afterTokens) return dropAfterFlush(res);
           await tokenDelay(run.signal);
           const delta = decoder.decode(new Uint8Array(tokenBytes(visible[i]!)), { stream: true });
           res.write(
@@ -648,7 +654,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             }),
           );
         }
-        if (failure?.kind === 'drop') return void res.destroy();
+        if (failure?.kind === 'drop') return dropAfterFlush(res);
         res.write(chunk({ index: 0, delta: {}, logprobs: null, finish_reason: finishReason, matched_stop: matchedStop }));
         if (body.stream_options?.include_usage) {
           res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
