@@ -1,0 +1,132 @@
+"""HTTP client for the gateway's trainer API (shared/protocol/trainer-api.ts), stdlib only.
+
+Transient trouble (connection refused/reset, 5xx, 503 while the gateway starts) is retried with backoff;
+a 4xx is the caller's fault and raised at once with the gateway's own error text.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from .config import GatewayConfig
+from .trainer_sample import TrainerSample, TrainerSampleError, parse_trainer_sample
+
+TRAINER_BATCH_PATH = "/v1/trainer/batch"
+TRAINER_REPORT_PATH = "/v1/trainer/report"
+TRAINER_WEIGHTS_PATH = "/v1/trainer/weights"
+MAX_BATCH_SIZE = 4_096
+
+
+class TrainerApiError(RuntimeError):
+    """The gateway refused a request or could not be reached after retries."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    samples: list[TrainerSample]
+    policy_version: str | None
+    # Samples that broke the contract: kept out of training, counted so the report can say so.
+    rejected: list[tuple[str, str]]
+
+
+class TrainerApiClient:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        *,
+        retries: int = 5,
+        backoff_s: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self._config = config
+        self._retries = retries
+        self._backoff_s = backoff_s
+        self._sleep = sleep
+
+    def fetch_batch(self, size: int, timeout_ms: int | None = None) -> BatchResult:
+        """Long-polls for up to `size` samples; returns what is there when the window closes."""
+        size = max(1, min(MAX_BATCH_SIZE, int(size)))
+        timeout_ms = self._config.batch_timeout_ms if timeout_ms is None else timeout_ms
+        query = urlencode({"size": size, "timeoutMs": timeout_ms})
+        body = self._request("GET", f"{TRAINER_BATCH_PATH}?{query}", None, read_timeout_s=timeout_ms / 1000 + 30)
+        if not isinstance(body, dict) or not isinstance(body.get("batch"), list):
+            raise TrainerApiError(f"gateway batch response has no 'batch' list: {str(body)[:200]}")
+        version = body.get("policyVersion")
+        if version is not None and not isinstance(version, str):
+            raise TrainerApiError(f"gateway batch response has a non-string policyVersion: {version!r}")
+        samples: list[TrainerSample] = []
+        rejected: list[tuple[str, str]] = []
+        for raw in body["batch"]:
+            try:
+                samples.append(parse_trainer_sample(raw))
+            except TrainerSampleError as exc:
+                sample_id = raw.get("sampleId") if isinstance(raw, dict) else None
+                rejected.append((str(sample_id), str(exc)))
+        return BatchResult(samples=samples, policy_version=version, rejected=rejected)
+
+    def report(self, step: int, policy_version: str, metrics: dict[str, float], sample_ids: list[str]) -> Any:
+        payload = {
+            "step": int(step),
+            "policyVersion": policy_version,
+            "metrics": {str(k): float(v) for k, v in metrics.items()},
+            "sampleIds": list(sample_ids),
+        }
+        return self._request("POST", TRAINER_REPORT_PATH, payload)
+
+    def set_weights(self, state: str, policy_version: str | None) -> Any:
+        if state not in ("updating", "ready"):
+            raise ValueError(f"weights state must be 'updating' or 'ready', got {state!r}")
+        return self._request("POST", TRAINER_WEIGHTS_PATH, {"state": state, "policyVersion": policy_version})
+
+    def _request(self, method: str, path: str, payload: Any, read_timeout_s: float = 60.0) -> Any:
+        url = f"{self._config.url}{path}"
+        data = None if payload is None else json.dumps(payload).encode("utf-8")
+        headers = {"Authorization": f"Bearer {self._config.token}", "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        last_error = ""
+        for attempt in range(self._retries + 1):
+            if attempt:
+                self._sleep(self._backoff_s * (2 ** (attempt - 1)))
+            request = urllib.request.Request(url, data=data, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=read_timeout_s) as response:
+                    text = response.read().decode("utf-8")
+                    return json.loads(text) if text.strip() else None
+            except urllib.error.HTTPError as exc:
+                detail = _error_text(exc)
+                if exc.code >= 500:
+                    last_error = f"{method} {path} → HTTP {exc.code}: {detail}"
+                    continue
+                hint = " (check APPRENTICE_BOX_TOKEN)" if exc.code in (401, 403) else ""
+                raise TrainerApiError(f"{method} {path} → HTTP {exc.code}: {detail}{hint}", exc.code) from exc
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                reason = getattr(exc, "reason", exc)
+                last_error = f"{method} {url} failed: {reason}"
+            except json.JSONDecodeError as exc:
+                raise TrainerApiError(f"{method} {path} returned invalid JSON: {exc}") from exc
+        raise TrainerApiError(f"gave up after {self._retries + 1} attempts: {last_error}")
+
+
+def _error_text(exc: urllib.error.HTTPError) -> str:
+    try:
+        text = exc.read().decode("utf-8", "replace")
+    except OSError:
+        return exc.reason if isinstance(exc.reason, str) else ""
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError:
+        return text[:500]
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        return body["error"]
+    return text[:500]

@@ -1,0 +1,25 @@
+"""The policy version string the trainer announces, matching the weight_version slime gives SGLang.
+
+slime's weight updater starts its counter at --update-weight-start-version (default 0) and adds one per
+push: one push before the first rollout, then one after every training step (--update-weights-interval 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _start_version(args: Any) -> int:
+    return int(getattr(args, "update_weight_start_version", 0) or 0)
+
+
+def _start_rollout_id(args: Any) -> int:
+    return int(getattr(args, "start_rollout_id", 0) or 0)
+
+
+def initial_policy_version(args: Any) -> str:
+    return str(_start_version(args) + 1)
+
+
+def policy_version_after_step(args: Any, rollout_id: int) -> str:
+    return str(_start_version(args) + 1 + (rollout_id - _start_rollout_id(args) + 1))

@@ -1,0 +1,196 @@
+"""slime rollout function: drains the gateway's training queue instead of sampling prompts.
+
+    --rollout-function-path apprentice_trainer.rollout.generate_rollout
+
+slime's loop is: generate_rollout(N) → train step N → push weights to SGLang → generate_rollout(N+1).
+So each call first closes the previous step: it tells the gateway the new weights are live
+(POST /v1/trainer/weights ready) and reports step N−1 with its sample ids (POST /v1/trainer/report).
+Then it long-polls /v1/trainer/batch until `args.rollout_batch_size` groups are complete. A group is
+the samples sharing a sourceSampleId (the k on-policy samples built from one correction);
+`args.n_samples_per_prompt` is the expected group size. The 'updating' announcement before a push
+comes from apprentice_trainer.weights_hooks (see there).
+
+The module keeps one session per process (slime's RolloutManager is a long-lived Ray actor), holding
+groups fetched beyond what a rollout needs, and the report still owed for the last step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import TrainerApiClient, TrainerApiError
+from .config import AdvantageWeights, advantage_weights_from_env, gateway_config_from_env
+from .group_assembler import GroupAssembler
+from .policy_version import initial_policy_version, policy_version_after_step
+from .slime_sample import masked_mean_teacher_gap, to_slime_sample
+from .trainer_sample import TrainerSample
+
+logger = logging.getLogger("apprentice_trainer.rollout")
+
+PROGRESS_LOG_INTERVAL_S = 30.0
+TRANSIENT_RETRY_S = 5.0
+
+
+@dataclass
+class PendingReport:
+    step: int
+    sample_ids: list[str]
+    metrics: dict[str, float]
+
+
+@dataclass
+class RolloutSession:
+    client: TrainerApiClient
+    weights: AdvantageWeights
+    assembler: GroupAssembler
+    pending_report: PendingReport | None = None
+    announced_initial: bool = False
+    rejected_since_report: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_session: RolloutSession | None = None
+_session_lock = threading.Lock()
+
+
+def get_session(args: Any) -> RolloutSession:
+    global _session
+    with _session_lock:
+        if _session is None:
+            _session = RolloutSession(
+                client=TrainerApiClient(gateway_config_from_env()),
+                weights=advantage_weights_from_env(),
+                assembler=GroupAssembler(int(getattr(args, "n_samples_per_prompt", 1) or 1)),
+            )
+        return _session
+
+
+def reset_session() -> None:
+    """Drops the process-wide session (tests; or after changing the environment)."""
+    global _session
+    with _session_lock:
+        _session = None
+
+
+def report_step(
+    client: TrainerApiClient, step: int, policy_version: str, metrics: dict[str, float], sample_ids: list[str]
+) -> Any:
+    """Tells the gateway a training step finished on these samples; returns the gateway's answer."""
+    return client.report(step, policy_version, metrics, sample_ids)
+
+
+def finish_previous_step(args: Any, rollout_id: int, session: RolloutSession) -> None:
+    """Announces live weights and reports the last step; a failure is logged and retried next call."""
+    client = session.client
+    if not session.announced_initial and session.pending_report is None:
+        client.set_weights("ready", initial_policy_version(args))
+        session.announced_initial = True
+        return
+    pending = session.pending_report
+    if pending is None or pending.step >= rollout_id:
+        return
+    version = policy_version_after_step(args, pending.step)
+    client.set_weights("ready", version)
+    report_step(client, pending.step, version, pending.metrics, pending.sample_ids)
+    session.pending_report = None
+
+
+def _batch_metrics(groups: list[list[TrainerSample]], rejected: int) -> dict[str, float]:
+    samples = [s for g in groups for s in g]
+    with_teacher = [s for s in samples if s.teacher_log_probs is not None]
+    count = max(1, len(samples))
+    return {
+        "groups": float(len(groups)),
+        "samples": float(len(samples)),
+        "reward_mean": sum(s.reward for s in samples) / count,
+        "reward_positive": float(sum(1 for s in samples if s.reward > 0)),
+        "reward_negative": float(sum(1 for s in samples if s.reward < 0)),
+        "opd_samples": float(len(with_teacher)),
+        "teacher_gap_mean": (
+            sum(masked_mean_teacher_gap(s) for s in with_teacher) / len(with_teacher) if with_teacher else 0.0
+        ),
+        "trained_tokens": float(sum(sum(s.loss_mask) for s in samples)),
+        "retokenized_samples": float(sum(1 for s in samples if s.retokenized)),
+        "rejected_samples": float(rejected),
+    }
+
+
+def _collect_groups(args: Any, session: RolloutSession, target: int) -> list[list[TrainerSample]]:
+    assembler = session.assembler
+    group_size = int(getattr(args, "n_samples_per_prompt", 1) or 1)
+    started = last_log = time.monotonic()
+    while assembler.ready_count() < target:
+        wanted = (target - assembler.ready_count()) * group_size
+        try:
+            result = session.client.fetch_batch(wanted)
+        except TrainerApiError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise  # a wrong token or a bad request will not fix itself
+            logger.warning("apprentice: gateway unavailable, retrying in %.0fs: %s", TRANSIENT_RETRY_S, exc)
+            time.sleep(TRANSIENT_RETRY_S)
+            continue
+        for sample_id, error in result.rejected:
+            logger.error("apprentice: dropped invalid sample %s: %s", sample_id, error)
+        session.rejected_since_report += len(result.rejected)
+        delivered = len(result.samples) + len(result.rejected)
+        assembler.add_fetch(result.samples, drained=delivered < wanted)
+        now = time.monotonic()
+        if now - last_log >= PROGRESS_LOG_INTERVAL_S:
+            logger.info(
+                "apprentice: waiting for training signals: %d/%d groups ready after %.0fs",
+                assembler.ready_count(),
+                target,
+                now - started,
+            )
+            last_log = now
+    return assembler.take_ready(target)
+
+
+def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evaluation: bool = False) -> Any:
+    """slime's rollout entry point; `data_buffer` is unused because the gateway is the data source."""
+    if evaluation:
+        # Apprentice has no held-out prompt set; evaluation is what users do next in the app.
+        return _wrap_eval_output({})
+    session = get_session(args)
+    with session.lock:
+        try:
+            finish_previous_step(args, rollout_id, session)
+        except TrainerApiError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise
+            logger.warning("apprentice: could not report to the gateway yet (will retry): %s", exc)
+        target = int(args.rollout_batch_size)
+        groups = _collect_groups(args, session, target)
+        metrics = _batch_metrics(groups, session.rejected_since_report)
+        session.rejected_since_report = 0
+        # A step whose report never went out is folded into this one rather than lost.
+        carried_ids = session.pending_report.sample_ids if session.pending_report else []
+        session.pending_report = PendingReport(
+            step=rollout_id,
+            sample_ids=carried_ids + [s.sample_id for g in groups for s in g],
+            metrics=metrics,
+        )
+        slime_groups = [
+            [to_slime_sample(s, group_index, session.weights) for s in group] for group_index, group in enumerate(groups)
+        ]
+    return _wrap_train_output(slime_groups, {f"apprentice/{k}": v for k, v in metrics.items()})
+
+
+def _wrap_train_output(groups: list[list[Any]], metrics: dict[str, float]) -> Any:
+    try:
+        from slime.rollout.base_types import RolloutFnTrainOutput  # type: ignore[import-not-found]
+    except ImportError:
+        return groups
+    return RolloutFnTrainOutput(samples=groups, metrics=metrics)
+
+
+def _wrap_eval_output(data: dict) -> Any:
+    try:
+        from slime.rollout.base_types import RolloutFnEvalOutput  # type: ignore[import-not-found]
+    except ImportError:
+        return data
+    return RolloutFnEvalOutput(data=data)
