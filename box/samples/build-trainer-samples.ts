@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { ChatMessage, SignalSample } from '../../shared/protocol/box-stream';
+import type { TrainerSample } from '../../shared/protocol/trainer-api';
+import type { BoxJudge } from '../judge/box-judge';
+import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
+import type { ConcurrencyLimit } from './concurrency-limit';
+import { lossMaskFor } from './loss-mask';
+import { mapSampledTokens } from './map-sampled-tokens';
+import { regenerateOnPolicy } from './regenerate-on-policy';
+import { scoreResponseTokens } from './score-response-tokens';
+import type { ServedTurn } from './served-turn';
+import type { SglangGenerateClient } from './sglang-generate-client';
+import { appendHintToMessages } from './teacher-prompt';
+
+/** A TrainerSample before the queue gives it its index. */
+export type BuiltTrainerSample = Omit<TrainerSample, 'index'>;
+
+export interface SampleBuilderConfig {
+  tokenizer: ModelTokenizer;
+  /** The policy engine: scores re-tokenized replies and regenerates on-policy. */
+  policy: SglangGenerateClient;
+  /** The OPD teacher: a frozen engine (--teacher-sglang) or the policy itself. */
+  teacher: SglangGenerateClient;
+  /** Bounds concurrent teacher scoring calls so builds do not crowd out chat on the engine. */
+  teacherLimit: ConcurrencyLimit;
+  /** Must match how the gateway serves chat (thinking off; see ModelTokenizer.renderChat). */
+  enableThinking: boolean;
+  /** Extra on-policy samples per hinted turn (0 = only the served reply, as OpenClaw-RL). */
+  onPolicySamplesPerHint: number;
+  regenerateTemperature: number;
+  regenerateMaxNewTokens: number;
+  /** Scores rewardSource 'none' samples and, if set, regenerated replies against the hint. */
+  judge: BoxJudge | null;
+  judgeRegenerations: boolean;
+}
+
+export interface BuildReport {
+  samples: BuiltTrainerSample[];
+  /** Why the served ids could not be used, when the reply was re-tokenized. */
+  retokenizedBecause: string | null;
+  /** The box judge's votes when it decided the reward. */
+  judgeVotes: (number | null)[] | null;
+  regenerationErrors: string[];
+}
+
+function sameMessages(a: readonly ChatMessage[], b: readonly ChatMessage[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.role === b[i]!.role && m.content === b[i]!.content);
+}
+
+/** Regenerated samples get their own id; long source ids are hashed so the id stays within 128 chars. */
+export function regeneratedSampleId(sourceSampleId: string, n: number): string {
+  const base = sourceSampleId.length <= 100 ? sourceSampleId : createHash('sha256').update(sourceSampleId).digest('hex').slice(0, 40);
+  return `${base}#onpolicy-${n}`;
+}
+
+interface ResponseTokens {
+  ids: number[];
+  logprobs: number[];
+  retokenizedBecause: string | null;
+  policyVersion: string | null;
+}
+
+/**
+ * The served reply's ids and rollout log-probs: exactly what SGLang sampled when the gateway's turn
+ * log has it for this very prompt and text; otherwise the reply is re-tokenized with the model's
+ * template and the policy engine scores it (max_new_tokens 0) for rollout log-probs.
+ */
+async function servedResponseTokens(
+  config: SampleBuilderConfig,
+  sample: SignalSample,
+  turn: ServedTurn | null,
+  promptIds: number[],
+  signal?: AbortSignal,
+): Promise<ResponseTokens> {
+  const { tokenizer } = config;
+  let reason = 'the gateway has no turn log for this reply';
+  if (turn) {
+    const mapping = mapSampledTokens(turn.tokens, turn.finishReason, tokenizer);
+    if (!sameMessages(turn.messages, sample.messages)) reason = 'the served prompt differs from the sample messages';
+    else if (!mapping.ok) reason = mapping.reason;
+    else if (tokenizer.decode(mapping.ids, { skipSpecialTokens: true }) !== sample.response) {
+      reason = 'the sampled tokens do not spell the delivered reply';
+    } else {
+      const ids = [...mapping.ids];
+      const logprobs = [...mapping.logprobs];
+      if (mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null) {
+        // The reply stopped on its end token but SGLang left it out of the logprobs; it is part of
+        // what the policy sampled (and how it learns to stop), so score just that token.
+        const end = await scoreResponseTokens(config.policy, [...promptIds, ...ids], [tokenizer.endOfTurnId], signal);
+        ids.push(tokenizer.endOfTurnId);
+        logprobs.push(...end.logprobs);
+      }
+      return { ids, logprobs, retokenizedBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
+    }
+  }
+  const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, { enableThinking: config.enableThinking });
+  const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
+  return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, policyVersion: scored.weightVersion ?? sample.policyVersion };
+}
+
+/**
+ * Turns one delivered app sample into TrainerSamples: the served reply (binary RL reward, plus
+ * teacher log-probs when there is a hint) and, for hinted turns, k replies regenerated from the
+ * current policy and scored by the same hint-teacher. Regenerated replies never inherit the app's
+ * reward (the user reacted to the original, not to them): they train on OPD alone with reward 0,
+ * unless the box judge is set to judge them against the hint.
+ */
+export async function buildTrainerSamples(
+  config: SampleBuilderConfig,
+  sample: SignalSample,
+  turn: ServedTurn | null,
+  signal?: AbortSignal,
+): Promise<BuildReport> {
+  const { tokenizer } = config;
+  const opts = { enableThinking: config.enableThinking };
+  const promptIds = tokenizer.promptIds(sample.messages, opts);
+
+  let reward: number = sample.reward;
+  let judgeVotes: (number | null)[] | null = null;
+  if (sample.rewardSource === 'none' && config.judge && sample.nextState) {
+    const verdict = await config.judge.judgeNextState(sample.response, sample.nextState, signal);
+    reward = verdict.reward;
+    judgeVotes = verdict.votes;
+  }
+
+  const served = await servedResponseTokens(config, sample, turn, promptIds, signal);
+  const teacherPromptIds = sample.hint ? tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), opts) : null;
+  const teacherScore = (ids: number[]): Promise<number[]> =>
+    config.teacherLimit.run(async () => (await scoreResponseTokens(config.teacher, teacherPromptIds!, ids, signal)).logprobs);
+
+  const servedTeacher = teacherPromptIds ? await teacherScore(served.ids) : null;
+  const samples: BuiltTrainerSample[] = [
+    {
+      sampleId: sample.sampleId,
+      personaId: sample.personaId,
+      sourceSampleId: sample.sampleId,
+      tokens: [...promptIds, ...served.ids],
+      response_length: served.ids.length,
+      loss_mask: lossMaskFor({
+        responseLength: served.ids.length,
+        reward,
+        hasNextState: sample.nextState !== null,
+        hasTeacherLogprobs: servedTeacher !== null,
+      }),
+      rollout_log_probs: served.logprobs,
+      reward,
+      teacher_log_probs: servedTeacher,
+      retokenized: served.retokenizedBecause !== null,
+      hint: sample.hint,
+      policyVersion: served.policyVersion,
+    },
+  ];
+
+  const regenerationErrors: string[] = [];
+  if (sample.hint && teacherPromptIds) {
+    const hint = sample.hint;
+    const regenerations = await Promise.allSettled(
+      Array.from({ length: config.onPolicySamplesPerHint }, async (_, n): Promise<BuiltTrainerSample | null> => {
+        const fresh = await regenerateOnPolicy(
+          config.policy,
+          promptIds,
+          { temperature: config.regenerateTemperature, maxNewTokens: config.regenerateMaxNewTokens, stopTokenIds: [...tokenizer.stopTokenIds] },
+          signal,
+        );
+        if (fresh.ids.length === 0) return null;
+        const teacher = await teacherScore(fresh.ids);
+        let freshReward = 0;
+        if (config.judge && config.judgeRegenerations) {
+          freshReward = (await config.judge.judgeHintFollowed(sample.messages, fresh.text, hint, signal)).reward;
+        }
+        return {
+          sampleId: regeneratedSampleId(sample.sampleId, n),
+          personaId: sample.personaId,
+          sourceSampleId: sample.sampleId,
+          tokens: [...promptIds, ...fresh.ids],
+          response_length: fresh.ids.length,
+          loss_mask: lossMaskFor({ responseLength: fresh.ids.length, reward: freshReward, hasNextState: true, hasTeacherLogprobs: true }),
+          rollout_log_probs: fresh.logprobs,
+          reward: freshReward,
+          teacher_log_probs: teacher,
+          retokenized: false,
+          hint,
+          policyVersion: fresh.weightVersion,
+        };
+      }),
+    );
+    for (const r of regenerations) {
+      if (r.status === 'fulfilled') {
+        if (r.value) samples.push(r.value);
+      } else regenerationErrors.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+    }
+  }
+
+  return { samples, retokenizedBecause: served.retokenizedBecause, judgeVotes, regenerationErrors };
+}

@@ -1,0 +1,22 @@
+import type { ChatMessage } from '../../shared/protocol/box-stream';
+
+/** One token of a served reply as SGLang's chat completion logprobs report it. */
+export interface ServedToken {
+  token: string;
+  /** UTF-8 bytes of the token text (null when SGLang gave none). */
+  bytes: number[] | null;
+  logprob: number;
+}
+
+/**
+ * What the sample builder needs from the gateway's turn log: the turn as the policy served it.
+ * The gateway's own record is adapted to this shape where the builder is wired in.
+ */
+export interface ServedTurn {
+  turnId: string;
+  messages: ChatMessage[];
+  responseText: string;
+  tokens: ServedToken[];
+  finishReason: string | null;
+  policyVersion: string | null;
+}
