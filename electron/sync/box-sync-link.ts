@@ -1,0 +1,619 @@
+import WebSocket from 'ws';
+import type { BoxConnectionState, BoxStatus, TimelineEvent } from '../../shared/domain';
+import {
+  BOX_PROTOCOL_VERSION,
+  CLOSE_INCOMPATIBLE,
+  CLOSE_UNAUTHORIZED,
+  ServerFrameSchema,
+  type ClientFrame,
+  type ProgressEvent,
+  type ServerFrame,
+} from '../../shared/protocol/box-stream';
+import { openDatabase, type Db } from '../store/open-database';
+import { OutboxRepository } from '../store/outbox-repository';
+import { TimelineRepository } from '../store/timeline-repository';
+import { boxStreamUrl } from './box-stream-url';
+import { progressTimelineEvent } from './progress-timeline-event';
+import { DEFAULT_BACKOFF, ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
+import { SyncStateRepository } from './sync-state-repository';
+import type { FromWorker, SyncConfig } from './types';
+import { describeZodError } from './worker-message-schemas';
+
+export interface BoxSyncLinkOptions {
+  post(message: FromWorker): void;
+  backoff?: BackoffOptions;
+  /** A wrong token will not fix itself quickly: retry slowly. */
+  unauthorizedRetryMs?: number;
+  /** Neither will a protocol mismatch (until someone updates one side). */
+  incompatibleRetryMs?: number;
+  /** Samples sent but not yet acknowledged, at most. */
+  windowSize?: number;
+  /** From socket open to `welcome`. */
+  welcomeTimeoutMs?: number;
+  /** With samples in flight and no ack or reject for this long, the link is presumed stuck and recycled. */
+  ackTimeoutMs?: number;
+  /** ws ping interval; a peer that misses a whole interval is dropped. */
+  heartbeatMs?: number;
+}
+
+interface LinkFailure {
+  state: BoxConnectionState;
+  detail: string;
+}
+
+/** Everything that belongs to one ws connection; a new connection starts clean. */
+interface Connection {
+  ws: WebSocket;
+  welcomed: boolean;
+  /** sampleId → outbox seq of samples sent on this connection and not yet acked or rejected. */
+  inflight: Map<string, number>;
+  failure: LinkFailure | null;
+  lastError: string | null;
+  alive: boolean;
+  welcomeTimer: NodeJS.Timeout | null;
+  ackTimer: NodeJS.Timeout | null;
+  heartbeatTimer: NodeJS.Timeout | null;
+}
+
+const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Keeps one app's outbox flowing to its box over the ws sample stream: hello → welcome, then pending
+ * outbox rows in seq order through a bounded window, each marked acked only when the box acks it (the
+ * box acks after its own durable write). Any disconnect starts over: reconnect with backoff and resend
+ * every unacked row; sample ids make the resends harmless. Progress frames become timeline events.
+ * Runs inside the sync worker; it is a plain class so tests can also drive it in-process.
+ */
+export class BoxSyncLink {
+  private config: SyncConfig | null = null;
+  private db: Db | null = null;
+  private outbox: OutboxRepository | null = null;
+  private timeline: TimelineRepository | null = null;
+  private syncState: SyncStateRepository | null = null;
+
+  private connection: Connection | null = null;
+  private state: BoxConnectionState = 'unconfigured';
+  private detail = 'No box is configured yet. Add its address and token in Settings.';
+  private retryInMs: number | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private policyVersion: string | null = null;
+  private stopped = false;
+
+  private pumpScheduled = false;
+  private statusScheduled = false;
+  private lastPostedStatus = '';
+
+  private readonly backoff: ReconnectBackoff;
+  private readonly windowSize: number;
+  private readonly unauthorizedRetryMs: number;
+  private readonly incompatibleRetryMs: number;
+  private readonly welcomeTimeoutMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly heartbeatMs: number;
+
+  constructor(private readonly options: BoxSyncLinkOptions) {
+    this.backoff = new ReconnectBackoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.windowSize = options.windowSize ?? 32;
+    this.unauthorizedRetryMs = options.unauthorizedRetryMs ?? 60_000;
+    this.incompatibleRetryMs = options.incompatibleRetryMs ?? 5 * 60_000;
+    this.welcomeTimeoutMs = options.welcomeTimeoutMs ?? 15_000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
+    this.heartbeatMs = options.heartbeatMs ?? 30_000;
+  }
+
+  /** (Re)points the link at a database and a box; always starts a fresh connection. */
+  configure(config: SyncConfig): void {
+    if (this.stopped) return;
+    this.dropConnection();
+    this.clearRetry();
+    this.backoff.reset();
+    if (!this.config || this.config.dbFile !== config.dbFile || !this.db) {
+      this.closeDatabase();
+      try {
+        this.openStore(config.dbFile);
+      } catch (error) {
+        this.config = config;
+        this.log('error', `cannot open the app database ${config.dbFile}: ${messageOf(error)}`);
+        this.setState('disconnected', `Cannot open the app database: ${messageOf(error)}`, null);
+        return;
+      }
+    }
+    this.config = config;
+    this.connect();
+  }
+
+  /** New outbox rows (or released held rows): send them now, or reconnect now if we are waiting. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.connection?.welcomed) this.schedulePump();
+    else if (this.state === 'disconnected' && this.retryTimer) this.connect();
+    this.scheduleStatus();
+  }
+
+  /** Closes the link cleanly (close code 1000) and releases the database. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearRetry();
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) {
+      clearConnectionTimers(connection);
+      await closeGracefully(connection.ws, 2_000);
+    }
+    this.closeDatabase();
+  }
+
+  /** The status as it stands now (also what the last 'status' message said, once posted). */
+  status(): BoxStatus {
+    const counts = this.outbox?.counts() ?? { held: 0, pending: 0, acked: 0, rejected: 0 };
+    return {
+      state: this.state,
+      url: this.config?.boxUrl ?? '',
+      detail: this.detail,
+      pending: counts.pending,
+      held: counts.held,
+      acked: counts.acked,
+      lastAckAt: this.outbox?.lastAckAt() ?? null,
+      policyVersion: this.policyVersion,
+      retryInMs: this.retryInMs,
+    };
+  }
+
+  private openStore(dbFile: string): void {
+    const db = openDatabase(dbFile);
+    this.db = db;
+    this.outbox = new OutboxRepository(db);
+    this.timeline = new TimelineRepository(db);
+    this.syncState = new SyncStateRepository(db);
+    this.policyVersion = this.syncState.policyVersion();
+  }
+
+  private closeDatabase(): void {
+    this.db?.close();
+    this.db = null;
+    this.outbox = null;
+    this.timeline = null;
+    this.syncState = null;
+  }
+
+  private connect(): void {
+    this.clearRetry();
+    this.dropConnection();
+    if (this.stopped || !this.config || !this.syncState) return;
+    const { boxUrl, token } = this.config;
+    if (!boxUrl.trim()) {
+      this.setState('unconfigured', 'No box is configured yet. Add its address and token in Settings.', null);
+      return;
+    }
+    let url: string;
+    try {
+      url = boxStreamUrl(boxUrl);
+    } catch (error) {
+      this.setState('unconfigured', messageOf(error), null);
+      return;
+    }
+    if (!token) {
+      this.setState('unauthorized', 'No box token is set. Paste the token the box printed into Settings.', null);
+      return;
+    }
+
+    const ws = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      handshakeTimeout: this.welcomeTimeoutMs,
+      maxPayload: MAX_FRAME_BYTES,
+    });
+    const connection: Connection = {
+      ws,
+      welcomed: false,
+      inflight: new Map(),
+      failure: null,
+      lastError: null,
+      alive: true,
+      welcomeTimer: null,
+      ackTimer: null,
+      heartbeatTimer: null,
+    };
+    this.connection = connection;
+    this.setState('connecting', `Connecting to ${boxUrl}…`, null);
+
+    ws.on('unexpected-response', (_request, response) => {
+      connection.failure =
+        response.statusCode === 401
+          ? unauthorizedFailure()
+          : { state: 'disconnected', detail: `The box answered HTTP ${response.statusCode} instead of opening the stream.` };
+      response.resume();
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      if (this.connection !== connection) return;
+      const hello: ClientFrame = {
+        type: 'hello',
+        protocol: BOX_PROTOCOL_VERSION,
+        clientId: this.syncState!.clientId(),
+        progressAfter: this.syncState!.progressAfter(),
+      };
+      ws.send(JSON.stringify(hello));
+      connection.welcomeTimer = setTimeout(() => {
+        connection.lastError = `the box did not answer hello within ${Math.round(this.welcomeTimeoutMs / 1000)} s`;
+        ws.terminate();
+      }, this.welcomeTimeoutMs);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (this.connection !== connection) return;
+      this.onFrame(connection, data, isBinary);
+    });
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('error', (error) => {
+      connection.lastError ??= messageOf(error);
+    });
+    ws.on('close', (code, reason) => this.onClosed(connection, code, reason.toString('utf8')));
+  }
+
+  private onClosed(connection: Connection, code: number, reason: string): void {
+    clearConnectionTimers(connection);
+    if (this.connection !== connection || this.stopped) return;
+    this.connection = null;
+
+    let failure = connection.failure;
+    if (!failure && code === CLOSE_UNAUTHORIZED) failure = unauthorizedFailure();
+    if (!failure && code === CLOSE_INCOMPATIBLE) {
+      failure = { state: 'incompatible', detail: `The box does not speak this app's protocol${reason ? `: ${reason}` : '.'}` };
+    }
+    const why =
+      connection.lastError ?? (reason ? `closed by the box (${code}: ${reason})` : `connection closed (code ${code})`);
+    failure ??= {
+      state: 'disconnected',
+      detail: connection.welcomed ? `Lost the connection to the box: ${why}.` : `Cannot reach the box: ${why}.`,
+    };
+
+    const delay =
+      failure.state === 'unauthorized'
+        ? this.unauthorizedRetryMs
+        : failure.state === 'incompatible'
+          ? this.incompatibleRetryMs
+          : this.backoff.next();
+    if (failure.state === 'disconnected') {
+      this.log('warn', `${failure.detail} Retrying in ${formatSeconds(delay)}.`);
+    } else {
+      this.log('warn', failure.detail);
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+    this.setState(failure.state, `${failure.detail} Retrying in ${formatSeconds(delay)}.`, delay);
+  }
+
+  private onFrame(connection: Connection, data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.log('warn', 'ignored a binary frame from the box');
+      return;
+    }
+    const text = rawToString(data);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.log('warn', `ignored a frame from the box that is not JSON: ${truncate(text, 120)}`);
+      return;
+    }
+    const parsed = ServerFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      this.log('warn', `ignored an invalid frame from the box (${describeZodError(parsed.error)}): ${truncate(text, 120)}`);
+      return;
+    }
+    try {
+      this.onServerFrame(connection, parsed.data);
+    } catch (error) {
+      // A store error (e.g. a long lock) must not take the link down: the row stays pending and
+      // the ack timeout or the next reconnect resends it.
+      this.log('error', `could not apply a ${parsed.data.type} frame: ${messageOf(error)}`);
+    }
+  }
+
+  private onServerFrame(connection: Connection, frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        this.onWelcome(connection, frame);
+        return;
+      case 'ack':
+        this.onAck(connection, frame.sampleId, frame.duplicate);
+        return;
+      case 'reject':
+        this.onReject(connection, frame.sampleId, frame.error);
+        return;
+      case 'progress':
+        this.onProgress(frame.event);
+        return;
+      case 'incompatible':
+        connection.failure = {
+          state: 'incompatible',
+          detail: `The box speaks protocol ${frame.supported.join(', ') || 'none'}, this app speaks ${BOX_PROTOCOL_VERSION}: ${frame.message}. Update the older side.`,
+        };
+        connection.ws.close(1000);
+        return;
+      case 'error':
+        this.log('warn', `the box reported: ${frame.message}`);
+        return;
+    }
+  }
+
+  private onWelcome(connection: Connection, frame: Extract<ServerFrame, { type: 'welcome' }>): void {
+    if (connection.welcomed) {
+      this.log('warn', 'ignored a second welcome from the box');
+      return;
+    }
+    if (frame.protocol !== BOX_PROTOCOL_VERSION) {
+      connection.failure = {
+        state: 'incompatible',
+        detail: `The box welcomed protocol ${frame.protocol}, this app speaks ${BOX_PROTOCOL_VERSION}. Update the older side.`,
+      };
+      connection.ws.close(1000);
+      return;
+    }
+    connection.welcomed = true;
+    if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
+    connection.welcomeTimer = null;
+    this.backoff.reset();
+    if (frame.policyVersion !== null && frame.policyVersion !== this.policyVersion) {
+      this.policyVersion = frame.policyVersion;
+      this.syncState?.setPolicyVersion(frame.policyVersion);
+    }
+    connection.heartbeatTimer = setInterval(() => {
+      if (!connection.alive) {
+        connection.lastError = 'the box stopped answering pings';
+        connection.ws.terminate();
+        return;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }, this.heartbeatMs);
+    this.setState('connected', this.connectedDetail(frame.boxVersion), null);
+    this.pump();
+  }
+
+  private connectedDetail(boxVersion?: string): string {
+    return `Connected to the box${boxVersion ? ` (gateway ${boxVersion})` : ''}.`;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Acks usually arrive in bursts; one pump after the burst refills the window in one query.
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Fills the in-flight window with the lowest-seq pending rows not already sent on this connection. */
+  private pump(): void {
+    const connection = this.connection;
+    if (!connection?.welcomed || connection.ws.readyState !== WebSocket.OPEN || !this.outbox || !this.timeline) return;
+    const room = this.windowSize - connection.inflight.size;
+    if (room <= 0) return;
+    let rows;
+    try {
+      // Scanning from the start (not from the last sent seq) also picks up held rows released late.
+      // The in-flight rows are at most inflight.size of the first rows, so this limit always leaves `room`.
+      rows = this.outbox.nextPending(room + connection.inflight.size).filter((row) => !connection.inflight.has(row.sampleId));
+    } catch (error) {
+      this.log('error', `cannot read the outbox: ${messageOf(error)}`);
+      return;
+    }
+    const db = this.db!;
+    for (const row of rows.slice(0, room)) {
+      const delivered = db.transaction(() => {
+        const first = this.outbox!.markSent(row.sampleId);
+        if (!first) return null;
+        return this.timeline!.append({
+          id: `delivered:${row.sampleId}`,
+          personaId: row.personaId,
+          kind: 'delivered',
+          sampleId: row.sampleId,
+          messageId: row.sample.turnId,
+          summary: 'Sent to the box',
+          data: { outboxSeq: row.seq },
+        });
+      })();
+      const frame: ClientFrame = { type: 'sample', sample: row.sample };
+      connection.ws.send(JSON.stringify(frame));
+      connection.inflight.set(row.sampleId, row.seq);
+      if (delivered) this.postTimeline(delivered);
+    }
+    if (rows.length > 0) this.armAckTimer(connection, false);
+    this.scheduleStatus();
+  }
+
+  private onAck(connection: Connection, sampleId: string, duplicate: boolean): void {
+    connection.inflight.delete(sampleId);
+    const event = this.db!.transaction(() => {
+      const row = this.outbox!.get(sampleId);
+      if (!row || !this.outbox!.markAcked(sampleId)) return { row, event: null };
+      return {
+        row,
+        event: this.timeline!.append({
+          id: `ack:${sampleId}`,
+          personaId: row.personaId,
+          kind: 'acknowledged',
+          sampleId,
+          messageId: row.sample.turnId,
+          summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
+          data: { duplicate, attempts: row.attempts },
+        }),
+      };
+    })();
+    // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
+    if (!event.row) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
+    if (event.event) this.postTimeline(event.event);
+    this.armAckTimer(connection, true);
+    this.schedulePump();
+    this.scheduleStatus();
+  }
+
+  private onReject(connection: Connection, sampleId: string, error: string): void {
+    connection.inflight.delete(sampleId);
+    const event = this.db!.transaction(() => {
+      const row = this.outbox!.get(sampleId);
+      if (!row || !this.outbox!.markRejected(sampleId, error)) return { row, event: null };
+      return {
+        row,
+        event: this.timeline!.append({
+          id: `rejected:${sampleId}`,
+          personaId: row.personaId,
+          kind: 'rejected',
+          sampleId,
+          messageId: row.sample.turnId,
+          summary: `The box refused this sample: ${truncate(error, 300)}`,
+          data: { error },
+        }),
+      };
+    })();
+    if (!event.row) this.log('warn', `the box rejected an unknown sample ${truncate(sampleId, 80)}`);
+    else this.log('warn', `the box rejected sample ${sampleId}: ${truncate(error, 300)}`);
+    if (event.event) this.postTimeline(event.event);
+    this.armAckTimer(connection, true);
+    this.schedulePump();
+    this.scheduleStatus();
+  }
+
+  private onProgress(progress: ProgressEvent): void {
+    const syncState = this.syncState!;
+    const result = this.db!.transaction(() => {
+      const seenBefore = progress.seq <= syncState.progressAfter();
+      const event = this.timeline!.append(progressTimelineEvent(progress));
+      // Persisted after (and atomically with) the timeline write: a crash in between replays it.
+      syncState.advanceProgressAfter(progress.seq);
+      let policyChanged = false;
+      if (!seenBefore && progress.kind === 'policy_version' && progress.policyVersion !== null) {
+        policyChanged = progress.policyVersion !== this.policyVersion;
+        syncState.setPolicyVersion(progress.policyVersion);
+      }
+      return { event, policyChanged };
+    })();
+    if (result.policyChanged) this.policyVersion = progress.policyVersion;
+    if (result.event) this.postTimeline(result.event);
+    this.scheduleStatus();
+  }
+
+  /**
+   * Watches for a box that takes samples but never answers. `progress` (an ack or reject arrived)
+   * restarts the wait; with nothing in flight there is nothing to wait for.
+   */
+  private armAckTimer(connection: Connection, progress: boolean): void {
+    if (connection.inflight.size === 0) {
+      if (connection.ackTimer) clearTimeout(connection.ackTimer);
+      connection.ackTimer = null;
+      return;
+    }
+    if (connection.ackTimer && !progress) return;
+    if (connection.ackTimer) clearTimeout(connection.ackTimer);
+    connection.ackTimer = setTimeout(() => {
+      connection.lastError = `no acknowledgement for ${formatSeconds(this.ackTimeoutMs)}`;
+      connection.ws.terminate();
+    }, this.ackTimeoutMs);
+  }
+
+  private dropConnection(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    this.connection = null;
+    clearConnectionTimers(connection);
+    if (connection.ws.readyState === WebSocket.OPEN) connection.ws.close(1000, 'reconfigured');
+    else connection.ws.terminate();
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private setState(state: BoxConnectionState, detail: string, retryInMs: number | null): void {
+    this.state = state;
+    this.detail = detail;
+    this.retryInMs = retryInMs;
+    this.postStatus();
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusScheduled) return;
+    this.statusScheduled = true;
+    setImmediate(() => {
+      this.statusScheduled = false;
+      if (!this.stopped) this.postStatus();
+    });
+  }
+
+  /** Posts the status when anything in it changed since the last post. */
+  private postStatus(): void {
+    let status: BoxStatus;
+    try {
+      status = this.status();
+    } catch (error) {
+      this.log('error', `cannot read the outbox counts: ${messageOf(error)}`);
+      return;
+    }
+    const key = JSON.stringify(status);
+    if (key === this.lastPostedStatus) return;
+    this.lastPostedStatus = key;
+    this.options.post({ type: 'status', status });
+  }
+
+  private postTimeline(event: TimelineEvent): void {
+    this.options.post({ type: 'timeline', event });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.post({ type: 'log', level, message });
+  }
+}
+
+function unauthorizedFailure(): LinkFailure {
+  return { state: 'unauthorized', detail: 'The box refused the token. Check the box token in Settings.' };
+}
+
+function clearConnectionTimers(connection: Connection): void {
+  if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
+  if (connection.ackTimer) clearTimeout(connection.ackTimer);
+  if (connection.heartbeatTimer) clearInterval(connection.heartbeatTimer);
+  connection.welcomeTimer = null;
+  connection.ackTimer = null;
+  connection.heartbeatTimer = null;
+}
+
+function closeGracefully(ws: WebSocket, timeoutMs: number): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, timeoutMs);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'app stopping');
+    else ws.terminate();
+  });
+}
+
+function rawToString(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
