@@ -1,0 +1,228 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { memo, useRef, useState } from 'react';
+import type { Message } from '../../shared/domain';
+import type { MessageFeedback } from '../data/message-signals';
+import { queryKeys } from '../data/query-keys';
+import { useApi } from '../ipc/api-context';
+import { describeError } from '../ipc/ipc-call-error';
+import { readSelectionIn } from '../selection/read-dom-selection';
+import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
+import { MarkdownContent } from './MarkdownContent';
+import { SignalBadge } from './SignalBadge';
+
+interface Props {
+  message: Message;
+  feedback: MessageFeedback | null;
+  canRegenerate: boolean;
+}
+
+/** One turn of the thread; assistant replies carry feedback controls and their signal badge. */
+export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate }: Props) {
+  if (message.role === 'user') {
+    return (
+      <article className="message user" data-testid="message" data-role="user" data-message-id={message.id}>
+        <div className="bubble">
+          <p className="user-text">{message.content}</p>
+        </div>
+      </article>
+    );
+  }
+  return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} />;
+});
+
+type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
+
+function AssistantMessage({ message, feedback, canRegenerate }: Props) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const contentRef = useRef<HTMLDivElement>(null);
+  const [panel, setPanel] = useState<Panel>({ kind: 'none' });
+  const [reason, setReason] = useState('');
+  const [edited, setEdited] = useState(message.content);
+  const [mark, setMark] = useState<InlineMarkTarget | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const refreshSignals = () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.signals(message.conversationId) });
+  };
+  const thumb = useMutation({
+    mutationFn: (input: { up: boolean; reason?: string }) =>
+      api.invoke('feedback:thumb', { messageId: message.id, up: input.up, ...(input.reason ? { reason: input.reason } : {}) }),
+    onSuccess: () => {
+      setPanel({ kind: 'none' });
+      setReason('');
+      refreshSignals();
+    },
+  });
+  const edit = useMutation({
+    mutationFn: (content: string) => api.invoke('feedback:edit', { messageId: message.id, content }),
+    onSuccess: () => {
+      setPanel({ kind: 'none' });
+      setNotice('Your rewrite was saved as feedback.');
+      refreshSignals();
+    },
+  });
+  const inlineMark = useMutation({
+    mutationFn: (input: { start: number; end: number; correction: string }) =>
+      api.invoke('feedback:inlineMark', { messageId: message.id, ...input }),
+    onSuccess: () => {
+      setMark(null);
+      window.getSelection()?.removeAllRanges();
+      refreshSignals();
+    },
+  });
+  const regenerate = useMutation({
+    mutationFn: () => api.invoke('chat:regenerate', { messageId: message.id }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.messages(message.conversationId) });
+      refreshSignals();
+    },
+  });
+
+  const streaming = message.status === 'streaming';
+  const onSelectionDone = () => {
+    if (streaming || !contentRef.current) return;
+    const read = readSelectionIn(contentRef.current, message.content);
+    if (!read) return;
+    inlineMark.reset();
+    setMark({
+      x: read.rect.left,
+      y: read.rect.bottom,
+      result: read.offsets.ok ? read.offsets : { ok: false, message: read.offsets.message },
+    });
+  };
+
+  const error = thumb.error ?? edit.error ?? regenerate.error;
+  return (
+    <article
+      className="message assistant"
+      data-testid="message"
+      data-role="assistant"
+      data-status={message.status}
+      data-message-id={message.id}
+    >
+      <div
+        className="markdown"
+        ref={contentRef}
+        data-testid="message-content"
+        onMouseUp={onSelectionDone}
+        onKeyUp={(e) => e.shiftKey && onSelectionDone()}
+      >
+        {message.content ? <MarkdownContent text={message.content} /> : streaming ? null : <p className="muted">(empty reply)</p>}
+        {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
+      </div>
+      {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
+      {message.status === 'error' ? (
+        <p className="inline-error" role="alert" data-testid="message-error">
+          {message.error ?? 'The reply failed.'}
+        </p>
+      ) : null}
+      {!streaming ? (
+        <footer className="message-footer">
+          <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Good reply"
+              title="Good reply"
+              data-testid="thumb-up"
+              aria-pressed={feedback?.signal.kind === 'thumb_up'}
+              disabled={thumb.isPending}
+              onClick={() => thumb.mutate({ up: true })}
+            >
+              👍
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Bad reply"
+              title="Bad reply"
+              data-testid="thumb-down"
+              aria-pressed={feedback?.signal.kind === 'thumb_down'}
+              onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
+            >
+              👎
+            </button>
+            <button
+              type="button"
+              className="text-button"
+              data-testid="edit-reply"
+              onClick={() => {
+                setEdited(message.content);
+                setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
+              }}
+            >
+              Edit reply
+            </button>
+            {canRegenerate ? (
+              <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
+                ↻ Regenerate
+              </button>
+            ) : null}
+            <span className="footer-hint muted small">Select text to mark it</span>
+          </div>
+          {feedback ? <SignalBadge feedback={feedback} /> : null}
+        </footer>
+      ) : null}
+      {panel.kind === 'thumb-down' ? (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            thumb.mutate({ up: false, reason: reason.trim() || undefined });
+          }}
+        >
+          <input
+            autoFocus
+            placeholder="What was wrong? (optional)"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setPanel({ kind: 'none' })}
+            data-testid="thumb-down-reason"
+          />
+          <button type="submit" className="primary" disabled={thumb.isPending} data-testid="thumb-down-submit">
+            Send
+          </button>
+        </form>
+      ) : null}
+      {panel.kind === 'edit' ? (
+        <form
+          className="inline-form column"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (edited.trim()) edit.mutate(edited);
+          }}
+        >
+          <textarea
+            autoFocus
+            rows={Math.min(16, Math.max(4, edited.split('\n').length + 1))}
+            value={edited}
+            onChange={(e) => setEdited(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setPanel({ kind: 'none' })}
+            aria-label="Rewrite the reply"
+            data-testid="edit-reply-text"
+          />
+          <div className="actions">
+            <button type="button" onClick={() => setPanel({ kind: 'none' })}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={edit.isPending || !edited.trim()} data-testid="edit-reply-save">
+              Save rewrite
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {notice ? <p className="notice small">{notice}</p> : null}
+      {error ? <p className="inline-error small">{describeError(error)}</p> : null}
+      {mark ? (
+        <InlineMarkPopover
+          target={mark}
+          busy={inlineMark.isPending}
+          error={inlineMark.error ? describeError(inlineMark.error) : null}
+          onCancel={() => setMark(null)}
+          onSubmit={(correction) => mark.result.ok && inlineMark.mutate({ start: mark.result.start, end: mark.result.end, correction })}
+        />
+      ) : null}
+    </article>
+  );
+}

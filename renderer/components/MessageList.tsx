@@ -1,0 +1,59 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef } from 'react';
+import type { Message } from '../../shared/domain';
+import type { MessageFeedback } from '../data/message-signals';
+import { MessageItem } from './MessageItem';
+
+/**
+ * The thread, virtualised so long conversations stay fast. It sticks to the bottom while the
+ * reply streams unless the user scrolled up to read.
+ */
+export function MessageList({
+  messages,
+  feedback,
+  regenerableId,
+}: {
+  messages: Message[];
+  feedback: Map<string, MessageFeedback>;
+  regenerableId: string | null;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 140,
+    overscan: 6,
+    getItemKey: (index) => messages[index]!.id,
+  });
+  const total = virtualizer.getTotalSize();
+  const lastContentLength = messages[messages.length - 1]?.content.length ?? 0;
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+  }, [total, messages.length, lastContentLength]);
+
+  return (
+    <div
+      className="thread-scroller"
+      ref={scroller}
+      data-testid="thread"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      }}
+    >
+      <div className="thread-inner" style={{ height: total }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const message = messages[item.index]!;
+          return (
+            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="thread-row" style={{ transform: `translateY(${item.start}px)` }}>
+              <MessageItem message={message} feedback={feedback.get(message.id) ?? null} canRegenerate={message.id === regenerableId} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,214 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { JudgeModeSchema, SettingsPatchSchema, type JudgeMode, type Settings } from '../../shared/domain';
+import { useSettings } from '../data/queries';
+import { queryKeys } from '../data/query-keys';
+import { useApi } from '../ipc/api-context';
+import { describeError } from '../ipc/ipc-call-error';
+import { Modal } from './Modal';
+
+interface Form {
+  boxUrl: string;
+  policyEndpoint: string;
+  policyModel: string;
+  temperature: string;
+  maxTokens: string;
+  judgeMode: JudgeMode;
+  judgeEndpoint: string;
+  judgeModel: string;
+  judgeVotes: string;
+}
+
+function formOf(settings: Settings): Form {
+  return {
+    boxUrl: settings.box.url,
+    policyEndpoint: settings.policy.endpoint,
+    policyModel: settings.policy.model,
+    temperature: String(settings.policy.temperature),
+    maxTokens: String(settings.policy.maxTokens),
+    judgeMode: settings.judge.mode,
+    judgeEndpoint: settings.judge.endpoint,
+    judgeModel: settings.judge.model,
+    judgeVotes: String(settings.judge.votes),
+  };
+}
+
+/** Box link, policy endpoint and judge. The token is write-only: it goes in, and only "saved" comes back. */
+export function SettingsPanel({ onClose }: { onClose: () => void }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const settings = useSettings();
+  const [form, setForm] = useState<Form | null>(null);
+  const [token, setToken] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+
+  useEffect(() => {
+    if (settings.data && !form) setForm(formOf(settings.data));
+  }, [settings.data, form]);
+
+  const save = useMutation({
+    mutationFn: async (f: Form) => {
+      const patch = SettingsPatchSchema.safeParse({
+        box: { url: f.boxUrl.trim() },
+        policy: {
+          endpoint: f.policyEndpoint.trim(),
+          model: f.policyModel.trim(),
+          temperature: Number(f.temperature),
+          maxTokens: Number(f.maxTokens),
+        },
+        judge: { mode: f.judgeMode, endpoint: f.judgeEndpoint.trim(), model: f.judgeModel.trim(), votes: Number(f.judgeVotes) },
+      });
+      if (!patch.success) {
+        const issue = patch.error.issues[0];
+        throw new Error(`Check ${issue?.path.join(' ') ?? 'the form'}: ${issue?.message ?? 'invalid value'}`);
+      }
+      const saved = await api.invoke('settings:update', patch.data);
+      if (token.trim()) {
+        const result = await api.invoke('settings:setBoxToken', { token: token.trim() });
+        saved.box.hasToken = result.hasToken;
+      }
+      return saved;
+    },
+    onSuccess: (saved) => {
+      queryClient.setQueryData(queryKeys.settings, saved);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.boxStatus });
+      setToken('');
+      setForm(formOf(saved));
+      setMessage({ kind: 'ok', text: 'Settings saved.' });
+    },
+    onError: (error) => setMessage({ kind: 'error', text: describeError(error) }),
+  });
+
+  const removeToken = useMutation({
+    mutationFn: () => api.invoke('settings:setBoxToken', { token: null }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.settings });
+      setMessage({ kind: 'ok', text: 'Token removed.' });
+    },
+    onError: (error) => setMessage({ kind: 'error', text: describeError(error) }),
+  });
+
+  const test = useMutation({
+    mutationFn: () => api.invoke('box:test', {}),
+    onError: (error) => setMessage({ kind: 'error', text: describeError(error) }),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (form) save.mutate(form);
+  };
+  const field = (key: keyof Form) => ({
+    value: form?.[key] ?? '',
+    onChange: (e: { target: { value: string } }) => form && setForm({ ...form, [key]: e.target.value }),
+  });
+  const hasToken = settings.data?.box.hasToken ?? false;
+
+  return (
+    <Modal title="Settings" onClose={onClose} testId="settings-panel">
+      {settings.error ? <p className="inline-error">{describeError(settings.error)}</p> : null}
+      {!form ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <form className="settings-form" onSubmit={submit}>
+          <fieldset>
+            <legend>GPU box</legend>
+            <label>
+              Box URL
+              <input type="url" placeholder="http://gpu-box:8787" data-testid="settings-box-url" {...field('boxUrl')} />
+            </label>
+            <label>
+              Access token
+              <input
+                type="password"
+                autoComplete="off"
+                placeholder={hasToken ? 'token saved — type to replace' : 'paste the token the box printed'}
+                data-testid="settings-box-token"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+              />
+            </label>
+            <div className="row">
+              <span className="token-state" data-testid="settings-token-state">
+                {hasToken ? '✓ token saved' : 'no token saved'}
+              </span>
+              {hasToken ? (
+                <button type="button" className="link-button" onClick={() => removeToken.mutate()}>
+                  Remove token
+                </button>
+              ) : null}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Policy (chat model)</legend>
+            <label>
+              Endpoint
+              <input type="url" placeholder="empty = <box URL>/v1" {...field('policyEndpoint')} />
+            </label>
+            <div className="row">
+              <label>
+                Model
+                <input {...field('policyModel')} />
+              </label>
+              <label className="narrow">
+                Temperature
+                <input type="number" step="0.1" min="0" max="2" {...field('temperature')} />
+              </label>
+              <label className="narrow">
+                Max tokens
+                <input type="number" min="1" {...field('maxTokens')} />
+              </label>
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Judge</legend>
+            <div className="row">
+              <label className="narrow">
+                Mode
+                <select
+                  value={form.judgeMode}
+                  onChange={(e) => setForm({ ...form, judgeMode: JudgeModeSchema.catch('off').parse(e.target.value) })}
+                >
+                  <option value="off">off (heuristics)</option>
+                  <option value="uncertain">when unsure</option>
+                  <option value="always">always</option>
+                </select>
+              </label>
+              <label className="narrow">
+                Votes
+                <input type="number" min="1" max="15" {...field('judgeVotes')} />
+              </label>
+            </div>
+            <label>
+              Endpoint
+              <input type="url" placeholder="OpenAI-compatible …/v1" {...field('judgeEndpoint')} />
+            </label>
+            <label>
+              Model
+              <input {...field('judgeModel')} />
+            </label>
+          </fieldset>
+          {message ? (
+            <p className={message.kind === 'ok' ? 'notice' : 'inline-error'} role="status" data-testid="settings-message">
+              {message.text}
+            </p>
+          ) : null}
+          {test.data ? (
+            <p className={test.data.ok ? 'notice' : 'inline-error'} data-testid="settings-test-result">
+              {test.data.ok ? '✓ ' : '✗ '}
+              {test.data.detail}
+              {test.data.models.length > 0 ? ` — models: ${test.data.models.join(', ')}` : ''}
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="button" onClick={() => test.mutate()} disabled={test.isPending} data-testid="settings-test">
+              {test.isPending ? 'Testing…' : 'Test connection'}
+            </button>
+            <button type="submit" className="primary" disabled={save.isPending} data-testid="settings-save">
+              {save.isPending ? 'Saving…' : 'Save'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

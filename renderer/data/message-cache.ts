@@ -1,0 +1,89 @@
+import type { Message } from '../../shared/domain';
+
+/**
+ * Pure updates of one conversation's visible thread in the query cache, driven by chat:delta and
+ * chat:message events. Deltas can arrive before the message row reaches the cache (the chat:send
+ * response races the first deltas), so unknown ids are stashed and merged when the row shows up.
+ */
+
+export interface ThreadCache {
+  messages: Message[];
+  /** Streamed text for messages not (yet) in `messages`, by id. */
+  orphanText: Record<string, string>;
+}
+
+export const emptyThread: ThreadCache = { messages: [], orphanText: {} };
+
+/** Streamed text wins over a stored prefix of itself; otherwise the stored row is the truth. */
+export function mergeStreamedContent(stored: string, streamed: string): string {
+  if (streamed.length > stored.length && streamed.startsWith(stored)) return streamed;
+  return stored;
+}
+
+function bySeq(a: Message, b: Message): number {
+  return a.seq - b.seq;
+}
+
+export function applyDelta(thread: ThreadCache, messageId: string, delta: string): ThreadCache {
+  const index = thread.messages.findIndex((m) => m.id === messageId);
+  if (index < 0) {
+    return { ...thread, orphanText: { ...thread.orphanText, [messageId]: (thread.orphanText[messageId] ?? '') + delta } };
+  }
+  const current = thread.messages[index]!;
+  // A finished message never grows again; a late delta must not corrupt the stored text.
+  if (current.status !== 'streaming') return thread;
+  const messages = thread.messages.slice();
+  messages[index] = { ...current, content: current.content + delta };
+  return { ...thread, messages };
+}
+
+/** Inserts or replaces a stored row; superseded rows leave the visible thread. */
+export function applyMessage(thread: ThreadCache, message: Message): ThreadCache {
+  const { [message.id]: orphan, ...orphanText } = thread.orphanText;
+  const existing = thread.messages.find((m) => m.id === message.id);
+  if (message.supersededAt !== null) {
+    return { messages: thread.messages.filter((m) => m.id !== message.id), orphanText };
+  }
+  let content = message.content;
+  if (message.status === 'streaming') {
+    if (existing) content = mergeStreamedContent(content, existing.content);
+    if (orphan !== undefined) content = mergeStreamedContent(content, orphan);
+  }
+  const next = { ...message, content };
+  const messages = existing
+    ? thread.messages.map((m) => (m.id === message.id ? next : m))
+    : [...thread.messages, next].sort(bySeq);
+  return { messages, orphanText };
+}
+
+/** A fresh list from messages:list; keeps streamed text that is ahead of what was stored. */
+export function applyFetchedList(thread: ThreadCache, fetched: Message[]): ThreadCache {
+  let next: ThreadCache = { messages: [], orphanText: { ...thread.orphanText } };
+  const known = new Map(thread.messages.map((m) => [m.id, m]));
+  for (const message of fetched) {
+    const cached = known.get(message.id);
+    if (cached && cached.status === 'streaming' && message.status === 'streaming') {
+      next.orphanText[message.id] = mergeStreamedContent(next.orphanText[message.id] ?? '', cached.content);
+    }
+    next = applyMessage(next, message);
+  }
+  return next;
+}
+
+/** The assistant message still streaming in this thread, if any (there is at most one). */
+export function streamingMessage(thread: ThreadCache): Message | null {
+  for (let i = thread.messages.length - 1; i >= 0; i -= 1) {
+    const m = thread.messages[i]!;
+    if (m.role === 'assistant' && m.status === 'streaming') return m;
+  }
+  return null;
+}
+
+/** The last assistant reply (the only one that can be regenerated). */
+export function lastAssistantMessage(thread: ThreadCache): Message | null {
+  for (let i = thread.messages.length - 1; i >= 0; i -= 1) {
+    const m = thread.messages[i]!;
+    if (m.role === 'assistant') return m;
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useApiHandle } from '../ipc/api-context';
+import { applyDelta, applyMessage, type ThreadCache } from './message-cache';
+import { queryKeys } from './query-keys';
+
+/** How long bursts of events (a replay of many acks) are coalesced into one refetch. */
+const COALESCE_MS = 150;
+
+/**
+ * Wires the core's pushed events into the query cache: message text is patched in place as it
+ * streams; everything else is invalidated so the views refetch. After the browser-mode socket
+ * reconnects, everything is refetched because events may have been missed while it was down.
+ */
+export function useLiveUpdates(): void {
+  const { api, connection } = useApiHandle();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const due = new Map<string, QueryKey>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const invalidateSoon = (key: QueryKey) => {
+      due.set(JSON.stringify(key), key);
+      timer ??= setTimeout(() => {
+        timer = null;
+        const keys = [...due.values()];
+        due.clear();
+        for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+      }, COALESCE_MS);
+    };
+
+    const patchThread = (conversationId: string, update: (thread: ThreadCache) => ThreadCache) => {
+      const key = queryKeys.messages(conversationId);
+      // Only threads someone has opened are patched; others are fetched fresh when opened.
+      if (!queryClient.getQueryData(key)) return;
+      queryClient.setQueryData<ThreadCache>(key, (thread) => (thread ? update(thread) : thread));
+    };
+
+    const offs = [
+      api.on('chat:delta', (event) => patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta))),
+      api.on('chat:message', (message) => {
+        patchThread(message.conversationId, (t) => applyMessage(t, message));
+        invalidateSoon(queryKeys.conversationsAll);
+      }),
+      api.on('signals:changed', (event) => {
+        invalidateSoon(queryKeys.signals(event.conversationId));
+      }),
+      api.on('timeline:appended', (event) => {
+        invalidateSoon(queryKeys.timelineAll(event.personaId));
+        invalidateSoon(queryKeys.timelineStats(event.personaId));
+        if (event.kind === 'hint' || event.kind === 'hint_reviewed' || event.kind === 'signal') {
+          invalidateSoon(queryKeys.hintsAll(event.personaId));
+        }
+      }),
+      api.on('box:status', (status) => {
+        queryClient.setQueryData(queryKeys.boxStatus, { status, receivedAt: Date.now() });
+      }),
+    ];
+
+    let opens = connection?.status().opens ?? 0;
+    const offStatus = connection?.onStatus((status) => {
+      if (status.opens > opens && opens > 0) void queryClient.invalidateQueries();
+      opens = status.opens;
+    });
+
+    return () => {
+      for (const off of offs) off();
+      offStatus?.();
+      if (timer) clearTimeout(timer);
+    };
+  }, [api, connection, queryClient]);
+}

@@ -1,0 +1,42 @@
+import type { ApprenticeApi } from '../../shared/ipc/contract';
+import { browserIpcUrl } from './browser-ipc-url';
+import { createValidatedApi } from './validated-preload-api';
+import { createWsIpcClient, type ConnectionStatus } from './ws-ipc-client';
+
+declare global {
+  interface Window {
+    /** Exposed by Electron's preload; absent in browser mode. */
+    apprentice?: ApprenticeApi;
+  }
+}
+
+/** How the window reaches the core; `connection` exists only in browser mode (a ws that can drop). */
+export interface ApiHandle {
+  api: ApprenticeApi;
+  mode: 'electron' | 'browser';
+  connection: {
+    status(): ConnectionStatus;
+    onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  } | null;
+}
+
+export type ApiSetup = { ok: true; handle: ApiHandle } | { ok: false; problem: string };
+
+function logProtocolError(message: string): void {
+  console.warn(`[apprentice ipc] ${message}`);
+}
+
+export function createApi(): ApiSetup {
+  if (window.apprentice) {
+    return { ok: true, handle: { api: createValidatedApi(window.apprentice, logProtocolError), mode: 'electron', connection: null } };
+  }
+  const url = browserIpcUrl(window.location.href);
+  if (!url) {
+    return {
+      ok: false,
+      problem: 'This page needs the token from the line "Apprentice (browser mode) ready at …" that `npm run web` printed. Open that exact address.',
+    };
+  }
+  const client = createWsIpcClient({ url, createSocket: (u) => new WebSocket(u), onProtocolError: logProtocolError });
+  return { ok: true, handle: { api: client, mode: 'browser', connection: client } };
+}

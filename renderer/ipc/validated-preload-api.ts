@@ -1,0 +1,31 @@
+import type { ApprenticeApi, EventName, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
+import { parseEventPayload, parseInvokeResponse } from './contract-validation';
+import { IpcCallError } from './ipc-call-error';
+
+/**
+ * Electron's preload hands us the contract as-is; the renderer still checks every response and
+ * event against the schemas, so a core/renderer version skew shows as a clear error, not a crash.
+ */
+export function createValidatedApi(raw: ApprenticeApi, onProtocolError: (message: string) => void = () => undefined): ApprenticeApi {
+  return {
+    async invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+      let value: unknown;
+      try {
+        value = await raw.invoke(channel, request);
+      } catch (error) {
+        if (error instanceof IpcCallError) throw error;
+        // Electron prefixes rejected invokes with "Error invoking remote method '<channel>': ".
+        const message = error instanceof Error ? error.message.replace(/^Error invoking remote method '[^']*': (Error: )?/, '') : String(error);
+        throw new IpcCallError('internal', message, channel);
+      }
+      return parseInvokeResponse(channel, value);
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      return raw.on(event, (payload) => {
+        const parsed = parseEventPayload(event, payload);
+        if (parsed.ok) listener(parsed.payload);
+        else onProtocolError(parsed.message);
+      });
+    },
+  };
+}
