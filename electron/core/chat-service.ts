@@ -1,0 +1,218 @@
+import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
+import { classifyFollowUp } from '../signals';
+import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
+import type { CoreContext } from './core-context';
+import { CoreError, notFound } from './core-error';
+import type { JudgeRunner } from './judge-runner';
+import { policyMessages } from './policy-messages';
+import { resolvePolicyTarget } from './policy-target';
+import { publishRecordedSignal } from './publish-recorded-signal';
+import { streamReply } from './reply-streamer';
+import { recordSignal, type RecordedSignal } from './signal-recorder';
+import { isExplicitSignal } from './supersede-rules';
+
+export interface ChatTiming {
+  /** How often streamed text goes out as chat:delta (coalesced). */
+  deltaIntervalMs: number;
+  /** How often streamed text is saved while the reply streams. */
+  persistIntervalMs: number;
+}
+
+interface ActiveStream {
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+const TITLE_MAX = 80;
+
+/** chat:send, chat:stop and chat:regenerate, and the replies they stream. */
+export class ChatService {
+  private readonly active = new Map<string, ActiveStream>();
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly judge: JudgeRunner,
+    private readonly timing: ChatTiming,
+  ) {}
+
+  async send(conversationId: string, content: string) {
+    const { store } = this.ctx;
+    const { conversation, persona } = this.conversationWithPersona(conversationId);
+    const token = await this.ctx.tokenVault.get();
+    const last = store.messages.lastInThread(conversationId);
+    if (last?.status === 'streaming') {
+      throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it before sending.');
+    }
+
+    let judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null = null;
+    const written = store.db.transaction(() => {
+      const userMessage = store.messages.insert({ conversationId, role: 'user', content, status: 'complete' });
+      let recorded: RecordedSignal | null = null;
+      if (last && last.role === 'assistant' && last.status !== 'error' && last.content !== '') {
+        const active = store.signals.listActiveForMessage(last.id);
+        // An explicit signal already speaks for this reply; explicit beats inferred.
+        if (!active.some(isExplicitSignal)) {
+          const input: FollowUpInput = {
+            context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
+            assistant: last.content,
+            nextUser: content,
+          };
+          const verdict = classifyFollowUp(input);
+          recorded = recordSignal(store, {
+            persona,
+            reply: last,
+            kind: verdict.label,
+            reward: verdict.reward,
+            confidence: verdict.confidence,
+            source: 'heuristic',
+            evidence: verdict.evidence,
+            triggerMessageId: userMessage.id,
+            nextState: { role: 'user', content },
+            hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
+            supersede: active,
+          });
+          judgeRequest = { input, verdict };
+        }
+      }
+      if (conversation.title === '' && !last) store.conversations.rename(conversationId, titleFrom(content));
+      else store.conversations.touch(conversationId);
+      const assistantMessage = store.messages.insert({
+        conversationId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        model: this.ctx.settings.get().policy.model,
+      });
+      return { userMessage, assistantMessage, recorded };
+    })();
+
+    if (written.recorded) {
+      publishRecordedSignal(this.ctx, written.recorded);
+      const request = judgeRequest as { input: FollowUpInput; verdict: SignalVerdict } | null;
+      if (request) this.judge.schedule({ signalId: written.recorded.signal.id, input: request.input, heuristic: request.verdict });
+    }
+    this.startStream(written.assistantMessage, persona, token);
+    return {
+      userMessage: written.userMessage,
+      assistantMessage: written.assistantMessage,
+      signal: written.recorded?.signal ?? null,
+    };
+  }
+
+  /** Stops a streaming reply; its text so far is kept and it ends as 'stopped'. */
+  async stop(messageId: string): Promise<void> {
+    const active = this.active.get(messageId);
+    if (active) {
+      active.controller.abort();
+      await active.done;
+      return;
+    }
+    const message = this.ctx.store.messages.get(messageId);
+    if (!message) throw notFound('message', messageId);
+    if (message.status === 'streaming') {
+      // Left streaming by a previous run: nothing is producing it any more.
+      const stored = this.ctx.store.messages.finish(messageId, { content: message.content, status: 'stopped' });
+      if (stored) this.ctx.events.emit('chat:message', stored);
+    }
+  }
+
+  /** Replaces the last reply with a new one; the old one leaves the thread and gets a 'regenerate' signal. */
+  async regenerate(messageId: string): Promise<{ assistantMessage: Message; signal: Signal | null }> {
+    const { store } = this.ctx;
+    let old = store.messages.get(messageId);
+    if (!old || old.role !== 'assistant') throw notFound('reply', messageId);
+    if (old.supersededAt !== null) throw new CoreError('conflict', 'This reply was already regenerated.');
+    const { persona } = this.conversationWithPersona(old.conversationId);
+    if (store.messages.lastInThread(old.conversationId)?.id !== old.id) {
+      throw new CoreError('conflict', 'Only the latest reply of a conversation can be regenerated.');
+    }
+    if (this.active.has(old.id)) {
+      await this.stop(old.id);
+      old = store.messages.get(messageId) ?? old;
+    }
+    const previous = old;
+    const token = await this.ctx.tokenVault.get();
+
+    const written = store.db.transaction(() => {
+      // Re-checked here: another regenerate may have run while this one waited.
+      if (store.messages.lastInThread(previous.conversationId)?.id !== previous.id) {
+        throw new CoreError('conflict', 'This reply is no longer the latest one; it was regenerated or answered meanwhile.');
+      }
+      store.messages.supersede(previous.id);
+      let recorded: RecordedSignal | null = null;
+      if (previous.content !== '' && previous.status !== 'error') {
+        recorded = recordSignal(store, {
+          persona,
+          reply: previous,
+          kind: 'regenerate',
+          reward: -1,
+          confidence: 1,
+          source: 'explicit',
+          evidence: ['the user asked for a different reply'],
+          triggerMessageId: null,
+          nextState: { role: 'feedback', content: 'regenerate: the user asked for a different reply' },
+          hint: null,
+          supersede: store.signals.listActiveForMessage(previous.id).filter((s) => !isExplicitSignal(s)),
+        });
+      }
+      store.conversations.touch(previous.conversationId);
+      const assistantMessage = store.messages.insert({
+        conversationId: previous.conversationId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        model: this.ctx.settings.get().policy.model,
+        replacesId: previous.id,
+      });
+      return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
+    })();
+
+    if (written.superseded) this.ctx.events.emit('chat:message', written.superseded);
+    if (written.recorded) publishRecordedSignal(this.ctx, written.recorded);
+    this.startStream(written.assistantMessage, persona, token);
+    return { assistantMessage: written.assistantMessage, signal: written.recorded?.signal ?? null };
+  }
+
+  /** Resolves when no reply is streaming (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  async close(): Promise<void> {
+    for (const a of this.active.values()) a.controller.abort();
+    await this.idle();
+  }
+
+  /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
+  private startStream(reply: Message, persona: Persona, token: string | null): void {
+    const settings = this.ctx.settings.get();
+    const target = resolvePolicyTarget(settings, token);
+    const controller = new AbortController();
+    const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
+    const done = streamReply(this.ctx.store.messages, this.ctx.events, {
+      reply,
+      personaId: persona.id,
+      target,
+      messages,
+      temperature: settings.policy.temperature,
+      maxTokens: settings.policy.maxTokens,
+      signal: controller.signal,
+      fetch: this.ctx.fetch,
+      ...this.timing,
+    }).finally(() => this.active.delete(reply.id));
+    this.active.set(reply.id, { controller, done });
+  }
+
+  private conversationWithPersona(conversationId: string): { conversation: Conversation; persona: Persona } {
+    const conversation = this.ctx.store.conversations.get(conversationId);
+    if (!conversation) throw notFound('conversation', conversationId);
+    const persona = this.ctx.store.personas.get(conversation.personaId);
+    if (!persona) throw notFound('persona', conversation.personaId);
+    return { conversation, persona };
+  }
+}
+
+function titleFrom(content: string): string {
+  const firstLine = content.trim().split('\n')[0]?.trim() ?? '';
+  return firstLine.length <= TITLE_MAX ? firstLine : `${firstLine.slice(0, TITLE_MAX - 1)}…`;
+}

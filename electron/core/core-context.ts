@@ -1,0 +1,16 @@
+import type { SettingsStore } from '../settings/settings-store';
+import type { TokenVault } from '../settings/token-vault';
+import type { AppStore } from '../store/app-store';
+import type { CoreEvents } from './core-events';
+
+/** What the services share: the store, the event fan-out, settings, the token and the sync nudge. */
+export interface CoreContext {
+  store: AppStore;
+  events: CoreEvents;
+  settings: SettingsStore;
+  tokenVault: TokenVault;
+  fetch?: typeof fetch;
+  /** Tells the sync worker that outbox rows are ready. */
+  nudgeSync(): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}

@@ -1,0 +1,215 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BoxStatus } from '../../shared/domain';
+import {
+  invokeContract,
+  isInvokeChannel,
+  type EventName,
+  type EventPayload,
+  type InvokeChannel,
+} from '../../shared/ipc/contract';
+import type { IpcResult } from '../../shared/ipc/transport';
+import { SettingsStore } from '../settings/settings-store';
+import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
+import { openAppStore } from '../store/app-store';
+import type { SyncConfig } from '../sync/types';
+import { ChatService, type ChatTiming } from './chat-service';
+import type { CoreContext } from './core-context';
+import { CoreError } from './core-error';
+import { CoreEvents } from './core-events';
+import { FeedbackService } from './feedback-service';
+import { HintReviewService } from './hint-review-service';
+import { createInvokeHandlers, type InvokeHandlers } from './invoke-handlers';
+import { JudgeRunner } from './judge-runner';
+import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
+
+export const DATABASE_FILE_NAME = 'apprentice.sqlite';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: 'electron' | 'browser';
+  /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
+  tokenVault?: TokenVault;
+  /** Starts the sync worker; null runs without one (signals wait in the outbox). */
+  spawnSyncWorker?: SpawnSyncWorker | null;
+  fetch?: typeof fetch;
+  version?: string;
+  timing?: Partial<ChatTiming>;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  /** Problems found at start (e.g. an invalid settings file that was replaced). */
+  readonly warnings: readonly string[];
+  /** Runs one IPC call: validates channel and payload, never throws. */
+  handle(channel: unknown, payload: unknown): Promise<IpcResult>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Resolves when no reply is streaming and no judge is running. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PERSONA = {
+  name: 'Assistant',
+  systemPrompt: 'You are a helpful assistant.',
+  hintMode: 'auto' as const,
+};
+
+/**
+ * The app's core, with no Electron in it: Electron's main process, browser mode and the tests all
+ * run this same object. It owns the SQLite store, settings, the policy stream, signals and the sync
+ * worker, and speaks the IPC contract through `handle` and `on`.
+ */
+export function createCore(options: CoreOptions): Core {
+  const log = options.log ?? defaultLog;
+  mkdirSync(options.dataDir, { recursive: true });
+  const warnings: string[] = [];
+  const settings = new SettingsStore(options.dataDir);
+  if (settings.recovery) {
+    warnings.push(
+      `The settings file was ${settings.recovery.problem}; it was kept as ${settings.recovery.backupFile} and the defaults were restored.`,
+    );
+  }
+  const store = openAppStore(join(options.dataDir, DATABASE_FILE_NAME));
+  const interrupted = store.messages.closeInterrupted('Interrupted: the app closed while this reply was streaming.');
+  if (interrupted > 0) log('info', `closed ${interrupted} reply(ies) left streaming by the previous run`);
+  if (store.personas.countAll() === 0) store.personas.create(DEFAULT_PERSONA);
+
+  const events = new CoreEvents((error) => log('error', `event listener failed: ${String(error)}`));
+  const tokenVault = options.tokenVault ?? new BoxTokenFile(options.dataDir);
+  const sync = new SyncWorkerConnection({
+    status: (status) => {
+      lastStatus = status;
+      events.emit('box:status', boxStatus());
+    },
+    timeline: (event) => events.emit('timeline:appended', event),
+    log: (level, message) => log(level, `[sync] ${message}`),
+  });
+  const ctx: CoreContext = {
+    store,
+    events,
+    settings,
+    tokenVault,
+    fetch: options.fetch,
+    nudgeSync: () => sync.nudge(),
+    log,
+  };
+
+  for (const warning of warnings) {
+    log('warn', warning);
+    const persona = store.personas.list()[0];
+    if (persona) {
+      store.timeline.append({
+        id: `error:settings:${Date.now()}`,
+        personaId: persona.id,
+        kind: 'error',
+        sampleId: null,
+        messageId: null,
+        summary: warning,
+        data: { source: 'settings' },
+      });
+    }
+  }
+
+  let lastStatus: BoxStatus | null = null;
+  const boxStatus = (): BoxStatus => {
+    const url = settings.get().box.url;
+    const counts = store.outbox.counts();
+    const base: BoxStatus = lastStatus ?? {
+      state: !url ? 'unconfigured' : sync.failure ? 'disconnected' : 'connecting',
+      url,
+      detail: !url ? 'No box is configured yet; signals wait safely on this machine.' : (sync.failure ?? 'Connecting to the box…'),
+      pending: 0,
+      held: 0,
+      acked: 0,
+      lastAckAt: null,
+      policyVersion: null,
+      retryInMs: null,
+    };
+    return { ...base, pending: counts.pending, held: counts.held, acked: counts.acked, lastAckAt: store.outbox.lastAckAt() };
+  };
+  const syncConfig = async (): Promise<SyncConfig> => ({
+    dbFile: store.file,
+    boxUrl: settings.get().box.url,
+    token: await tokenVault.get(),
+  });
+
+  const judge = new JudgeRunner(ctx);
+  const chat = new ChatService(ctx, judge, {
+    deltaIntervalMs: options.timing?.deltaIntervalMs ?? 30,
+    persistIntervalMs: options.timing?.persistIntervalMs ?? 500,
+  });
+  const handlers: InvokeHandlers = createInvokeHandlers(ctx, {
+    chat,
+    feedback: new FeedbackService(ctx),
+    hintReview: new HintReviewService(ctx),
+    appInfo: { mode: options.mode, version: options.version ?? '0.0.0', dataDir: options.dataDir },
+    boxStatus,
+    reconfigure: async () => {
+      lastStatus = null;
+      sync.configure(await syncConfig());
+      events.emit('box:status', boxStatus());
+    },
+  });
+
+  const spawn = options.spawnSyncWorker === undefined ? spawnDefaultSyncWorker : options.spawnSyncWorker;
+  const syncStarted = spawn ? sync.start(spawn, syncConfig) : Promise.resolve();
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    dataDir: options.dataDir,
+    warnings,
+    async handle(channel, payload) {
+      if (!isInvokeChannel(channel)) {
+        return failure('bad_request', `Unknown channel ${JSON.stringify(String(channel).slice(0, 100))}.`);
+      }
+      if (closing) return failure('unavailable', 'The app is shutting down.');
+      const parsed = invokeContract[channel].request.safeParse(payload ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+        return failure('bad_request', `Invalid request for ${channel}: ${issues}`);
+      }
+      try {
+        const handler = handlers[channel] as (request: unknown) => unknown;
+        return { ok: true, result: await handler(parsed.data) };
+      } catch (error) {
+        if (error instanceof CoreError) return failure(error.code, error.message);
+        log('error', `${channel as InvokeChannel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return failure('internal', `${channel} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    on: (event, listener) => events.on(event, listener),
+    async idle() {
+      await chat.idle();
+      await judge.idle();
+    },
+    close() {
+      closing ??= (async () => {
+        await chat.close();
+        await judge.close();
+        await syncStarted;
+        await sync.stop();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function failure(code: CoreError['code'], message: string): IpcResult {
+  return { ok: false, error: { code, message } };
+}
+
+function defaultLog(level: 'info' | 'warn' | 'error', message: string): void {
+  const line = `[apprentice] ${message}`;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+}
+
+/** The worker-thread sync worker (Electron passes its utilityProcess one instead). */
+async function spawnDefaultSyncWorker() {
+  const { spawnThreadSyncWorker } = await import('../sync/thread-host');
+  return spawnThreadSyncWorker();
+}

@@ -1,0 +1,125 @@
+import type { z } from 'zod';
+import type { BoxStatus } from '../../shared/domain';
+import type { InvokeChannel, InvokeContract, InvokeResponse } from '../../shared/ipc/contract';
+import { InvalidSettingsError } from '../settings/settings-store';
+import type { ChatService } from './chat-service';
+import type { CoreContext } from './core-context';
+import { CoreError, notFound } from './core-error';
+import type { FeedbackService } from './feedback-service';
+import type { HintReviewService } from './hint-review-service';
+import { probeBox } from './box-probe';
+
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (request: z.output<InvokeContract[C]['request']>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+};
+
+export interface InvokeServices {
+  chat: ChatService;
+  feedback: FeedbackService;
+  hintReview: HintReviewService;
+  appInfo: InvokeResponse<'app:info'>;
+  boxStatus(): BoxStatus;
+  /** Settings or the token changed: reconfigure whatever depends on them (the sync worker). */
+  reconfigure(): Promise<void>;
+}
+
+/** One function per contract channel; requests arrive already parsed with the channel's schema. */
+export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices): InvokeHandlers {
+  const { store } = ctx;
+  const settingsView = async () => ({
+    ...ctx.settings.get(),
+    box: { ...ctx.settings.get().box, hasToken: (await ctx.tokenVault.get()) !== null },
+  });
+  const requirePersona = (id: string) => store.personas.get(id) ?? throwError(notFound('persona', id));
+
+  return {
+    'app:info': () => services.appInfo,
+    'settings:get': () => settingsView(),
+    'settings:update': async (patch) => {
+      try {
+        ctx.settings.update(patch);
+      } catch (error) {
+        if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
+        throw error;
+      }
+      await services.reconfigure();
+      return settingsView();
+    },
+    'settings:setBoxToken': async ({ token }) => {
+      await ctx.tokenVault.set(token);
+      await services.reconfigure();
+      return { hasToken: (await ctx.tokenVault.get()) !== null };
+    },
+    'box:status': () => services.boxStatus(),
+    'box:test': async () => probeBox(ctx.settings.get().box.url, await ctx.tokenVault.get(), { fetch: ctx.fetch }),
+
+    'personas:list': () => store.personas.list(),
+    'personas:create': (input) => store.personas.create(input),
+    'personas:update': ({ id, ...patch }) => store.personas.update(id, patch) ?? throwError(notFound('persona', id)),
+    'personas:delete': ({ id }) => {
+      store.db.transaction(() => {
+        if (!store.personas.softDelete(id)) throw notFound('persona', id);
+        store.conversations.softDeleteForPersona(id);
+      })();
+      return { ok: true as const };
+    },
+
+    'conversations:list': ({ personaId }) => {
+      requirePersona(personaId);
+      return store.conversations.listForPersona(personaId);
+    },
+    'conversations:create': ({ personaId, title }) => {
+      requirePersona(personaId);
+      return store.conversations.create(personaId, title?.trim() ?? '');
+    },
+    'conversations:rename': ({ id, title }) => store.conversations.rename(id, title) ?? throwError(notFound('conversation', id)),
+    'conversations:delete': ({ id }) => {
+      if (!store.conversations.softDelete(id)) throw notFound('conversation', id);
+      return { ok: true as const };
+    },
+    'messages:list': ({ conversationId }) => {
+      if (!store.conversations.get(conversationId)) throw notFound('conversation', conversationId);
+      return store.messages.listThread(conversationId);
+    },
+
+    'chat:send': ({ conversationId, content }) => services.chat.send(conversationId, content),
+    'chat:stop': async ({ messageId }) => {
+      await services.chat.stop(messageId);
+      return { ok: true as const };
+    },
+    'chat:regenerate': ({ messageId }) => services.chat.regenerate(messageId),
+
+    'feedback:thumb': ({ messageId, up, reason }) => services.feedback.thumb(messageId, up, reason),
+    'feedback:inlineMark': ({ messageId, start, end, correction }) => services.feedback.inlineMark(messageId, start, end, correction),
+    'feedback:edit': ({ messageId, content }) => services.feedback.edit(messageId, content),
+
+    'signals:listForConversation': ({ conversationId }) => ({
+      signals: store.signals.listForConversation(conversationId),
+      hints: store.hints.listForConversation(conversationId),
+    }),
+    'hints:list': ({ personaId, status }) => store.hints.listForPersona(personaId, status),
+    'hints:review': ({ hintId, action, text }) => services.hintReview.review(hintId, action, text),
+
+    'timeline:list': ({ personaId, beforeSeq, limit, kinds }) => store.timeline.list(personaId, { beforeSeq, limit, kinds }),
+    'timeline:stats': ({ personaId }) => {
+      const signals = store.signals.countsForPersona(personaId);
+      const byKind = store.timeline.countByKind(personaId);
+      const latest = store.timeline.list(personaId, { kinds: ['policy_version', 'training_step'], limit: 20 });
+      const version = latest.map((e) => e.data.policyVersion).find((v): v is string => typeof v === 'string' && v !== '');
+      return {
+        signals: signals.total,
+        positive: signals.positive,
+        negative: signals.negative,
+        hints: store.hints.countUsableForPersona(personaId),
+        delivered: byKind.delivered ?? 0,
+        acknowledged: byKind.acknowledged ?? 0,
+        trainingSteps: byKind.training_step ?? 0,
+        policyVersion: version ?? null,
+      };
+    },
+  };
+}
+
+function throwError(error: Error): never {
+  throw error;
+}

@@ -1,0 +1,157 @@
+import type {
+  Hint,
+  HintSource,
+  Message,
+  Persona,
+  Reward,
+  Signal,
+  SignalKind,
+  SignalSource,
+  TimelineEvent,
+} from '../../shared/domain';
+import type { SignalSample } from '../../shared/protocol/box-stream';
+import type { AppStore } from '../store/app-store';
+import { buildSignalSample } from './build-signal-sample';
+
+export interface RecordSignalInput {
+  persona: Persona;
+  reply: Message;
+  kind: SignalKind;
+  reward: Reward;
+  confidence: number;
+  source: SignalSource;
+  evidence: string[];
+  triggerMessageId: string | null;
+  nextState: SignalSample['nextState'];
+  hint: { text: string; source: HintSource } | null;
+  /** Live signals of the same turn that this one replaces. */
+  supersede: readonly Signal[];
+}
+
+export interface RecordedSignal {
+  signal: Signal;
+  hint: Hint | null;
+  sample: SignalSample;
+  /** Events to emit once the transaction has committed. */
+  timeline: TimelineEvent[];
+}
+
+const HINT_MAX = 2_000;
+
+/**
+ * Writes a signal, its hint and its outbox row (plus timeline entries). It runs inside the caller's
+ * db.transaction, so either all of them are stored or none is. In 'review' hint mode the hint waits
+ * as 'pending' and the outbox row is 'held' without the hint, so an unreviewed hint cannot leave.
+ */
+export function recordSignal(store: AppStore, input: RecordSignalInput, now = Date.now()): RecordedSignal {
+  const { persona, reply } = input;
+  const signal = store.signals.insert(
+    {
+      personaId: persona.id,
+      conversationId: reply.conversationId,
+      messageId: reply.id,
+      kind: input.kind,
+      reward: input.reward,
+      confidence: Math.min(1, Math.max(0, input.confidence)),
+      source: input.source,
+      evidence: input.evidence,
+      triggerMessageId: input.triggerMessageId,
+    },
+    now,
+  );
+  let supersedes: Signal | null = null;
+  for (const old of input.supersede) {
+    if (store.signals.supersede(old.id, signal.id) && (!supersedes || old.createdAt >= supersedes.createdAt)) supersedes = old;
+  }
+
+  const hintText = input.hint ? input.hint.text.trim().slice(0, HINT_MAX) : '';
+  const review = persona.hintMode === 'review';
+  const hint =
+    input.hint && hintText !== ''
+      ? store.hints.insert(
+          {
+            signalId: signal.id,
+            personaId: persona.id,
+            messageId: reply.id,
+            text: hintText,
+            source: input.hint.source,
+            status: review ? 'pending' : 'auto',
+          },
+          now,
+        )
+      : null;
+
+  const sample = buildSignalSample({
+    persona,
+    signal,
+    context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
+    reply,
+    nextState: input.nextState,
+    hint: hint && !review ? hint.text : null,
+    supersedes: supersedes?.id ?? null,
+  });
+  store.outbox.enqueue(sample, signal.id, { held: hint !== null && review, now });
+
+  const timeline: TimelineEvent[] = [];
+  const signalEvent = store.timeline.append({
+    id: `signal:${signal.id}`,
+    personaId: persona.id,
+    kind: input.source === 'judge' ? 'judge' : 'signal',
+    sampleId: signal.id,
+    messageId: reply.id,
+    summary: describeSignal(signal, supersedes),
+    data: {
+      signalId: signal.id,
+      kind: signal.kind,
+      reward: signal.reward,
+      source: signal.source,
+      confidence: signal.confidence,
+      evidence: signal.evidence,
+      supersedes: supersedes?.id ?? null,
+    },
+    createdAt: now,
+  });
+  if (signalEvent) timeline.push(signalEvent);
+  if (hint) {
+    const hintEvent = store.timeline.append({
+      id: `hint:${hint.id}`,
+      personaId: persona.id,
+      kind: 'hint',
+      sampleId: signal.id,
+      messageId: reply.id,
+      summary: `${hint.status === 'pending' ? 'Hint awaiting your review' : 'Hint'}: ${clip(hint.text, 160)}`,
+      data: { hintId: hint.id, signalId: signal.id, status: hint.status, source: hint.source, text: hint.text },
+      createdAt: now,
+    });
+    if (hintEvent) timeline.push(hintEvent);
+  }
+  return { signal, hint, sample, timeline };
+}
+
+const KIND_LABEL: Record<SignalKind, string> = {
+  positive: 'Positive follow-up',
+  correction: 'Correction',
+  requery: 'Re-asked',
+  neutral: 'Neutral follow-up',
+  negative_other: 'Negative follow-up',
+  thumb_up: 'Thumbs up',
+  thumb_down: 'Thumbs down',
+  inline_mark: 'Inline correction',
+  edit: 'Edited reply',
+  regenerate: 'Regenerated',
+};
+
+function describeSignal(signal: Signal, supersedes: Signal | null): string {
+  const reward = signal.reward > 0 ? '+1' : signal.reward < 0 ? '−1' : '0';
+  const by = signal.source === 'judge' ? ' (judge)' : '';
+  const replaces = supersedes ? `, replaces ${KIND_LABEL[supersedes.kind].toLowerCase()}` : '';
+  return `${KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces}`;
+}
+
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** The part of a signal that says what the user did; the reply, persona and supersede set are filled in. */
+export type RecordInputWithoutTurn = Pick<RecordSignalInput, 'kind' | 'reward' | 'evidence' | 'nextState' | 'hint'>;

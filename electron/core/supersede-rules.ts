@@ -1,0 +1,20 @@
+import type { Signal } from '../../shared/domain';
+
+/** Signals the user gave on purpose; they beat anything inferred for the same reply. */
+export function isExplicitSignal(signal: Signal): boolean {
+  return signal.source === 'explicit';
+}
+
+/**
+ * Which live signals of a reply a new explicit one replaces: every inferred one, and an earlier
+ * explicit one of the same family (a second thumb or edit is a change of mind). Inline marks and
+ * regenerations add up: each one says something different.
+ */
+export function signalsReplacedBy(kind: 'thumb' | 'inline_mark' | 'edit', active: readonly Signal[]): Signal[] {
+  return active.filter((s) => {
+    if (!isExplicitSignal(s)) return true;
+    if (kind === 'thumb') return s.kind === 'thumb_up' || s.kind === 'thumb_down';
+    if (kind === 'edit') return s.kind === 'edit';
+    return false;
+  });
+}
