@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../electron/store/open-database';
+import { OutboxRepository } from '../../../electron/store/outbox-repository';
+import { spawnThreadSyncWorker } from '../../../electron/sync/thread-host';
+import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
+import { FromWorkerSchema } from '../../../electron/sync/worker-message-schemas';
+import { enqueueSamples } from './outbox-fixture';
+import { makeTempDir } from './link-harness';
+import { startStreamTestBox } from './stream-test-box';
+
+const TOKEN = 'thread-token';
+
+let cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+function collect(port: SyncWorkerPort) {
+  const messages: FromWorker[] = [];
+  const waiters = new Set<() => void>();
+  port.onMessage((message) => {
+    messages.push(message);
+    for (const wake of [...waiters]) wake();
+  });
+  const waitFor = (predicate: (m: FromWorker) => boolean, what: string, timeoutMs = 30_000) =>
+    new Promise<FromWorker>((resolve, reject) => {
+      const check = () => {
+        const found = messages.find(predicate);
+        if (!found) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(messages.slice(-5))}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { messages, waitFor };
+}
+
+describe('spawnThreadSyncWorker', () => {
+  it('runs the worker in a real thread: configure, deliver, nudge, bad message, stop', async () => {
+    const temp = makeTempDir();
+    const db = openDatabase(temp.dbFile);
+    const box = await startStreamTestBox({ token: TOKEN, policyVersion: 'v7' });
+    cleanups.push(temp.remove, () => db.close(), () => box.close());
+    const first = enqueueSamples(db, 5, { prefix: 'a' });
+
+    const port = spawnThreadSyncWorker();
+    cleanups.push(() => port.terminate());
+    const { messages, waitFor } = collect(port);
+    port.post({ type: 'configure', config: { dbFile: temp.dbFile, boxUrl: box.url, token: TOKEN } });
+    await waitFor((m) => m.type === 'status' && m.status.acked === 5, 'first batch acked');
+
+    const second = enqueueSamples(db, 3, { prefix: 'b' });
+    port.post({ type: 'nudge' });
+    const done = await waitFor((m) => m.type === 'status' && m.status.acked === 8, 'second batch acked');
+    expect(done).toMatchObject({ status: { state: 'connected', pending: 0, policyVersion: 'v7', url: box.url } });
+    expect(box.received.map((r) => r.sample.sampleId)).toEqual([...first, ...second]);
+    expect(new OutboxRepository(db).counts()).toMatchObject({ acked: 8, pending: 0 });
+    expect(messages.filter((m) => m.type === 'timeline' && m.event.kind === 'acknowledged')).toHaveLength(8);
+    // What crossed the thread boundary is exactly the contract.
+    for (const message of messages) expect(FromWorkerSchema.safeParse(message).success).toBe(true);
+
+    port.post({ type: 'configure', config: { dbFile: '', boxUrl: 42 } } as unknown as ToWorker);
+    const complaint = await waitFor((m) => m.type === 'log' && m.level === 'error', 'bad message logged');
+    expect(complaint).toMatchObject({ message: expect.stringContaining('bad message') });
+
+    await port.terminate();
+    expect(messages.at(-1)).toEqual({ type: 'stopped' });
+    await box.waitFor('close', () => box.closes.length === 1);
+    expect(box.closes[0]!.code).toBe(1000);
+    // Posting after termination is a no-op rather than a crash.
+    port.post({ type: 'nudge' });
+  });
+});
