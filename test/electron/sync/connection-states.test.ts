@@ -18,7 +18,7 @@ async function setup(boxOptions: Partial<StreamTestBoxOptions> = {}, backoff: Ba
   const db = openDatabase(temp.dbFile);
   const box = await startStreamTestBox({ token: TOKEN, ...boxOptions });
   const harness = createLinkHarness({ backoff });
-  cleanups.push(temp.remove, () => db.close(), () => box.close(), () => harness.link.stop());
+  cleanups.push(temp.remove, () => void db.close(), () => box.close(), () => harness.link.stop());
   return { temp, db, box, harness };
 }
 
@@ -130,7 +130,7 @@ describe('BoxSyncLink connection states', () => {
     const db = openDatabase(temp.dbFile);
     const box = await startStreamTestBox({ token: TOKEN, ackMode: 'manual' });
     const harness = createLinkHarness({ backoff: { initialMs: 20, maxMs: 100 }, ackTimeoutMs: 300 });
-    cleanups.push(temp.remove, () => db.close(), () => box.close(), () => harness.link.stop());
+    cleanups.push(temp.remove, () => void db.close(), () => box.close(), () => harness.link.stop());
     enqueueSamples(db, 2);
     harness.link.configure({ dbFile: temp.dbFile, boxUrl: box.url, token: TOKEN });
     const stuck = await harness.waitForStatus((s) => s.state === 'disconnected', 'ack timeout', 20_000);

@@ -20,7 +20,7 @@ async function setup(boxOptions: Partial<Parameters<typeof startStreamTestBox>[0
   const db = openDatabase(temp.dbFile);
   const box = await startStreamTestBox({ token: TOKEN, ...boxOptions });
   const harness = createLinkHarness({ backoff: FAST_BACKOFF });
-  cleanups.push(temp.remove, () => db.close(), () => box.close(), () => harness.link.stop());
+  cleanups.push(temp.remove, () => void db.close(), () => box.close(), () => harness.link.stop());
   return { temp, db, box, harness };
 }
 

@@ -22,7 +22,7 @@ describe('BoxSyncLink progress → timeline', () => {
     const temp = makeTempDir();
     const db = openDatabase(temp.dbFile);
     const box = await startStreamTestBox({ token: TOKEN, policyVersion: 'v0' });
-    cleanups.push(temp.remove, () => db.close(), () => box.close());
+    cleanups.push(temp.remove, () => void db.close(), () => box.close());
     const sampleIds = enqueueSamples(db, 2);
 
     box.publishProgress({ ...base, kind: 'sample_ready', sampleIds: [sampleIds[0]!] });
@@ -66,7 +66,7 @@ describe('BoxSyncLink progress → timeline', () => {
     const db = openDatabase(temp.dbFile);
     const box = await startStreamTestBox({ token: TOKEN, replayIgnoringProgressAfter: true });
     const harness = createLinkHarness(FAST);
-    cleanups.push(temp.remove, () => db.close(), () => box.close(), () => harness.link.stop());
+    cleanups.push(temp.remove, () => void db.close(), () => box.close(), () => harness.link.stop());
     const [sampleId] = enqueueSamples(db, 1);
     box.publishProgress({ ...base, kind: 'training_step', step: 1 });
     box.publishProgress({ ...base, kind: 'error', message: 'trainer out of memory' });

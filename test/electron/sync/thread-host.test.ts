@@ -47,7 +47,7 @@ describe('spawnThreadSyncWorker', () => {
     const temp = makeTempDir();
     const db = openDatabase(temp.dbFile);
     const box = await startStreamTestBox({ token: TOKEN, policyVersion: 'v7' });
-    cleanups.push(temp.remove, () => db.close(), () => box.close());
+    cleanups.push(temp.remove, () => void db.close(), () => box.close());
     const first = enqueueSamples(db, 5, { prefix: 'a' });
 
     const port = spawnThreadSyncWorker();
