@@ -1,0 +1,68 @@
+# Sourced by the run_*.sh scripts: checks the shared settings, starts a one-node Ray head on the GPUs
+# slime may use, and submits slime's train.py with the Apprentice plugin on PYTHONPATH.
+# With APPRENTICE_DRY_RUN=1 it prints the command (one argument per line) and starts nothing.
+
+APPRENTICE_TRAINER_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." &>/dev/null && pwd)"
+
+apprentice_require_dir() {
+  # $1 = variable name, $2 = what it should hold
+  local value="${!1:-}"
+  if [ -z "${value}" ]; then
+    echo "error: set $1 to $2" >&2
+    exit 2
+  fi
+  if [ "${APPRENTICE_DRY_RUN:-0}" != "1" ] && [ ! -d "${value}" ]; then
+    echo "error: $1=${value} is not a directory ($2)" >&2
+    exit 2
+  fi
+}
+
+apprentice_check_gateway_settings() {
+  APPRENTICE_GATEWAY_URL="${APPRENTICE_GATEWAY_URL:-http://127.0.0.1:8787}"
+  if [ -z "${APPRENTICE_BOX_TOKEN:-}" ] && [ -z "${APPRENTICE_BOX_TOKEN_FILE:-}" ]; then
+    echo "error: set APPRENTICE_BOX_TOKEN_FILE (the gateway's DATA_DIR/token) or APPRENTICE_BOX_TOKEN" >&2
+    exit 2
+  fi
+}
+
+# Comma list 0..n-1, e.g. apprentice_gpu_list 6 → 0,1,2,3,4,5
+apprentice_gpu_list() {
+  local n="$1" out="" i
+  for ((i = 0; i < n; i++)); do out="${out:+${out},}${i}"; done
+  echo "${out}"
+}
+
+# $1 = number of GPUs Ray may hand to slime; the rest = slime's train.py arguments.
+apprentice_submit() {
+  local ray_gpus="$1"
+  shift
+  local runtime_env
+  # JSON built by Python so paths and tokens are escaped properly. The token travels as a file path
+  # when possible so it never shows in `ray job` listings.
+  runtime_env=$(APPRENTICE_PYTHONPATH="${MEGATRON_ROOT:-}:${APPRENTICE_TRAINER_DIR}:${SLIME_ROOT}" \
+    APPRENTICE_GATEWAY_URL="${APPRENTICE_GATEWAY_URL}" python3 -c '
+import json, os
+names = ["APPRENTICE_GATEWAY_URL", "APPRENTICE_BOX_TOKEN_FILE", "APPRENTICE_BOX_TOKEN",
+         "APPRENTICE_W_OPD", "APPRENTICE_W_RL", "APPRENTICE_OPD_IN_REWARD", "APPRENTICE_BATCH_TIMEOUT_MS"]
+paths = [p for p in os.environ["APPRENTICE_PYTHONPATH"].split(":") if p]
+env = {"PYTHONPATH": ":".join(paths), "CUDA_DEVICE_MAX_CONNECTIONS": "1"}
+env.update({n: os.environ[n] for n in names if os.environ.get(n)})
+print(json.dumps({"env_vars": env}))')
+  local -a command=(ray job submit --address="http://127.0.0.1:${RAY_DASHBOARD_PORT:-8265}"
+    --runtime-env-json="${runtime_env}" -- python3 train.py "$@")
+
+  if [ "${APPRENTICE_DRY_RUN:-0}" = "1" ]; then
+    echo "CUDA_VISIBLE_DEVICES=${RAY_CUDA_DEVICES:-$(apprentice_gpu_list "${ray_gpus}")}"
+    printf '%s\n' "${command[@]}"
+    return 0
+  fi
+
+  export PYTHONUNBUFFERED=1
+  export no_proxy="127.0.0.1,${no_proxy:-}"
+  # Ray only sees the actor + rollout GPUs; the judge/teacher SGLang keeps the others.
+  CUDA_VISIBLE_DEVICES="${RAY_CUDA_DEVICES:-$(apprentice_gpu_list "${ray_gpus}")}" \
+    ray start --head --node-ip-address 127.0.0.1 --num-gpus "${ray_gpus}" --disable-usage-stats \
+    --dashboard-host 127.0.0.1 --dashboard-port "${RAY_DASHBOARD_PORT:-8265}"
+  cd "${SLIME_ROOT}"
+  "${command[@]}"
+}

@@ -1,0 +1,169 @@
+"""generate_rollout against a real box gateway (npx tsx box/main.ts) fed like the app feeds it.
+
+The only stand-in is the GPU edge: the SGLang test engine, speaking SGLang's HTTP shapes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+
+import pytest
+import torch
+
+from apprentice_trainer import rollout
+from apprentice_trainer.client import TrainerApiClient, TrainerApiError
+from apprentice_trainer.config import GatewayConfig
+from apprentice_trainer.slime_sample import load_sample_class
+from box_processes import REPO_ROOT, send_samples, start_gateway, start_sglang_test_engine
+
+TOKEN = "pytest-token-0123456789abcdef"
+PERSONA = "persona-pytest"
+
+
+def signal_sample(sample_id: str, reward: int, hint: str | None, kind: str, user_text: str, reply: str) -> dict:
+    return {
+        "sampleId": sample_id,
+        "personaId": PERSONA,
+        "conversationId": "conv-1",
+        "turnId": f"turn-{sample_id}",
+        "messages": [
+            {"role": "system", "content": "You are a friendly writing tutor."},
+            {"role": "user", "content": user_text},
+        ],
+        "response": reply,
+        "nextState": {"role": "user", "content": "No, shorter please." if reward < 0 else "Thanks, perfect!"},
+        "reward": reward,
+        "rewardSource": "explicit",
+        "signalKind": kind,
+        "confidence": 1.0,
+        "hint": hint,
+        "supersedes": None,
+        "policyVersion": None,
+        "createdAt": int(time.time() * 1000),
+    }
+
+
+SAMPLES = [
+    signal_sample("sig-hint", -1, "Answer in one short sentence.", "thumb_down", "Explain commas.",
+                  "Commas separate clauses, items in lists, and introductory phrases in many different ways."),
+    signal_sample("sig-good", 1, None, "thumb_up", "Say hi.", "Hi there!"),
+    signal_sample("sig-bad", -1, None, "thumb_down", "Name a color.", "Potato."),
+]
+
+
+def run_with_deadline(fn, seconds: float):
+    """generate_rollout long-polls; a broken gateway must fail the test, not hang it."""
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # re-raised in the test thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no result within {seconds}s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory):
+    missing = [p for p in ("box/main.ts", "test/support/sglang-test-engine-cli.ts") if not (REPO_ROOT / p).exists()]
+    assert not missing, f"the gateway side is not there yet: missing {missing}"
+    engine, sglang_url = start_sglang_test_engine()
+    gateway = None
+    try:
+        gateway, gateway_url = start_gateway(sglang_url, TOKEN, tmp_path_factory.mktemp("box-data"))
+        yield {"url": gateway_url, "gateway": gateway}
+    finally:
+        if gateway is not None:
+            gateway.stop()
+        engine.stop()
+
+
+@pytest.fixture
+def gateway_env(box, monkeypatch):
+    monkeypatch.setenv("APPRENTICE_GATEWAY_URL", box["url"])
+    monkeypatch.setenv("APPRENTICE_BOX_TOKEN", TOKEN)
+    monkeypatch.setenv("APPRENTICE_BATCH_TIMEOUT_MS", "1500")
+    monkeypatch.delenv("APPRENTICE_OPD_IN_REWARD", raising=False)
+    rollout.reset_session()
+    yield box
+    rollout.reset_session()
+
+
+def test_rollout_pulls_grouped_samples_then_reports_the_step(gateway_env):
+    url = gateway_env["url"]
+    delivered = send_samples(url, TOKEN, SAMPLES)
+    assert delivered["exit_code"] == 0, delivered
+    assert sorted(delivered["acked"]) == sorted(s["sampleId"] for s in SAMPLES)
+
+    args = argparse.Namespace(rollout_batch_size=len(SAMPLES), n_samples_per_prompt=1, start_rollout_id=0)
+    groups = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
+
+    Sample = load_sample_class()
+    assert len(groups) == len(SAMPLES)
+    by_source = {}
+    for group_index, group in enumerate(groups):
+        sources = {s.metadata["source_sample_id"] for s in group}
+        assert len(sources) == 1, "a group holds the samples of one source sample"
+        by_source[sources.pop()] = group
+        for s in group:
+            assert isinstance(s, Sample)
+            assert s.group_index == group_index
+            assert s.status == Sample.Status.COMPLETED
+            assert s.metadata["persona_id"] == PERSONA
+            assert 0 < s.response_length < len(s.tokens)
+            assert len(s.loss_mask) == len(s.rollout_log_probs) == s.response_length
+            assert all(lp <= 0 for lp in s.rollout_log_probs)
+            assert isinstance(s.teacher_log_probs, torch.Tensor)
+            assert s.teacher_log_probs.shape == (s.response_length,)
+    assert set(by_source) == {s["sampleId"] for s in SAMPLES}
+
+    hinted = by_source["sig-hint"][0]
+    assert hinted.reward == {"score": -1.0}
+    assert hinted.metadata["has_teacher"] is True
+    assert hinted.metadata["hint"] == "Answer in one short sentence."
+    # The teacher saw the hint, so it scores the same response tokens differently.
+    assert not torch.allclose(hinted.teacher_log_probs, torch.tensor(hinted.rollout_log_probs))
+    good = by_source["sig-good"][0]
+    assert good.reward == {"score": 1.0} and sum(good.loss_mask) > 0
+    assert torch.allclose(good.teacher_log_probs, torch.tensor(good.rollout_log_probs))
+    assert by_source["sig-bad"][0].reward == {"score": -1.0}
+
+    # slime calls the rollout function again after its train step and weight push: that call reports.
+    session = rollout.get_session(args)
+    trained_ids = sorted(session.pending_report.sample_ids)
+    assert sorted(s.metadata["apprentice_sample_id"] for g in groups for s in g) == trained_ids
+    rollout.finish_previous_step(args, 1, session)
+    assert session.pending_report is None
+
+    # The gateway turned the report into a training_step progress event for the app (replayed on hello).
+    seen = send_samples(url, TOKEN, [], "--wait-progress", "training_step", "--timeout-ms", "30000")
+    assert seen["exit_code"] == 0, seen
+    [step_event] = [e for e in seen["progress"] if e["kind"] == "training_step"]
+    assert step_event["step"] == 0
+    assert step_event["policyVersion"] == "2"  # slime's weight_version after the first step's push
+    assert step_event["personaId"] == PERSONA
+
+
+def test_wrong_token_is_a_clear_error_not_a_retry_loop(gateway_env):
+    client = TrainerApiClient(GatewayConfig(url=gateway_env["url"], token="not-the-token-at-all"), retries=3)
+    with pytest.raises(TrainerApiError, match="HTTP 401.*APPRENTICE_BOX_TOKEN") as info:
+        client.fetch_batch(1, timeout_ms=0)
+    assert info.value.status == 401
+
+
+def test_gateway_rejects_a_malformed_report_with_its_reason(gateway_env):
+    client = TrainerApiClient(GatewayConfig(url=gateway_env["url"], token=TOKEN))
+    with pytest.raises(TrainerApiError, match="HTTP 400") as info:
+        client.report(step=0, policy_version="", metrics={}, sample_ids=[])
+    assert info.value.status == 400
+
