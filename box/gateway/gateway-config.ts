@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Everything `startGateway` needs; `main.ts` builds it from the command line. */
+export const GatewayConfigSchema = z.object({
+  /** SGLang serving the policy, e.g. http://127.0.0.1:30000 */
+  sglangUrl: z.url({ protocol: /^https?$/ }),
+  sglangApiKey: z.string().min(1).nullable().default(null),
+  /** A separate frozen teacher/judge SGLang; null = score with the policy server. */
+  teacherSglangUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  teacherSglangApiKey: z.string().min(1).nullable().default(null),
+  /** 127.0.0.1 unless the box should be reachable from other machines. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 = any free port (tests). */
+  port: z.number().int().min(0).max(65_535).default(8787),
+  /** Bearer token every route but GET /health requires. */
+  token: z.string().min(16),
+  /** Holds box.sqlite (samples, progress, turns). */
+  dataDir: z.string().min(1),
+  maxFrameBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  maxChatBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  heartbeatMs: z.number().int().positive().default(30_000),
+  weightsWaitMs: z.number().int().nonnegative().default(60_000),
+  weightsRetryAfterSeconds: z.number().int().positive().default(10),
+});
+export type GatewayConfig = z.input<typeof GatewayConfigSchema>;
+export type ResolvedGatewayConfig = z.output<typeof GatewayConfigSchema>;
+
+export const BOX_DATABASE_FILE = 'box.sqlite';
+export const BOX_GATEWAY_VERSION = 'apprentice-box/0.1.0';
