@@ -127,6 +127,9 @@ def _error_text(exc: urllib.error.HTTPError) -> str:
         body = json.loads(text)
     except json.JSONDecodeError:
         return text[:500]
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return body["error"]
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, str):
+        return error
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]  # the gateway's OpenAI-style {"error": {"message": ...}}
     return text[:500]

@@ -1,7 +1,7 @@
+import pytest
+
 from apprentice_trainer.client import TrainerApiClient, TrainerApiError
 from apprentice_trainer.config import GatewayConfig
-
-import pytest
 
 TOKEN = "abcdefghijklmnopqrstuvwxyz"
 
