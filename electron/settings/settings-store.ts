@@ -1,5 +1,5 @@
 import Conf from 'conf';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SettingsPatch } from '../../shared/domain';
 import { defaultSettings, StoredSettingsSchema, type StoredSettings } from './default-settings';
@@ -38,7 +38,7 @@ export class SettingsStore {
       clearInvalidConfig: false,
       configFileMode: 0o600,
     });
-    if (this.recovery || !existsSync(this.file)) this.conf.store = defaultSettings();
+    if (!existsSync(this.file)) this.conf.store = defaultSettings();
     // Fill sections added by a newer app version, keeping what the user set.
     this.conf.store = this.get();
   }
@@ -91,6 +91,8 @@ function recoverInvalidFile(file: string, now: number): SettingsRecovery | null 
   }
   const backupFile = `${file}.invalid-${now}`;
   copyFileSync(file, backupFile);
+  // Only after the copy exists: the original goes, and defaults are written in its place.
+  rmSync(file);
   return { problem, backupFile };
 }
 
