@@ -1,0 +1,20 @@
+/**
+ * The window's Content-Security-Policy (browser mode sends it as a header; Electron sets it on every
+ * response of the session). Scripts only from the app itself, no eval, no plugins, no framing;
+ * inline style attributes stay allowed because React and the charts set element styles.
+ * `connectTo` lists the extra origins the page may reach (browser mode: its own ws).
+ */
+export function contentSecurityPolicy(connectTo: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${connectTo.map((o) => ` ${o}`).join('')}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
