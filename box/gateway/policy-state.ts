@@ -21,6 +21,11 @@ export class PolicyState {
     return this.updating;
   }
 
+  /** Chat requests currently waiting for an update to finish. */
+  get waitingRequests(): number {
+    return this.waiters.size;
+  }
+
   setVersion(version: string | null): void {
     if (version === this.currentVersion) return;
     this.currentVersion = version;
