@@ -1,16 +1,17 @@
 import type { Reward } from '../../shared/domain';
 import type { ChatMessage } from '../../shared/protocol/box-stream';
-import type { SglangEndpoint } from '../samples/sglang-generate-client';
+import type { SglangClient } from '../sglang/sglang-client';
 import { majorityVote, parseBoxedVote } from './boxed-vote';
 import { completeJudgeChat } from './judge-chat-client';
 import { hintFollowJudgeMessages, nextStateJudgeMessages } from './judge-prompts';
 
 export interface BoxJudgeConfig {
-  engine: SglangEndpoint;
+  engine: SglangClient;
   /** m parallel votes (OpenClaw-RL: m votes at temperature 0.6, majority wins). */
   votes: number;
   temperature: number;
   maxTokens: number;
+  timeoutMs: number;
 }
 
 export interface JudgeVerdict {
@@ -38,7 +39,7 @@ export class BoxJudge {
   }
 
   private async vote(messages: ChatMessage[], signal?: AbortSignal): Promise<JudgeVerdict> {
-    const opts = { temperature: this.config.temperature, maxTokens: this.config.maxTokens };
+    const opts = { temperature: this.config.temperature, maxTokens: this.config.maxTokens, timeoutMs: this.config.timeoutMs };
     const answers = await Promise.allSettled(
       Array.from({ length: this.config.votes }, () => completeJudgeChat(this.config.engine, messages, opts, signal)),
     );

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerSample } from '../../shared/protocol/trainer-api';
 import type { BoxJudge } from '../judge/box-judge';
-import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
+import type { ModelTokenizer, TemplateKwargs } from '../tokenizer/model-tokenizer';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import { lossMaskFor } from './loss-mask';
 import { mapSampledTokens } from './map-sampled-tokens';
 import { regenerateOnPolicy } from './regenerate-on-policy';
 import { scoreResponseTokens } from './score-response-tokens';
 import type { ServedTurn } from './served-turn';
-import type { SglangGenerateClient } from './sglang-generate-client';
+import type { SglangClient } from '../sglang/sglang-client';
 import { appendHintToMessages } from './teacher-prompt';
 
 /** A TrainerSample before the queue gives it its index. */
@@ -18,13 +18,16 @@ export type BuiltTrainerSample = Omit<TrainerSample, 'index'>;
 export interface SampleBuilderConfig {
   tokenizer: ModelTokenizer;
   /** The policy engine: scores re-tokenized replies and regenerates on-policy. */
-  policy: SglangGenerateClient;
+  policy: SglangClient;
   /** The OPD teacher: a frozen engine (--teacher-sglang) or the policy itself. */
-  teacher: SglangGenerateClient;
+  teacher: SglangClient;
   /** Bounds concurrent teacher scoring calls so builds do not crowd out chat on the engine. */
   teacherLimit: ConcurrencyLimit;
-  /** Must match how the gateway serves chat (thinking off; see ModelTokenizer.renderChat). */
-  enableThinking: boolean;
+  /**
+   * Template kwargs for replies the turn log does not have (served elsewhere). Served turns use the
+   * kwargs they were served with. Default {enable_thinking: false}: the app shows no reasoning.
+   */
+  defaultTemplateKwargs: TemplateKwargs;
   /** Extra on-policy samples per hinted turn (0 = only the served reply, as OpenClaw-RL). */
   onPolicySamplesPerHint: number;
   regenerateTemperature: number;
@@ -43,7 +46,7 @@ export interface BuildReport {
   regenerationErrors: string[];
 }
 
-function sameMessages(a: readonly ChatMessage[], b: readonly ChatMessage[]): boolean {
+function sameMessages(a: readonly { role: string; content: string }[], b: readonly ChatMessage[]): boolean {
   return a.length === b.length && a.every((m, i) => m.role === b[i]!.role && m.content === b[i]!.content);
 }
 
@@ -70,6 +73,7 @@ async function servedResponseTokens(
   sample: SignalSample,
   turn: ServedTurn | null,
   promptIds: number[],
+  templateKwargs: TemplateKwargs,
   signal?: AbortSignal,
 ): Promise<ResponseTokens> {
   const { tokenizer } = config;
@@ -93,7 +97,7 @@ async function servedResponseTokens(
       return { ids, logprobs, retokenizedBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
     }
   }
-  const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, { enableThinking: config.enableThinking });
+  const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
   const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
   return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, policyVersion: scored.weightVersion ?? sample.policyVersion };
 }
@@ -112,8 +116,8 @@ export async function buildTrainerSamples(
   signal?: AbortSignal,
 ): Promise<BuildReport> {
   const { tokenizer } = config;
-  const opts = { enableThinking: config.enableThinking };
-  const promptIds = tokenizer.promptIds(sample.messages, opts);
+  const templateKwargs = turn?.templateKwargs ?? config.defaultTemplateKwargs;
+  const promptIds = tokenizer.promptIds(sample.messages, templateKwargs);
 
   let reward: number = sample.reward;
   let judgeVotes: (number | null)[] | null = null;
@@ -123,8 +127,8 @@ export async function buildTrainerSamples(
     judgeVotes = verdict.votes;
   }
 
-  const served = await servedResponseTokens(config, sample, turn, promptIds, signal);
-  const teacherPromptIds = sample.hint ? tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), opts) : null;
+  const served = await servedResponseTokens(config, sample, turn, promptIds, templateKwargs, signal);
+  const teacherPromptIds = sample.hint ? tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), templateKwargs) : null;
   const teacherScore = (ids: number[]): Promise<number[]> =>
     config.teacherLimit.run(async () => (await scoreResponseTokens(config.teacher, teacherPromptIds!, ids, signal)).logprobs);
 

@@ -1,4 +1,4 @@
-import type { SglangGenerateClient } from './sglang-generate-client';
+import type { SglangClient } from '../sglang/sglang-client';
 
 export interface RegeneratedResponse {
   ids: number[];
@@ -14,7 +14,7 @@ export interface RegeneratedResponse {
  * on-policy by construction (no re-tokenization, no drift).
  */
 export async function regenerateOnPolicy(
-  policy: SglangGenerateClient,
+  policy: SglangClient,
   promptIds: readonly number[],
   opts: { temperature: number; maxNewTokens: number; stopTokenIds: readonly number[] },
   signal?: AbortSignal,

@@ -1,4 +1,4 @@
-import type { SglangGenerateClient } from './sglang-generate-client';
+import type { SglangClient } from '../sglang/sglang-client';
 
 export interface ScoredTokens {
   logprobs: number[];
@@ -18,7 +18,7 @@ export class TokenAlignmentError extends Error {
  * and drops it; the returned ids must equal the response ids or nothing is returned.
  */
 export async function scoreResponseTokens(
-  client: SglangGenerateClient,
+  client: SglangClient,
   promptIds: readonly number[],
   responseIds: readonly number[],
   signal?: AbortSignal,

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../shared/protocol/box-stream';
+import type { TemplateKwargs } from '../tokenizer/model-tokenizer';
 
 /** One token of a served reply as SGLang's chat completion logprobs report it. */
 export interface ServedToken {
@@ -14,7 +14,9 @@ export interface ServedToken {
  */
 export interface ServedTurn {
   turnId: string;
-  messages: ChatMessage[];
+  messages: { role: string; content: string }[];
+  /** The chat_template_kwargs the turn was served with ({} = the template's defaults). */
+  templateKwargs: TemplateKwargs;
   responseText: string;
   tokens: ServedToken[];
   finishReason: string | null;

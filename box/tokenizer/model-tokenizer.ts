@@ -7,13 +7,16 @@ export interface TemplateMessage {
   content: string;
 }
 
+/**
+ * Extra template variables, exactly as SGLang's chat_template_kwargs (e.g. {enable_thinking: false},
+ * which makes Qwen3's template open an empty think block). A sample must be rendered with the
+ * kwargs its turn was served with, or its prompt ids are not the ones the policy saw.
+ */
+export type TemplateKwargs = Record<string, unknown>;
+
 export interface ChatRenderOptions {
   addGenerationPrompt: boolean;
-  /**
-   * Qwen3-style templates open an empty think block when this is false. The gateway serves chat with
-   * thinking off (the app shows no reasoning), so samples must be rendered the same way.
-   */
-  enableThinking: boolean;
+  templateKwargs: TemplateKwargs;
 }
 
 export interface ModelTokenizerParts {
@@ -65,17 +68,17 @@ export class ModelTokenizer {
 
   renderChat(messages: readonly TemplateMessage[], opts: ChatRenderOptions): string {
     return this.template.render({
+      ...opts.templateKwargs,
       messages: messages.map((m) => ({ role: m.role, content: m.content })),
       add_generation_prompt: opts.addGenerationPrompt,
-      enable_thinking: opts.enableThinking,
       bos_token: this.bosToken ?? '',
       eos_token: this.eosToken ?? '',
     });
   }
 
   /** Prompt ids exactly as the server builds them for /v1/chat/completions. */
-  promptIds(messages: readonly TemplateMessage[], opts: { enableThinking: boolean }): number[] {
-    return this.encode(this.renderChat(messages, { addGenerationPrompt: true, enableThinking: opts.enableThinking }));
+  promptIds(messages: readonly TemplateMessage[], templateKwargs: TemplateKwargs): number[] {
+    return this.encode(this.renderChat(messages, { addGenerationPrompt: true, templateKwargs }));
   }
 
   /**
@@ -83,12 +86,9 @@ export class ModelTokenizer {
    * end-of-turn id (what a sampled turn that stopped naturally ends with). Used only when the
    * ids SGLang sampled are unknown.
    */
-  responseIdsFromText(messages: readonly TemplateMessage[], response: string, opts: { enableThinking: boolean }): number[] {
-    const prompt = this.renderChat(messages, { addGenerationPrompt: true, enableThinking: opts.enableThinking });
-    const full = this.renderChat([...messages, { role: 'assistant', content: response }], {
-      addGenerationPrompt: false,
-      enableThinking: opts.enableThinking,
-    });
+  responseIdsFromText(messages: readonly TemplateMessage[], response: string, templateKwargs: TemplateKwargs): number[] {
+    const prompt = this.renderChat(messages, { addGenerationPrompt: true, templateKwargs });
+    const full = this.renderChat([...messages, { role: 'assistant', content: response }], { addGenerationPrompt: false, templateKwargs });
     if (full.startsWith(prompt)) {
       const ids = this.encode(full.slice(prompt.length));
       const stop = ids.findIndex((id) => this.stopTokenIds.has(id));

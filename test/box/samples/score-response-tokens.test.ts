@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreResponseTokens, TokenAlignmentError } from '../../../box/samples/score-response-tokens';
-import { SglangGenerateClient } from '../../../box/samples/sglang-generate-client';
+import { SglangClient } from '../../../box/sglang/sglang-client';
 import { appendHintToMessages } from '../../../box/samples/teacher-prompt';
 import { loadModelTokenizer } from '../../../box/tokenizer/load-model-folder';
 import type { ModelTokenizer } from '../../../box/tokenizer/model-tokenizer';
@@ -12,13 +12,13 @@ import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
 let folder: ReturnType<typeof makeQwen3ModelFolder>;
 let tok: ModelTokenizer;
 let engine: SglangTestEngine;
-let client: SglangGenerateClient;
+let client: SglangClient;
 
 beforeAll(async () => {
   folder = makeQwen3ModelFolder();
   tok = loadModelTokenizer(folder.dir);
   engine = await startSglangTestEngine({ weightVersion: 'teacher-v1' });
-  client = new SglangGenerateClient({ url: engine.url });
+  client = new SglangClient({ url: engine.url });
 });
 afterAll(async () => {
   await engine.close();
@@ -36,8 +36,8 @@ describe('scoreResponseTokens against the SGLang test engine (Qwen3 tokenizer)',
   ];
 
   it('returns exactly the teacher log-probs of the same response tokens (leading null dropped)', async () => {
-    const promptIds = tok.promptIds(appendHintToMessages(messages, 'Use a thumbs-up with a skin tone.'), { enableThinking: false });
-    const responseIds = tok.responseIdsFromText(messages, '你好！👍🏽 很高兴见到你。', { enableThinking: false });
+    const promptIds = tok.promptIds(appendHintToMessages(messages, 'Use a thumbs-up with a skin tone.'), { enable_thinking: false });
+    const responseIds = tok.responseIdsFromText(messages, '你好！👍🏽 很高兴见到你。', { enable_thinking: false });
     const scored = await scoreResponseTokens(client, promptIds, responseIds);
     expect(scored.logprobs).toEqual(expectedScores(promptIds, responseIds));
     expect(scored.weightVersion).toBe('teacher-v1');
@@ -50,8 +50,8 @@ describe('scoreResponseTokens against the SGLang test engine (Qwen3 tokenizer)',
     // The user message ends in "\n": appending the hint's "\n\n" merges into one "\n\n\n" token, so
     // the teacher prompt is not the student prompt plus extra tokens.
     const endsInNewline = [{ role: 'user' as const, content: 'List two fruits:\n' }];
-    const student = tok.promptIds(endsInNewline, { enableThinking: false });
-    const teacher = tok.promptIds(appendHintToMessages(endsInNewline, 'Number them.'), { enableThinking: false });
+    const student = tok.promptIds(endsInNewline, { enable_thinking: false });
+    const teacher = tok.promptIds(appendHintToMessages(endsInNewline, 'Number them.'), { enable_thinking: false });
     const shared = student.findIndex((id, i) => id !== teacher[i]);
     const piece = (id: number | undefined) => tok.decode([id ?? -1], { skipSpecialTokens: false });
     expect(piece(student[shared])).toBe(':\n'); // the boundary really moved
@@ -73,7 +73,7 @@ describe('scoreResponseTokens against the SGLang test engine (Qwen3 tokenizer)',
 describe('scoreResponseTokens refuses misaligned answers', () => {
   let server: Server;
   let answer: (ids: number[], start: number) => unknown;
-  let fake: SglangGenerateClient;
+  let fake: SglangClient;
   beforeAll(async () => {
     server = createServer((req, res) => {
       let raw = '';
@@ -85,7 +85,7 @@ describe('scoreResponseTokens refuses misaligned answers', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    fake = new SglangGenerateClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    fake = new SglangClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

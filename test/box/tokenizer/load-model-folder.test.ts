@@ -20,21 +20,21 @@ describe('loadModelTokenizer (Qwen3 files in a temp model folder)', () => {
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hi 你好 👍🏽' },
     ];
-    const text = tok.renderChat(messages, { addGenerationPrompt: true, enableThinking: false });
+    const text = tok.renderChat(messages, { addGenerationPrompt: true, templateKwargs: { enable_thinking: false } });
     expect(text).toBe(
       '<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi 你好 👍🏽<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n',
     );
-    const ids = tok.promptIds(messages, { enableThinking: false });
+    const ids = tok.promptIds(messages, { enable_thinking: false });
     expect(ids[0]).toBe(tok.idForSpecialText('<|im_start|>'));
     expect(ids.filter((id) => id === tok.idForSpecialText('<|im_end|>'))).toHaveLength(2);
     expect(tok.decode(ids, { skipSpecialTokens: false })).toBe(text);
-    const thinking = tok.renderChat(messages, { addGenerationPrompt: true, enableThinking: true });
+    const thinking = tok.renderChat(messages, { addGenerationPrompt: true, templateKwargs: {} });
     expect(thinking.endsWith('<|im_start|>assistant\n')).toBe(true);
   });
 
   it('re-tokenizes a reply as template suffix ending with the end-of-turn id', () => {
     const messages = [{ role: 'user', content: 'Say hi' }];
-    const ids = tok.responseIdsFromText(messages, 'Hi there! 😀', { enableThinking: false });
+    const ids = tok.responseIdsFromText(messages, 'Hi there! 😀', { enable_thinking: false });
     expect(ids.at(-1)).toBe(tok.idForSpecialText('<|im_end|>'));
     expect(tok.endOfTurnId).toBe(tok.idForSpecialText('<|im_end|>'));
     expect(tok.decode(ids, { skipSpecialTokens: true })).toBe('Hi there! 😀');
@@ -76,7 +76,7 @@ describe('loadModelTokenizer errors', () => {
     });
     try {
       const tok = loadModelTokenizer(folder.dir);
-      expect(tok.renderChat([{ role: 'user', content: 'x' }], { addGenerationPrompt: true, enableThinking: false })).toBe('[user]x[assistant]');
+      expect(tok.renderChat([{ role: 'user', content: 'x' }], { addGenerationPrompt: true, templateKwargs: { enable_thinking: false } })).toBe('[user]x[assistant]');
       expect(tok.stopTokenIds.has(151643)).toBe(true);
     } finally {
       folder.remove();

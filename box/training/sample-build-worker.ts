@@ -1,0 +1,140 @@
+import type { SignalSample } from '../../shared/protocol/box-stream';
+import type { NewProgressEvent } from '../gateway/progress-log';
+import type { BuildReport } from '../samples/build-trainer-samples';
+import { TokenAlignmentError } from '../samples/score-response-tokens';
+import type { TrainingQueue } from './training-queue';
+
+export interface SampleBuildWorkerOptions {
+  queue: TrainingQueue;
+  build: (sample: SignalSample, signal: AbortSignal) => Promise<BuildReport>;
+  publish: (event: NewProgressEvent) => void;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Builds running at once (each may fan out to k regenerations and teacher calls). */
+  concurrency: number;
+  /** Attempts before a source is given up (transient errors: engine down, weights loading). */
+  maxAttempts: number;
+  /** Backoff before attempt n+1: min(base * 2^n, max). */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** Errors retrying cannot fix: the engine's tokens and ours disagree. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof TokenAlignmentError;
+}
+
+/**
+ * Builds delivered samples from the durable queue in the background: at most `concurrency` at a
+ * time, retrying transient failures with backoff, and publishing `sample_ready` (or `error` when a
+ * sample is given up) so the app's timeline shows what happened to each signal.
+ */
+export class SampleBuildWorker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly options: SampleBuildWorkerOptions) {}
+
+  /** Looks for due work now (call after adding a source). */
+  kick(): void {
+    if (this.closed) return;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free > 0) {
+      const due = this.options.queue.dueSources(Date.now(), free + this.inFlight.size).filter((s) => !this.inFlight.has(s.sample.sampleId));
+      for (const source of due.slice(0, free)) {
+        const id = source.sample.sampleId;
+        const run = this.runOne(source.sample, source.attempts).finally(() => {
+          this.inFlight.delete(id);
+          this.kick();
+        });
+        this.inFlight.set(id, run);
+      }
+    }
+    this.scheduleNext();
+  }
+
+  /** Resolves when nothing is being built and nothing is due (tests and shutdown use it). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private scheduleNext(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed || this.inFlight.size >= this.options.concurrency) return;
+    const dueAt = this.options.queue.nextSourceDueAt();
+    if (dueAt === null) return;
+    const delay = Math.max(0, dueAt - Date.now());
+    if (delay === 0 && this.inFlight.size > 0) return; // finishing builds kick again
+    this.timer = setTimeout(() => this.kick(), delay + 5);
+    this.timer.unref();
+  }
+
+  private async runOne(sample: SignalSample, attempts: number): Promise<void> {
+    const { queue, publish, log } = this.options;
+    let report: BuildReport;
+    try {
+      report = await this.options.build(sample, this.abort.signal);
+    } catch (error) {
+      if (this.closed) return; // shutdown aborted it; it stays pending for the next start
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = isPermanent(error) || attempts + 1 >= this.options.maxAttempts;
+      const retryAt = giveUp ? null : Date.now() + Math.min(this.options.retryBaseMs * 2 ** attempts, this.options.retryMaxMs);
+      queue.markBuildFailed(sample.sampleId, message, retryAt);
+      log(giveUp ? 'error' : 'warn', `building sample ${sample.sampleId} failed (attempt ${attempts + 1}): ${message}`);
+      if (giveUp) {
+        publish({
+          kind: 'error',
+          personaId: sample.personaId,
+          sampleIds: [sample.sampleId],
+          step: null,
+          policyVersion: null,
+          metrics: { attempts: attempts + 1 },
+          message: `This signal could not be turned into a training sample: ${message}`,
+          at: Date.now(),
+        });
+      }
+      return;
+    }
+    const note = {
+      retokenizedBecause: report.retokenizedBecause,
+      judgeVotes: report.judgeVotes,
+      regenerationErrors: report.regenerationErrors,
+    };
+    const outcome = queue.enqueueBuilt(sample.sampleId, report.samples, note);
+    for (const error of report.regenerationErrors) log('warn', `on-policy regeneration for ${sample.sampleId} failed: ${error}`);
+    if (outcome.ready.length === 0) return;
+    const original = outcome.ready.find((s) => s.sampleId === sample.sampleId) ?? outcome.ready[0]!;
+    const responseTokens = outcome.ready.reduce((n, s) => n + s.response_length, 0);
+    publish({
+      kind: 'sample_ready',
+      personaId: sample.personaId,
+      sampleIds: [sample.sampleId],
+      step: null,
+      policyVersion: original.policyVersion,
+      metrics: {
+        samples: outcome.ready.length,
+        onPolicySamples: outcome.ready.filter((s) => s.sampleId !== sample.sampleId).length,
+        reward: original.reward,
+        responseTokens,
+        teacher: original.teacher_log_probs ? 1 : 0,
+        retokenized: original.retokenized ? 1 : 0,
+      },
+      message: readyMessage(outcome.ready.length, original.reward, original.teacher_log_probs !== null),
+      at: Date.now(),
+    });
+  }
+}
+
+function readyMessage(count: number, reward: number, hinted: boolean): string {
+  const what = hinted ? `reward ${reward} with the hint's teacher signal` : `reward ${reward}`;
+  return count === 1 ? `Ready to train (${what}).` : `Ready to train: ${count} samples (${what}).`;
+}

@@ -1,0 +1,227 @@
+import { existsSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import type { SignalSample } from '../../shared/protocol/box-stream';
+import type { TrainerReport, TrainerWeights } from '../../shared/protocol/trainer-api';
+import type { Gateway, GatewayPlugin } from '../gateway/server';
+import { BoxJudge } from '../judge/box-judge';
+import { buildTrainerSamples, type SampleBuilderConfig } from '../samples/build-trainer-samples';
+import { ConcurrencyLimit } from '../samples/concurrency-limit';
+import { loadModelTokenizer } from '../tokenizer/load-model-folder';
+import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
+import { SampleBuildWorker } from './sample-build-worker';
+import { servedTurnFromRecord } from './served-turn-from-record';
+import { trainerRoutes, type TrainerApi } from './trainer-routes';
+import { TrainingQueue, type ReportOutcome } from './training-queue';
+import { waitForBatch } from './wait-for-batch';
+
+export const TrainingOptionsSchema = z.object({
+  /** The policy's model folder (tokenizer.json, tokenizer_config.json). null: SGLang's tokenizer_path. */
+  modelDir: z.string().min(1).nullable().default(null),
+  /** chat_template_kwargs for replies not served through the gateway. */
+  templateKwargs: z.record(z.string(), z.unknown()).default({ enable_thinking: false }),
+  /** k extra on-policy samples per hinted turn, each scored by the hint-teacher. */
+  onPolicySamplesPerHint: z.number().int().min(0).max(16).default(2),
+  regenerateTemperature: z.number().min(0).max(2).default(0.6),
+  regenerateMaxNewTokens: z.number().int().min(1).max(32_768).default(2_048),
+  /** Concurrent teacher scoring calls (OpenClaw-RL uses 3). */
+  teacherConcurrency: z.number().int().min(1).max(64).default(4),
+  buildConcurrency: z.number().int().min(1).max(64).default(2),
+  /** Box-side judge for rewardSource 'none' samples; null = off (such samples keep reward 0). */
+  judge: z
+    .object({
+      votes: z.number().int().min(1).max(15).default(3),
+      temperature: z.number().min(0).max(2).default(0.6),
+      maxTokens: z.number().int().min(16).max(32_768).default(2_048),
+      timeoutMs: z.number().int().min(1_000).max(600_000).default(120_000),
+      /** Also judge on-policy regenerations against the hint (otherwise their reward is 0). */
+      judgeRegenerations: z.boolean().default(false),
+    })
+    .nullable()
+    .default(null),
+  /** A batch handed to the trainer is offered again if no report names it within this time. */
+  leaseMs: z.number().int().min(1).default(15 * 60_000),
+  maxBuildAttempts: z.number().int().min(1).default(8),
+  retryBaseMs: z.number().int().min(1).default(2_000),
+  retryMaxMs: z.number().int().min(1).default(120_000),
+  /** A weight update the trainer never finishes stops holding chat after this long. */
+  maxWeightUpdateMs: z.number().int().min(1).default(30 * 60_000),
+});
+export type TrainingOptions = z.input<typeof TrainingOptionsSchema>;
+
+const POLICY_VERSION_KEY = 'policyVersion';
+const SAMPLE_LOG_CURSOR_KEY = 'sampleLogCursor';
+
+export interface TrainingHandle {
+  queue: TrainingQueue;
+  worker: SampleBuildWorker;
+  close(): Promise<void>;
+}
+
+/** Finds the tokenizer once: the configured folder, else the folder SGLang says it loaded. */
+function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promise<ModelTokenizer> {
+  let loaded: ModelTokenizer | null = null;
+  return async () => {
+    if (loaded) return loaded;
+    let dir = modelDir;
+    if (!dir) {
+      const info = await gateway.sglang.getModelInfo();
+      const candidate = info.tokenizer_path ?? info.model_path ?? null;
+      if (!candidate || !existsSync(candidate) || !statSync(candidate).isDirectory()) {
+        throw new Error(
+          `cannot find the policy's tokenizer: SGLang reports ${JSON.stringify(candidate)}, which is not a local folder; pass the model folder to the training plugin (modelDir)`,
+        );
+      }
+      dir = candidate;
+    }
+    loaded = loadModelTokenizer(dir);
+    return loaded;
+  };
+}
+
+function groupByPersona<T extends { personaId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) out.set(row.personaId, [...(out.get(row.personaId) ?? []), row]);
+  return out;
+}
+
+/**
+ * The training side of the gateway: every stored sample goes into a durable build queue, becomes
+ * TrainerSamples (exact ids, rollout and teacher log-probs), waits for the trainer's long-poll,
+ * and its training steps and new policy versions are published to the persona's timeline.
+ */
+export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (handle: TrainingHandle) => void): GatewayPlugin {
+  const options = TrainingOptionsSchema.parse(input);
+  return (gateway) => {
+    const queue = new TrainingQueue(gateway.db);
+    const loadTokenizer = tokenizerSource(gateway, options.modelDir);
+    const teacherLimit = new ConcurrencyLimit(options.teacherConcurrency);
+    const judge = options.judge
+      ? new BoxJudge({ engine: gateway.teacherSglang, votes: options.judge.votes, temperature: options.judge.temperature, maxTokens: options.judge.maxTokens, timeoutMs: options.judge.timeoutMs })
+      : null;
+    const log = (level: 'info' | 'warn' | 'error', message: string): void => {
+      const line = `[training ${level}] ${message}`;
+      if (level === 'info') console.log(line);
+      else console.error(line);
+    };
+
+    const build = async (sample: SignalSample, signal: AbortSignal) => {
+      const config: SampleBuilderConfig = {
+        tokenizer: await loadTokenizer(),
+        policy: gateway.sglang,
+        teacher: gateway.teacherSglang,
+        teacherLimit,
+        defaultTemplateKwargs: options.templateKwargs,
+        onPolicySamplesPerHint: options.onPolicySamplesPerHint,
+        regenerateTemperature: options.regenerateTemperature,
+        regenerateMaxNewTokens: options.regenerateMaxNewTokens,
+        judge,
+        judgeRegenerations: options.judge?.judgeRegenerations ?? false,
+      };
+      const record = gateway.turnLog.get(sample.turnId);
+      return buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+    };
+
+    const worker = new SampleBuildWorker({
+      queue,
+      build,
+      publish: (event) => gateway.publishProgress(event),
+      log,
+      concurrency: options.buildConcurrency,
+      maxAttempts: options.maxBuildAttempts,
+      retryBaseMs: options.retryBaseMs,
+      retryMaxMs: options.retryMaxMs,
+    });
+
+    const accept = (sample: SignalSample): void => {
+      queue.addSource(sample);
+      worker.kick();
+    };
+    const offStored = gateway.hooks.on('sampleStored', ({ sample }) => accept(sample));
+    // Samples stored while the training side was down (or before this listener existed).
+    let cursor = Number(queue.getState(SAMPLE_LOG_CURSOR_KEY) ?? 0);
+    for (let page = gateway.sampleLog.listAfter(cursor); page.length > 0; page = gateway.sampleLog.listAfter(cursor)) {
+      for (const stored of page) queue.addSource(stored.sample, stored.receivedAt);
+      cursor = page.at(-1)!.seq;
+      queue.setState(SAMPLE_LOG_CURSOR_KEY, String(cursor));
+    }
+    worker.kick();
+
+    const policyVersion = (): string | null => gateway.policy.version ?? queue.getState(POLICY_VERSION_KEY);
+    let updateTimer: NodeJS.Timeout | null = null;
+
+    const publishTrained = (report: TrainerReport, outcome: ReportOutcome): void => {
+      for (const [personaId, rows] of groupByPersona(outcome.trained)) {
+        const rewardMean = rows.reduce((s, r) => s + r.reward, 0) / rows.length;
+        const sources = [...new Set(rows.map((r) => r.sourceSampleId))];
+        const loss = report.metrics.loss;
+        gateway.publishProgress({
+          kind: 'training_step',
+          personaId,
+          sampleIds: sources,
+          step: report.step,
+          policyVersion: report.policyVersion,
+          metrics: { ...report.metrics, reward_mean: rewardMean, samples: rows.length },
+          message:
+            `Training step ${report.step} learned from ${sources.length} of your signal${sources.length === 1 ? '' : 's'} ` +
+            `(${rows.length} sample${rows.length === 1 ? '' : 's'}, reward mean ${rewardMean.toFixed(2)}` +
+            `${loss === undefined ? '' : `, loss ${loss.toFixed(4)}`}) → policy ${report.policyVersion}.`,
+          at: Date.now(),
+        });
+      }
+    };
+
+    const finishUpdate = (version: string | null): void => {
+      if (updateTimer) clearTimeout(updateTimer);
+      updateTimer = null;
+      const previous = policyVersion();
+      gateway.policy.finishWeightUpdate(version ?? undefined);
+      if (!version || version === previous) return;
+      queue.setState(POLICY_VERSION_KEY, version);
+      for (const personaId of queue.personas()) {
+        gateway.publishProgress({
+          kind: 'policy_version',
+          personaId,
+          sampleIds: [],
+          step: null,
+          policyVersion: version,
+          metrics: {},
+          message: `The assistant now runs on policy ${version}.`,
+          at: Date.now(),
+        });
+      }
+    };
+
+    const api: TrainerApi = {
+      waitForBatch: (size, timeoutMs, signal) => waitForBatch(queue, { size, timeoutMs, leaseMs: options.leaseMs }, signal),
+      policyVersion,
+      report(report) {
+        const outcome = queue.markTrained(report);
+        publishTrained(report, outcome);
+        return outcome;
+      },
+      weights(update: TrainerWeights) {
+        if (update.state === 'ready') return finishUpdate(update.policyVersion);
+        gateway.policy.beginWeightUpdate();
+        if (updateTimer) clearTimeout(updateTimer);
+        updateTimer = setTimeout(() => {
+          log('warn', `the trainer started a weight update ${options.maxWeightUpdateMs} ms ago and never finished it; serving chat again`);
+          finishUpdate(null);
+        }, options.maxWeightUpdateMs);
+        updateTimer.unref();
+      },
+    };
+    for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
+
+    const handle: TrainingHandle = {
+      queue,
+      worker,
+      async close() {
+        offStored();
+        if (updateTimer) clearTimeout(updateTimer);
+        await worker.close();
+      },
+    };
+    onStarted?.(handle);
+    return { close: () => handle.close() };
+  };
+}

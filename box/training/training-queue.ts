@@ -1,0 +1,241 @@
+import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
+import { TrainerSampleSchema, type TrainerReport, type TrainerSample } from '../../shared/protocol/trainer-api';
+import { applyModuleMigrations, type BoxDb } from '../gateway/box-database';
+import { isTrainable } from '../samples/loss-mask';
+import type { BuiltTrainerSample } from '../samples/build-trainer-samples';
+import { trainingMigrations } from './training-migrations';
+
+export interface PendingSource {
+  sample: SignalSample;
+  attempts: number;
+}
+
+export interface TrainedRow {
+  sampleId: string;
+  sourceSampleId: string;
+  personaId: string;
+  reward: number;
+}
+
+export interface ReportOutcome {
+  /** Rows this report moved to trained (each sample is trained once). */
+  trained: TrainedRow[];
+  alreadyTrained: string[];
+  unknown: string[];
+}
+
+export interface EnqueueOutcome {
+  /** Samples now offered to the trainer. */
+  ready: TrainerSample[];
+  /** Built but not offered: all-zero loss mask (nothing to learn) or replaced meanwhile. */
+  held: { sampleId: string; state: 'skipped' | 'superseded' }[];
+}
+
+interface SampleRow {
+  seq: number;
+  sample_id: string;
+  source_sample_id: string;
+  persona_id: string;
+  body: string;
+  state: string;
+}
+
+function toTrainerSample(row: SampleRow): TrainerSample {
+  return TrainerSampleSchema.parse({ ...(JSON.parse(row.body) as object), index: row.seq });
+}
+
+/**
+ * The durable training queue in the gateway's SQLite file. Delivered app samples wait here to be
+ * built; built TrainerSamples wait to be leased by the trainer; a lease that no report names in
+ * time lapses and the sample is offered again; a reported sample is trained once and never again.
+ * A newer sample that supersedes an older one withdraws every not-yet-trained sample built from it.
+ */
+export class TrainingQueue {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly db: BoxDb) {
+    applyModuleMigrations(db, 'training', trainingMigrations);
+  }
+
+  /** Called whenever samples may have become ready (enqueue, lapsed lease); long-polls wake on it. */
+  onReady(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  // ---- delivered samples (the build queue) ----------------------------------------------------
+
+  /**
+   * Records a delivered sample for building (idempotent). Returns the ids of sources it withdrew.
+   * A source already named by a newer sample's `supersedes` is stored as superseded at once.
+   */
+  addSource(sample: SignalSample, now = Date.now()): { added: boolean; superseded: string[] } {
+    return this.db.transaction(() => {
+      const replaced = this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sample.sampleId) !== undefined;
+      const info = this.db
+        .prepare(
+          `INSERT INTO training_sources (sample_id, persona_id, turn_id, body, state, received_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
+        )
+        .run(sample.sampleId, sample.personaId, sample.turnId, JSON.stringify(sample), replaced ? 'superseded' : 'pending', now, now);
+      const superseded: string[] = [];
+      if (info.changes > 0 && sample.supersedes && sample.supersedes !== sample.sampleId) {
+        this.db
+          .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
+          .run(sample.supersedes, sample.sampleId, now);
+        const source = this.db
+          .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
+          .run(now, sample.supersedes);
+        const built = this.db
+          .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
+          .run(sample.supersedes);
+        if (source.changes > 0 || built.changes > 0) superseded.push(sample.supersedes);
+      }
+      return { added: info.changes > 0, superseded };
+    })();
+  }
+
+  /** Sources due for a build attempt, oldest first. */
+  dueSources(now = Date.now(), limit = 16): PendingSource[] {
+    const rows = this.db
+      .prepare(`SELECT body, attempts FROM training_sources WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`)
+      .all(now, limit) as { body: string; attempts: number }[];
+    return rows.map((r) => ({ sample: SignalSampleSchema.parse(JSON.parse(r.body)), attempts: r.attempts }));
+  }
+
+  /** When the next pending source becomes due (null: none pending). */
+  nextSourceDueAt(): number | null {
+    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM training_sources WHERE state = 'pending'`).get() as { at: number | null };
+    return row.at;
+  }
+
+  sourceState(sampleId: string): { state: string; attempts: number; lastError: string | null; note: unknown } | null {
+    const row = this.db.prepare('SELECT state, attempts, last_error, build_note FROM training_sources WHERE sample_id = ?').get(sampleId) as
+      | { state: string; attempts: number; last_error: string | null; build_note: string | null }
+      | undefined;
+    return row ? { state: row.state, attempts: row.attempts, lastError: row.last_error, note: row.build_note ? JSON.parse(row.build_note) : null } : null;
+  }
+
+  /** A failed attempt: retry at `retryAt`, or give up (null) and mark the source failed. */
+  markBuildFailed(sampleId: string, error: string, retryAt: number | null, now = Date.now()): void {
+    this.db
+      .prepare(
+        `UPDATE training_sources SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?, updated_at = ?
+         WHERE sample_id = ? AND state = 'pending'`,
+      )
+      .run(error, retryAt ?? now, retryAt === null ? 'failed' : 'pending', now, sampleId);
+  }
+
+  /**
+   * Stores what a build produced and offers the trainable samples, in one transaction. If the
+   * source was superseded while it was being built, everything is stored as superseded.
+   */
+  enqueueBuilt(sourceSampleId: string, built: readonly BuiltTrainerSample[], note: unknown, now = Date.now()): EnqueueOutcome {
+    const outcome = this.db.transaction((): EnqueueOutcome => {
+      const source = this.db.prepare('SELECT state FROM training_sources WHERE sample_id = ?').get(sourceSampleId) as { state: string } | undefined;
+      const withdrawn =
+        source?.state === 'superseded' ||
+        this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sourceSampleId) !== undefined;
+      const insert = this.db.prepare(
+        `INSERT INTO training_samples (sample_id, source_sample_id, persona_id, body, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
+      );
+      const ready: TrainerSample[] = [];
+      const held: EnqueueOutcome['held'] = [];
+      for (const sample of built) {
+        const state = withdrawn ? 'superseded' : isTrainable(sample.loss_mask) ? 'ready' : 'skipped';
+        const info = insert.run(sample.sampleId, sourceSampleId, sample.personaId, JSON.stringify(sample), state, now);
+        if (info.changes === 0) continue;
+        if (state === 'ready') ready.push(TrainerSampleSchema.parse({ ...sample, index: Number(info.lastInsertRowid) }));
+        else held.push({ sampleId: sample.sampleId, state });
+      }
+      this.db
+        .prepare(`UPDATE training_sources SET state = ?, build_note = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE sample_id = ?`)
+        .run(withdrawn ? 'superseded' : 'built', JSON.stringify(note ?? null), now, sourceSampleId);
+      return { ready, held };
+    })();
+    if (outcome.ready.length > 0) this.notify();
+    return outcome;
+  }
+
+  // ---- built samples (the trainer side) ---------------------------------------------------------
+
+  /** Returns lapsed leases to the queue; true when any did. */
+  releaseLapsedLeases(now = Date.now()): boolean {
+    const info = this.db
+      .prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased' AND lease_until <= ?`)
+      .run(now);
+    if (info.changes > 0) this.notify();
+    return info.changes > 0;
+  }
+
+  readyCount(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM training_samples WHERE state = 'ready'`).get() as { n: number }).n;
+  }
+
+  /** When the earliest lease lapses (null: none out). */
+  nextLeaseExpiry(): number | null {
+    return (this.db.prepare(`SELECT MIN(lease_until) AS at FROM training_samples WHERE state = 'leased'`).get() as { at: number | null }).at;
+  }
+
+  /** Hands out up to `size` ready samples in queue order, leased until now + leaseMs. */
+  lease(size: number, leaseMs: number, now = Date.now()): TrainerSample[] {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(`SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE state = 'ready' ORDER BY seq LIMIT ?`)
+        .all(size) as SampleRow[];
+      const mark = this.db.prepare(`UPDATE training_samples SET state = 'leased', lease_until = ?, leases = leases + 1 WHERE seq = ?`);
+      for (const row of rows) mark.run(now + leaseMs, row.seq);
+      return rows.map(toTrainerSample);
+    })();
+  }
+
+  /** Marks the reported samples trained (a sample trains once; repeats and unknown ids are listed). */
+  markTrained(report: TrainerReport, now = Date.now()): ReportOutcome {
+    return this.db.transaction((): ReportOutcome => {
+      const find = this.db.prepare('SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE sample_id = ?');
+      const mark = this.db.prepare(
+        `UPDATE training_samples SET state = 'trained', lease_until = NULL, trained_step = ?, trained_policy_version = ?, trained_at = ? WHERE seq = ?`,
+      );
+      const outcome: ReportOutcome = { trained: [], alreadyTrained: [], unknown: [] };
+      for (const sampleId of new Set(report.sampleIds)) {
+        const row = find.get(sampleId) as SampleRow | undefined;
+        if (!row) outcome.unknown.push(sampleId);
+        else if (row.state === 'trained') outcome.alreadyTrained.push(sampleId);
+        else {
+          // Superseded or skipped rows the trainer still received (leased before the change) did train.
+          mark.run(report.step, report.policyVersion, now, row.seq);
+          const sample = toTrainerSample(row);
+          outcome.trained.push({ sampleId, sourceSampleId: row.source_sample_id, personaId: row.persona_id, reward: sample.reward });
+        }
+      }
+      return outcome;
+    })();
+  }
+
+  sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {
+    const row = this.db.prepare('SELECT state, leases, trained_step FROM training_samples WHERE sample_id = ?').get(sampleId) as
+      | { state: string; leases: number; trained_step: number | null }
+      | undefined;
+    return row ? { state: row.state, leases: row.leases, trainedStep: row.trained_step } : null;
+  }
+
+  /** Personas that have samples on this box (policy-version news goes to each). */
+  personas(): string[] {
+    return (this.db.prepare('SELECT DISTINCT persona_id FROM training_sources ORDER BY persona_id').all() as { persona_id: string }[]).map(
+      (r) => r.persona_id,
+    );
+  }
+
+  getState(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM training_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  setState(key: string, value: string): void {
+    this.db.prepare('INSERT INTO training_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SignalSample } from '../../../shared/protocol/box-stream';
+import { openBoxDatabase, type BoxDb } from '../../../box/gateway/box-database';
+import type { BuiltTrainerSample } from '../../../box/samples/build-trainer-samples';
+import { TrainingQueue } from '../../../box/training/training-queue';
+import { waitForBatch } from '../../../box/training/wait-for-batch';
+
+let dir: string;
+let db: BoxDb;
+let queue: TrainingQueue;
+const file = () => join(dir, 'box.sqlite');
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'apprentice-queue-'));
+  db = openBoxDatabase(file());
+  queue = new TrainingQueue(db);
+});
+afterEach(() => {
+  if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function source(id: string, overrides: Partial<SignalSample> = {}): SignalSample {
+  return {
+    sampleId: id,
+    personaId: 'persona-a',
+    conversationId: 'c1',
+    turnId: `turn-${id}`,
+    messages: [{ role: 'user', content: 'hi' }],
+    response: 'hello',
+    nextState: { role: 'user', content: 'thanks' },
+    reward: 1,
+    rewardSource: 'heuristic',
+    signalKind: 'positive',
+    confidence: 0.9,
+    hint: null,
+    supersedes: null,
+    policyVersion: null,
+    createdAt: 1,
+    ...overrides,
+  };
+}
+
+function built(id: string, sourceId = id, mask: (0 | 1)[] = [1, 1], reward = 1): BuiltTrainerSample {
+  return {
+    sampleId: id,
+    personaId: 'persona-a',
+    sourceSampleId: sourceId,
+    tokens: [10, 11, 12, 13],
+    response_length: 2,
+    loss_mask: mask,
+    rollout_log_probs: [-0.1, -0.2],
+    reward,
+    teacher_log_probs: null,
+    retokenized: false,
+    hint: null,
+    policyVersion: 'v1',
+  };
+}
+
+function addBuilt(id: string, samples: BuiltTrainerSample[] = [built(id)]) {
+  queue.addSource(source(id));
+  return queue.enqueueBuilt(id, samples, null);
+}
+
+describe('TrainingQueue', () => {
+  it('leases ready samples in order, re-offers a lapsed lease, and trains each sample once', () => {
+    addBuilt('s1');
+    addBuilt('s2');
+    const first = queue.lease(1, 1_000, 10_000);
+    expect(first.map((s) => s.sampleId)).toEqual(['s1']);
+    expect(first[0]!.index).toBeGreaterThan(0);
+    expect(queue.lease(5, 1_000, 10_500).map((s) => s.sampleId)).toEqual(['s2']);
+    expect(queue.lease(5, 1_000, 10_600)).toEqual([]);
+    // s1's lease lapses at 11_000 without a report: offered again.
+    expect(queue.releaseLapsedLeases(11_000)).toBe(true);
+    expect(queue.lease(5, 1_000, 11_000).map((s) => s.sampleId)).toEqual(['s1']);
+    const report = { step: 3, policyVersion: 'v2', metrics: { loss: 0.5 }, sampleIds: ['s1', 's2', 'ghost', 's1'] };
+    const outcome = queue.markTrained(report, 11_100);
+    expect(outcome.trained.map((t) => t.sampleId)).toEqual(['s1', 's2']);
+    expect(outcome.unknown).toEqual(['ghost']);
+    expect(queue.markTrained(report).alreadyTrained).toEqual(['s1', 's2']);
+    expect(queue.releaseLapsedLeases(99_999)).toBe(false);
+    expect(queue.lease(5, 1_000, 99_999)).toEqual([]);
+    expect(queue.sampleState('s1')).toEqual({ state: 'trained', leases: 2, trainedStep: 3 });
+  });
+
+  it('holds back samples whose loss mask is all zeros', () => {
+    const outcome = addBuilt('z', [built('z', 'z', [0, 0], 0)]);
+    expect(outcome.ready).toEqual([]);
+    expect(outcome.held).toEqual([{ sampleId: 'z', state: 'skipped' }]);
+    expect(queue.readyCount()).toBe(0);
+    expect(queue.sourceState('z')?.state).toBe('built');
+  });
+
+  it('a newer sample withdraws every untrained sample built from the one it supersedes', () => {
+    addBuilt('old', [built('old'), built('old#onpolicy-0', 'old')]);
+    queue.lease(1, 60_000); // one of them is out with the trainer
+    const result = queue.addSource(source('new', { supersedes: 'old' }));
+    expect(result).toEqual({ added: true, superseded: ['old'] });
+    expect(queue.sampleState('old')?.state).toBe('superseded');
+    expect(queue.sampleState('old#onpolicy-0')?.state).toBe('superseded');
+    expect(queue.readyCount()).toBe(0);
+    // The trainer already had 'old': its report still counts (it did train on it).
+    expect(queue.markTrained({ step: 1, policyVersion: 'v2', metrics: {}, sampleIds: ['old'] }).trained).toHaveLength(1);
+  });
+
+  it('does not touch a sample that was already trained', () => {
+    addBuilt('old');
+    queue.lease(1, 60_000);
+    queue.markTrained({ step: 1, policyVersion: 'v2', metrics: {}, sampleIds: ['old'] });
+    expect(queue.addSource(source('new', { supersedes: 'old' })).superseded).toEqual([]);
+    expect(queue.sampleState('old')?.state).toBe('trained');
+  });
+
+  it('remembers a supersede that arrives before the old sample, and one that lands mid-build', () => {
+    queue.addSource(source('new', { supersedes: 'late' }));
+    queue.addSource(source('late'));
+    expect(queue.sourceState('late')?.state).toBe('superseded');
+    expect(queue.dueSources().map((s) => s.sample.sampleId)).toEqual(['new']);
+
+    queue.addSource(source('building'));
+    expect(queue.dueSources().map((s) => s.sample.sampleId)).toContain('building');
+    queue.addSource(source('newer', { supersedes: 'building' }));
+    const outcome = queue.enqueueBuilt('building', [built('building')], null);
+    expect(outcome.ready).toEqual([]);
+    expect(outcome.held).toEqual([{ sampleId: 'building', state: 'superseded' }]);
+  });
+
+  it('retries failed builds at their time and gives up when told to', () => {
+    queue.addSource(source('f'), 1_000);
+    queue.markBuildFailed('f', 'engine down', 5_000, 1_000);
+    expect(queue.dueSources(4_999)).toEqual([]);
+    expect(queue.nextSourceDueAt()).toBe(5_000);
+    expect(queue.dueSources(5_000).map((s) => s.attempts)).toEqual([1]);
+    queue.markBuildFailed('f', 'still down', null, 6_000);
+    expect(queue.sourceState('f')).toMatchObject({ state: 'failed', attempts: 2, lastError: 'still down' });
+    expect(queue.nextSourceDueAt()).toBeNull();
+  });
+
+  it('survives a restart: pending sources, ready and leased samples are all still there', () => {
+    queue.addSource(source('pending'));
+    addBuilt('ready');
+    addBuilt('leased');
+    queue.lease(1, 1_000, 50_000); // leases 'ready' (lower index)
+    db.close();
+    db = openBoxDatabase(file());
+    queue = new TrainingQueue(db);
+    expect(queue.dueSources().map((s) => s.sample.sampleId)).toEqual(['pending']);
+    expect(queue.sampleState('ready')?.state).toBe('leased');
+    queue.releaseLapsedLeases(51_000);
+    expect(queue.lease(5, 1_000, 51_000).map((s) => s.sampleId)).toEqual(['ready', 'leased']);
+  });
+});
+
+describe('waitForBatch (long-poll)', () => {
+  it('wakes as soon as enough samples are ready', async () => {
+    const pending = waitForBatch(queue, { size: 2, timeoutMs: 20_000, leaseMs: 60_000 });
+    addBuilt('a');
+    addBuilt('b');
+    const batch = await pending;
+    expect(batch.map((s) => s.sampleId)).toEqual(['a', 'b']);
+  });
+
+  it('returns what is ready at the deadline, possibly nothing', async () => {
+    expect(await waitForBatch(queue, { size: 4, timeoutMs: 0, leaseMs: 60_000 })).toEqual([]);
+    addBuilt('only');
+    expect((await waitForBatch(queue, { size: 4, timeoutMs: 50, leaseMs: 60_000 })).map((s) => s.sampleId)).toEqual(['only']);
+  });
+
+  it('offers a lapsed lease to a waiting trainer', async () => {
+    addBuilt('x');
+    expect(queue.lease(1, 150)).toHaveLength(1);
+    const batch = await waitForBatch(queue, { size: 1, timeoutMs: 20_000, leaseMs: 60_000 });
+    expect(batch.map((s) => s.sampleId)).toEqual(['x']);
+    expect(queue.sampleState('x')?.leases).toBe(2);
+  });
+
+  it('leases nothing for a trainer that went away', async () => {
+    const gone = new AbortController();
+    const pending = waitForBatch(queue, { size: 1, timeoutMs: 20_000, leaseMs: 60_000 }, gone.signal);
+    gone.abort();
+    await expect(pending).rejects.toThrow(/went away/);
+    addBuilt('kept');
+    expect(queue.readyCount()).toBe(1);
+  });
+});
