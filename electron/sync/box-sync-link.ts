@@ -56,6 +56,7 @@ interface Connection {
 }
 
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+const DATABASE_RETRY_MS = 5_000;
 
 /**
  * Keeps one app's outbox flowing to its box over the ws sample stream: hello → welcome, then pending
@@ -112,9 +113,14 @@ export class BoxSyncLink {
       try {
         this.openStore(config.dbFile);
       } catch (error) {
+        // E.g. the file is briefly locked while main migrates it: try again later, nothing is lost.
         this.config = config;
         this.log('error', `cannot open the app database ${config.dbFile}: ${messageOf(error)}`);
-        this.setState('disconnected', `Cannot open the app database: ${messageOf(error)}`, null);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.configure(config);
+        }, DATABASE_RETRY_MS);
+        this.setState('disconnected', `Cannot open the app database: ${messageOf(error)}`, DATABASE_RETRY_MS);
         return;
       }
     }
@@ -227,12 +233,19 @@ export class BoxSyncLink {
     });
     ws.on('open', () => {
       if (this.connection !== connection) return;
-      const hello: ClientFrame = {
-        type: 'hello',
-        protocol: BOX_PROTOCOL_VERSION,
-        clientId: this.syncState!.clientId(),
-        progressAfter: this.syncState!.progressAfter(),
-      };
+      let hello: ClientFrame;
+      try {
+        hello = {
+          type: 'hello',
+          protocol: BOX_PROTOCOL_VERSION,
+          clientId: this.syncState!.clientId(),
+          progressAfter: this.syncState!.progressAfter(),
+        };
+      } catch (error) {
+        connection.lastError = `cannot read the sync state: ${messageOf(error)}`;
+        ws.terminate();
+        return;
+      }
       ws.send(JSON.stringify(hello));
       connection.welcomeTimer = setTimeout(() => {
         connection.lastError = `the box did not answer hello within ${Math.round(this.welcomeTimeoutMs / 1000)} s`;

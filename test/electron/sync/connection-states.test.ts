@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../electron/store/open-database';
 import { enqueueSamples } from './outbox-fixture';
@@ -94,6 +96,21 @@ describe('BoxSyncLink connection states', () => {
     await harness.waitForStatus((s) => s.state === 'unconfigured' && /Settings/.test(s.detail), 'unconfigured');
     harness.link.configure({ dbFile: temp.dbFile, boxUrl: 'ftp://box', token: TOKEN });
     await harness.waitForStatus((s) => s.state === 'unconfigured' && /http/.test(s.detail), 'bad url explained');
+  });
+
+  it('explains a database it cannot open and keeps retrying', async () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.remove);
+    const harness = createLinkHarness();
+    cleanups.push(() => harness.link.stop());
+    // A path below a regular file can never be created.
+    const blocked = join(temp.dbFile, 'inside-a-file.sqlite');
+    writeFileSync(temp.dbFile, 'not a folder');
+    harness.link.configure({ dbFile: blocked, boxUrl: 'http://127.0.0.1:9', token: TOKEN });
+    const status = await harness.waitForStatus((s) => s.state === 'disconnected', 'database error');
+    expect(status.detail).toMatch(/Cannot open the app database/);
+    expect(status.retryInMs).toBe(5_000);
+    expect(harness.logs('error')[0]).toContain(blocked);
   });
 
   it('logs and ignores invalid frames without dropping the link', async () => {
