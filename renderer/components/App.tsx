@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { Conversation } from '../../shared/domain';
 import { useHints, usePersonas } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
@@ -15,7 +15,9 @@ import { HintsReview } from './HintsReview';
 import { PersonaEditor } from './PersonaEditor';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
-import { TimelineView } from './TimelineView';
+
+// The timeline pulls in the charting library; load it when first opened so chat starts fast.
+const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
 
 export function App() {
   useLiveUpdates();
@@ -114,7 +116,11 @@ function MainArea() {
         ))}
       </div>
       {view === 'chat' ? conversationId ? <ChatView key={conversationId} conversationId={conversationId} /> : <NoConversation personaId={persona.id} /> : null}
-      {view === 'timeline' ? <TimelineView persona={persona} /> : null}
+      {view === 'timeline' ? (
+        <Suspense fallback={<p className="muted center">Loading…</p>}>
+          <TimelineView persona={persona} />
+        </Suspense>
+      ) : null}
       {view === 'hints' ? <HintsReview persona={persona} /> : null}
     </>
   );

@@ -38,7 +38,7 @@ export function TimelineView({ persona }: { persona: Persona }) {
       {stats.error ? <p className="inline-error">{describeError(stats.error)}</p> : null}
       <TimelineChart events={chartEvents.data ?? []} />
       <div className="chips" role="group" aria-label="Filter events by kind" data-testid="timeline-filters">
-        <button type="button" className={kinds.length === 0 ? 'chip active' : 'chip'} aria-pressed={kinds.length === 0} onClick={() => setKinds([])}>
+        <button type="button" className={kinds.length === 0 ? 'chip active' : 'chip'} aria-pressed={kinds.length === 0} data-kind="all" onClick={() => setKinds([])}>
           all
         </button>
         {KINDS.map((kind) => (
@@ -103,7 +103,9 @@ function TimelineList({ personaId, kinds }: { personaId: string; kinds: Timeline
 }
 
 function TimelineRow({ event }: { event: TimelineEvent }) {
-  const hint = eventHint(event);
+  const found = eventHint(event);
+  // Hint events already quote the hint in their summary.
+  const hint = found && !event.summary.includes(found.slice(0, 40)) ? found : null;
   return (
     <div className="timeline-event" data-testid="timeline-event" data-kind={event.kind}>
       <span className={`kind-dot kind-${event.kind}`} aria-hidden />

@@ -1,4 +1,12 @@
-import type { ApprenticeApi, EventName, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
+import {
+  IpcErrorCodeSchema,
+  type ApprenticeApi,
+  type EventName,
+  type EventPayload,
+  type InvokeChannel,
+  type InvokeRequest,
+  type InvokeResponse,
+} from '../../shared/ipc/contract';
 import { parseEventPayload, parseInvokeResponse } from './contract-validation';
 import { IpcCallError } from './ipc-call-error';
 
@@ -16,7 +24,9 @@ export function createValidatedApi(raw: ApprenticeApi, onProtocolError: (message
         if (error instanceof IpcCallError) throw error;
         // Electron prefixes rejected invokes with "Error invoking remote method '<channel>': ".
         const message = error instanceof Error ? error.message.replace(/^Error invoking remote method '[^']*': (Error: )?/, '') : String(error);
-        throw new IpcCallError('internal', message, channel);
+        // The preload's error carries the core's code, unless contextBridge stripped it on the way.
+        const code = IpcErrorCodeSchema.safeParse((error as { code?: unknown } | null)?.code);
+        throw new IpcCallError(code.success ? code.data : 'internal', message, channel);
       }
       return parseInvokeResponse(channel, value);
     },

@@ -1,0 +1,268 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOX_DATABASE_FILE } from '../../box/gateway/gateway-config';
+import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
+import { launchChromium } from './support/chromium';
+import { startReadyProcess, type ReadyProcess } from './support/child-process';
+
+/**
+ * The whole app in real parts: the SGLang test engine, the box gateway and browser mode run as
+ * child processes; real Chromium drives the built UI (out/renderer, from `npm run build`).
+ */
+
+const repo = resolve(import.meta.dirname, '..', '..');
+const screenshots = join(repo, 'test-results', 'screenshots');
+const BOX_TOKEN = 'e2e-box-token-0123456789';
+
+// Every reply is this text, streamed token by token (slow enough to stop mid-way). It carries
+// markdown and raw HTML, which must not become elements.
+const REPLY = [
+  'Here is **the short answer**: it is *Canberra*, the capital of Australia.',
+  '',
+  '- It was chosen as a compromise between Sydney and Melbourne.',
+  '- Parliament has met there since 1927.',
+  '',
+  '```ts',
+  "const capital = 'Canberra';",
+  '```',
+  '',
+  'See [the city guide](https://example.com/canberra) for more. <img src="x" onerror="window.__pwned = 1"> <b>raw html</b>',
+].join('\n');
+
+const temp = mkdtempSync(join(tmpdir(), 'apprentice-e2e-'));
+const processes: ReadyProcess[] = [];
+let context: BrowserContext | null = null;
+let page: Page;
+let boxDataDir: string;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(repo, 'out', 'renderer', 'index.html'))) {
+    throw new Error('out/renderer/index.html is missing: run `npm run build` first (npm test does).');
+  }
+  const engine = await startReadyProcess({
+    name: 'SGLang test engine',
+    script: 'test/support/sglang-test-engine-cli.ts',
+    args: ['--port', '0', '--reply', REPLY, '--token-latency-ms', '30', '--exit-on-stdin-close'],
+    ready: /SGLang test engine ready at (http:\/\/\S+)/,
+    cwd: repo,
+  });
+  processes.push(engine);
+
+  boxDataDir = join(temp, 'box');
+  const box = await startReadyProcess({
+    name: 'box gateway',
+    script: 'box/main.ts',
+    args: ['--sglang', engine.match[1]!, '--port', '0', '--token', BOX_TOKEN, '--data-dir', boxDataDir],
+    ready: /Apprentice box gateway listening on (http:\/\/\S+)/,
+    cwd: repo,
+  });
+  processes.push(box);
+
+  const web = await startReadyProcess({
+    name: 'browser mode',
+    script: 'electron/web/main.ts',
+    args: ['--port', '0', '--data-dir', join(temp, 'app')],
+    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    cwd: repo,
+  });
+  processes.push(web);
+
+  context = await launchChromium(join(temp, 'chromium-profile'));
+  // Init scripts run outside the page's CSP, so they can watch for violations.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
+  });
+  mkdirSync(screenshots, { recursive: true });
+  await page.goto(web.match[1]!);
+  (globalThis as { __boxUrl?: string }).__boxUrl = box.match[1]!;
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  // Browser mode first (it holds the box link), then the box, then the engine.
+  for (const child of processes.reverse()) await child.stop();
+  rmSync(temp, { recursive: true, force: true });
+}, 60_000);
+
+function assistantMessages(): Locator {
+  return page.locator('[data-testid="message"][data-role="assistant"]');
+}
+
+async function send(text: string): Promise<void> {
+  const input = page.getByTestId('composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function waitForReply(index: number, status: 'complete' | 'stopped' = 'complete'): Promise<Locator> {
+  const reply = assistantMessages().nth(index);
+  await expect.poll(() => reply.getAttribute('data-status'), { timeout: 60_000 }).toBe(status);
+  return reply;
+}
+
+function readBoxSamples(): SignalSample[] {
+  const file = join(boxDataDir, BOX_DATABASE_FILE);
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT body FROM samples ORDER BY rowid').all() as Array<{ body: string }>;
+    return rows.map((row) => SignalSampleSchema.parse(JSON.parse(row.body)));
+  } finally {
+    db.close();
+  }
+}
+
+describe('Apprentice end to end (browser mode, real box gateway, real Chromium)', () => {
+  it('configures the box, chats, learns from a correction, and delivers it to the box', async () => {
+    const boxUrl = (globalThis as { __boxUrl?: string }).__boxUrl!;
+
+    // --- Box connection through the settings panel
+    await expect.poll(() => page.getByTestId('box-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('unconfigured');
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-box-url').fill(boxUrl);
+    await page.getByTestId('settings-box-token').fill(BOX_TOKEN);
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-token-state').textContent()).toContain('token saved');
+    // The token field is write-only: it is cleared and never filled back in.
+    expect(await page.getByTestId('settings-box-token').inputValue()).toBe('');
+    await page.getByTestId('settings-test').click();
+    await expect.poll(() => page.getByTestId('settings-test-result').textContent(), { timeout: 30_000 }).toMatch(/^✓/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('box-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+
+    // --- A persona and a conversation
+    await page.getByTestId('new-persona').click();
+    await page.getByTestId('persona-name').fill('Geography tutor');
+    await page.getByTestId('persona-system-prompt').fill('You answer geography questions briefly and precisely.');
+    await page.getByTestId('persona-save').click();
+    await expect(page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' }).count()).resolves.toBe(1);
+    await page.getByTestId('new-conversation').click();
+
+    // --- Chat: the reply streams in and renders as markdown without raw HTML
+    await send('What is the capital of Australia?');
+    const first = assistantMessages().nth(0);
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('streaming');
+    await waitForReply(0);
+    const content = first.getByTestId('message-content');
+    expect(await content.locator('strong').first().textContent()).toBe('the short answer');
+    expect(await content.locator('li').count()).toBe(2);
+    expect(await content.locator('pre code').textContent()).toContain("const capital = 'Canberra';");
+    const link = content.locator('a');
+    expect(await link.getAttribute('href')).toBe('https://example.com/canberra');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await content.locator('img, b, script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // --- "No, I meant …": a correction with a hint on the first reply
+    await send('No, I meant the capital of Austria, not Australia.');
+    await waitForReply(1);
+    const correctionBadge = first.getByTestId('signal-badge');
+    await expect.poll(() => correctionBadge.getAttribute('data-kind'), { timeout: 30_000 }).toBe('correction');
+    expect(await correctionBadge.getAttribute('data-reward')).toBe('-1');
+    await expect.poll(() => first.getByTestId('signal-hint').textContent()).toMatch(/Austria/);
+
+    // --- Thumbs up on the second reply
+    const second = assistantMessages().nth(1);
+    await second.getByTestId('thumb-up').click();
+    await expect.poll(() => second.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('thumb_up');
+
+    // --- Inline mark: select a span across **bold** and *italic* text of the third reply
+    await send('And which river runs through it?');
+    const third = await waitForReply(2);
+    await third.getByTestId('message-content').evaluate((element) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      const nodes: Text[] = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+      const startNode = nodes.find((n) => n.data.includes('the short answer'))!;
+      const endNode = nodes.find((n) => n.data === 'Canberra')!;
+      const range = document.createRange();
+      range.setStart(startNode, startNode.data.indexOf('the short answer'));
+      range.setEnd(endNode, endNode.data.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      element.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    });
+    const popover = page.getByTestId('inline-mark-popover');
+    expect(await page.getByTestId('inline-mark-quote').textContent()).toBe('the short answer**: it is *Canberra');
+    await page.getByTestId('inline-mark-correction').fill('Vienna, on the Danube');
+    await page.getByTestId('inline-mark-submit').click();
+    await expect.poll(() => popover.count()).toBe(0);
+    await expect.poll(() => third.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('inline_mark');
+    await page.screenshot({ path: join(screenshots, 'chat.png') });
+
+    // --- Stop a reply mid-way (Esc), then regenerate it
+    await send('Tell me more about it.');
+    const fourth = assistantMessages().nth(3);
+    await expect.poll(async () => (await fourth.getByTestId('message-content').textContent())?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.keyboard.press('Escape');
+    await waitForReply(3, 'stopped');
+    expect(await fourth.getByTestId('message-stopped').count()).toBe(1);
+    const stoppedText = (await fourth.getByTestId('message-content').textContent()) ?? '';
+    expect(stoppedText.length).toBeLessThan(REPLY.length - 40);
+    await expect.poll(() => page.getByTestId('send-button').count()).toBe(1);
+    const stoppedId = await fourth.getAttribute('data-message-id');
+    await fourth.getByTestId('regenerate').click();
+    await expect.poll(() => assistantMessages().nth(3).getAttribute('data-message-id'), { timeout: 30_000 }).not.toBe(stoppedId);
+    await waitForReply(3);
+    expect(await assistantMessages().count()).toBe(4);
+
+    // --- The learning timeline shows the correction, its hint, delivery and the box's acks
+    await page.getByTestId('tab-timeline').click();
+    await expect.poll(async () => Number(await page.getByTestId('stat-acknowledged').locator('dd').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('0 pending');
+    await page.screenshot({ path: join(screenshots, 'timeline.png') });
+
+    // The list is virtualised, so each kind is checked through the kind filter.
+    const events = page.getByTestId('timeline-event');
+    const showOnly = async (kind: string) => {
+      await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
+      await page.getByTestId('timeline-filters').locator(`[data-kind="${kind}"]`).click();
+      await expect
+        .poll(async () => {
+          const kinds = await events.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')));
+          return kinds.length > 0 && kinds.every((k) => k === kind);
+        }, { timeout: 30_000 })
+        .toBe(true);
+    };
+    await showOnly('signal');
+    expect(await events.filter({ hasText: 'Correction' }).count()).toBeGreaterThan(0);
+    await showOnly('hint');
+    expect(await events.filter({ hasText: 'Austria' }).count()).toBeGreaterThan(0);
+    await showOnly('delivered');
+    await showOnly('acknowledged');
+    expect(await events.count()).toBeGreaterThanOrEqual(4);
+
+    // --- The box durably holds the correction sample with reward −1 and its hint, and the inline mark
+    await expect.poll(() => readBoxSamples().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    const samples = readBoxSamples();
+    const correction = samples.find((s) => s.signalKind === 'correction');
+    expect(correction).toBeDefined();
+    expect(correction!.reward).toBe(-1);
+    expect(correction!.rewardSource).toBe('heuristic');
+    expect(correction!.hint).toMatch(/Austria/);
+    expect(correction!.nextState).toEqual({ role: 'user', content: 'No, I meant the capital of Austria, not Australia.' });
+    expect(correction!.response).toBe(REPLY);
+    const mark = samples.find((s) => s.signalKind === 'inline_mark');
+    expect(mark).toMatchObject({ reward: -1, rewardSource: 'explicit' });
+    expect(mark!.hint).toMatch(/Vienna, on the Danube/);
+    expect(samples.find((s) => s.signalKind === 'thumb_up')).toMatchObject({ reward: 1 });
+    expect(samples.find((s) => s.signalKind === 'regenerate')).toMatchObject({ reward: -1 });
+
+    // Nothing in the page broke the CSP or threw.
+    expect(pageProblems).toEqual([]);
+  }, 300_000);
+});
