@@ -143,7 +143,7 @@ export class SglangClient {
     return this.json('/v1/models', ModelListSchema, 'GET');
   }
 
-  generate(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateResponse> {
+  async generate(request: GenerateRequest, signal?: AbortSignal): Promise<GenerateResponse> {
     if ((request.text === undefined) === (request.input_ids === undefined)) {
       throw new Error('SGLang /generate needs exactly one of text or input_ids');
     }
