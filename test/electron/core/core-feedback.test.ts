@@ -1,0 +1,137 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../../shared/domain';
+import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
+import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
+import { startCore, type CoreHarness } from './core-test-kit';
+import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
+
+let policy: OpenAiStreamServer;
+let h: CoreHarness;
+
+beforeEach(async () => {
+  policy = await startOpenAiStreamServer();
+  h = await startCore();
+  await h.invoke('settings:update', { box: { url: policy.url } });
+});
+afterEach(async () => {
+  await h.dispose();
+  await policy.close();
+});
+
+function outbox(): Array<{ sampleId: string; state: string; sample: SignalSample }> {
+  const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
+  try {
+    return (db.prepare('SELECT sample_id, state, payload FROM outbox ORDER BY seq').all() as Array<{ sample_id: string; state: string; payload: string }>).map(
+      (r) => ({ sampleId: r.sample_id, state: r.state, sample: SignalSampleSchema.parse(JSON.parse(r.payload)) }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function replyIn(hintMode: 'auto' | 'review', text = 'The mitochondria is the powerhouse of the cell.') {
+  policy.script({ chunks: [text] });
+  const persona = await h.invoke('personas:create', { name: 'Bio', systemPrompt: '', hintMode });
+  const conversation = await h.invoke('conversations:create', { personaId: persona.id, title: 'Cells' });
+  const sent = await h.invoke('chat:send', { conversationId: conversation.id, content: 'What does the mitochondria do?' });
+  const reply = await h.waitFor('chat:message', (m): m is Message => m.id === sent.assistantMessage.id && m.status === 'complete');
+  return { persona, conversation, reply };
+}
+
+describe('core: explicit feedback', () => {
+  it('a thumb down supersedes the inferred signal and names it in its sample', async () => {
+    const { conversation, reply } = await replyIn('auto');
+    policy.script({ chunks: ['ok'] });
+    const follow = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant what the ribosome does.' });
+    const inferred = follow.signal!;
+    expect(inferred.source).toBe('heuristic');
+    await h.waitFor('chat:message', (m) => m.id === follow.assistantMessage.id && m.status !== 'streaming');
+
+    const thumb = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason: 'Too vague, name the ATP synthesis' });
+    expect(thumb.signal).toMatchObject({ kind: 'thumb_down', reward: -1, source: 'explicit', confidence: 1 });
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    expect(signals.find((s) => s.id === inferred.id)?.supersededBy).toBe(thumb.signal.id);
+    const row = outbox().find((r) => r.sampleId === thumb.signal.id)!;
+    expect(row.sample).toMatchObject({
+      supersedes: inferred.id,
+      rewardSource: 'explicit',
+      nextState: { role: 'feedback', content: 'thumbs down: Too vague, name the ATP synthesis' },
+      response: 'The mitochondria is the powerhouse of the cell.',
+    });
+    expect(row.sample.messages).toEqual([{ role: 'user', content: 'What does the mitochondria do?' }]);
+
+    // Changing one's mind: a thumb up replaces the thumb down.
+    const up = await h.invoke('feedback:thumb', { messageId: reply.id, up: true });
+    expect(up.hint).toBeNull();
+    expect(outbox().find((r) => r.sampleId === up.signal.id)!.sample).toMatchObject({ supersedes: thumb.signal.id, reward: 1 });
+    const stats = await h.invoke('timeline:stats', { personaId: reply ? signals[0]!.personaId : '' });
+    expect(stats).toMatchObject({ signals: 1, positive: 1, negative: 0 });
+  });
+
+  it('an inline mark quotes the stored reply and is validated against it', async () => {
+    const { reply } = await replyIn('auto');
+    const start = reply.content.indexOf('powerhouse');
+    const mark = await h.invoke('feedback:inlineMark', { messageId: reply.id, start, end: start + 'powerhouse'.length, correction: 'site of cellular respiration' });
+    expect(mark.signal).toMatchObject({ kind: 'inline_mark', reward: -1 });
+    expect(mark.hint).toMatchObject({ status: 'auto', source: 'user' });
+    expect(mark.hint.text.length).toBeGreaterThan(0);
+    const sample = outbox().find((r) => r.sampleId === mark.signal.id)!.sample;
+    expect(sample.nextState?.content).toContain('"powerhouse"');
+    expect(sample.nextState?.content).toContain('site of cellular respiration');
+    expect(sample.hint).toBe(mark.hint.text);
+
+    const outside = await h.core.handle('feedback:inlineMark', { messageId: reply.id, start: 0, end: reply.content.length + 5, correction: 'x' });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const reversed = await h.core.handle('feedback:inlineMark', { messageId: reply.id, start: 5, end: 2, correction: 'x' });
+    expect(reversed).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const missing = await h.core.handle('feedback:inlineMark', { messageId: 'nope', start: 0, end: 2, correction: 'x' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('an edit records the rewrite as feedback', async () => {
+    const { reply } = await replyIn('auto');
+    const unchanged = await h.core.handle('feedback:edit', { messageId: reply.id, content: reply.content });
+    expect(unchanged).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const edit = await h.invoke('feedback:edit', { messageId: reply.id, content: 'Mitochondria make ATP through cellular respiration.' });
+    expect(edit.signal).toMatchObject({ kind: 'edit', reward: -1, source: 'explicit' });
+    const sample = outbox().find((r) => r.sampleId === edit.signal.id)!.sample;
+    expect(sample.nextState).toEqual({ role: 'feedback', content: 'The user rewrote the reply as:\nMitochondria make ATP through cellular respiration.' });
+    expect(sample.hint).toBe(edit.hint?.text ?? null);
+  });
+});
+
+describe('core: hint review', () => {
+  it('holds review-mode hints, releases approved ones with the edited text and rejected ones without', async () => {
+    const { persona, reply } = await replyIn('review');
+    const a = await h.invoke('feedback:inlineMark', { messageId: reply.id, start: 4, end: 16, correction: 'mitochondrion' });
+    const b = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason: 'Say that it produces ATP' });
+    expect(a.hint.status).toBe('pending');
+    expect(b.hint?.status).toBe('pending');
+    let rows = outbox();
+    expect(rows.map((r) => [r.state, r.sample.hint])).toEqual([
+      ['held', null],
+      ['held', null],
+    ]);
+    expect((await h.invoke('box:status', {})).held).toBe(2);
+    expect((await h.invoke('hints:list', { personaId: persona.id, status: 'pending' })).map((x) => x.id).sort()).toEqual([a.hint.id, b.hint!.id].sort());
+
+    const approved = await h.invoke('hints:review', { hintId: a.hint.id, action: 'approve', text: 'Use the singular "mitochondrion".' });
+    expect(approved).toMatchObject({ status: 'approved', text: 'Use the singular "mitochondrion".', source: 'user' });
+    const rejected = await h.invoke('hints:review', { hintId: b.hint!.id, action: 'reject' });
+    expect(rejected.status).toBe('rejected');
+    rows = outbox();
+    expect(rows.map((r) => [r.state, r.sample.hint])).toEqual([
+      ['pending', 'Use the singular "mitochondrion".'],
+      ['pending', null],
+    ]);
+    // The rejected hint's words are nowhere in what will be sent.
+    expect(JSON.stringify(rows[1]!.sample)).not.toContain(b.hint!.text);
+    const twice = await h.core.handle('hints:review', { hintId: a.hint.id, action: 'reject' });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const reviewed = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['hint_reviewed'] });
+    expect(reviewed).toHaveLength(2);
+    expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ hints: 1 });
+  });
+});

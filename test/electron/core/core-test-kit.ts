@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import { invokeContract } from '../../../shared/ipc/contract';
+import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
+import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
+
+/** Everything a core test needs: a temp data dir, the core, its events and typed invoke. */
+export interface CoreHarness {
+  dir: string;
+  core: Core;
+  events: Array<{ event: EventName; payload: unknown }>;
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
+  waitFor<E extends EventName>(event: E, match: (payload: EventPayload<E>) => boolean, timeoutMs?: number): Promise<EventPayload<E>>;
+  dispose(): Promise<void>;
+}
+
+export async function startCore(options: Partial<CoreOptions> = {}): Promise<CoreHarness> {
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprentice-core-'));
+  const core = createCore({ dataDir: dir, mode: 'browser', spawnSyncWorker: null, log: () => {}, ...options });
+  const events: Array<{ event: EventName; payload: unknown }> = [];
+  const waiters = new Set<() => void>();
+  for (const event of ['chat:delta', 'chat:message', 'box:status', 'timeline:appended', 'signals:changed'] as const) {
+    core.on(event, (payload) => {
+      events.push({ event, payload });
+      for (const wake of [...waiters]) wake();
+    });
+  }
+  return {
+    dir,
+    core,
+    events,
+    async invoke(channel, request) {
+      const result = await core.handle(channel, request);
+      if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+      // Every response must satisfy the contract the renderer validates against.
+      return invokeContract[channel].response.parse(result.result) as never;
+    },
+    waitFor(event, match, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = events.find((e) => e.event === event && match(e.payload as never));
+          if (!hit) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit.payload as never);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${event}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    async dispose() {
+      await core.close();
+      if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A sync worker port run in-process by the test: records what the core posts, lets the test answer. */
+export class RecordingSyncPort implements SyncWorkerPort {
+  readonly posted: ToWorker[] = [];
+  terminated = false;
+  private listener: ((message: FromWorker) => void) | null = null;
+
+  post(message: ToWorker): void {
+    this.posted.push(message);
+  }
+  onMessage(listener: (message: FromWorker) => void): void {
+    this.listener = listener;
+  }
+  async terminate(): Promise<void> {
+    this.terminated = true;
+  }
+  /** Sends a message as the worker would (untyped on purpose: the core must validate it). */
+  send(message: unknown): void {
+    this.listener?.(message as FromWorker);
+  }
+}
