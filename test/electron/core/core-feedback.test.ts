@@ -42,7 +42,7 @@ async function replyIn(hintMode: 'auto' | 'review', text = 'The mitochondria is 
 
 describe('core: explicit feedback', () => {
   it('a thumb down supersedes the inferred signal and names it in its sample', async () => {
-    const { conversation, reply } = await replyIn('auto');
+    const { persona, conversation, reply } = await replyIn('auto');
     policy.script({ chunks: ['ok'] });
     const follow = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant what the ribosome does.' });
     const inferred = follow.signal!;
@@ -66,7 +66,7 @@ describe('core: explicit feedback', () => {
     const up = await h.invoke('feedback:thumb', { messageId: reply.id, up: true });
     expect(up.hint).toBeNull();
     expect(outbox().find((r) => r.sampleId === up.signal.id)!.sample).toMatchObject({ supersedes: thumb.signal.id, reward: 1 });
-    const stats = await h.invoke('timeline:stats', { personaId: reply ? signals[0]!.personaId : '' });
+    const stats = await h.invoke('timeline:stats', { personaId: persona.id });
     expect(stats).toMatchObject({ signals: 1, positive: 1, negative: 0 });
   });
 

@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SignalSampleSchema } from '../../../shared/protocol/box-stream';
+import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
+import { startCore, type CoreHarness } from './core-test-kit';
+import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
+
+let policy: OpenAiStreamServer;
+let h: CoreHarness;
+
+beforeEach(async () => {
+  policy = await startOpenAiStreamServer();
+  h = await startCore();
+  await h.invoke('settings:update', { box: { url: policy.url }, judge: { mode: 'always', votes: 3, timeoutMs: 10_000 } });
+});
+afterEach(async () => {
+  await h.dispose();
+  await policy.close();
+});
+
+async function twoTurns(followUp: string) {
+  policy.script({ chunks: ['Here is the recipe: boil pasta for 9 minutes.'] }, { chunks: ['Glad it helped.'] });
+  const [persona] = await h.invoke('personas:list', {});
+  const conversation = await h.invoke('conversations:create', { personaId: persona!.id });
+  const first = await h.invoke('chat:send', { conversationId: conversation.id, content: 'How long do I boil pasta?' });
+  await h.waitFor('chat:message', (m) => m.id === first.assistantMessage.id && m.status === 'complete');
+  const second = await h.invoke('chat:send', { conversationId: conversation.id, content: followUp });
+  return { persona: persona!, conversation, first, second };
+}
+
+describe('core: judge', () => {
+  it('writes a judge signal superseding the heuristic one when the verdict changes', async () => {
+    policy.scriptJudge('The user is unhappy. \\boxed{-1}');
+    const { persona, conversation, second } = await twoTurns('Thanks, that is perfect!');
+    const heuristic = second.signal!;
+    expect(heuristic).toMatchObject({ source: 'heuristic', reward: 1 });
+    await h.core.idle();
+
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    const judged = signals.find((s) => s.source === 'judge')!;
+    expect(judged).toMatchObject({ reward: -1, messageId: heuristic.messageId, triggerMessageId: heuristic.triggerMessageId });
+    expect(signals.find((s) => s.id === heuristic.id)?.supersededBy).toBe(judged.id);
+
+    const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
+    const rows = db.prepare('SELECT sample_id, state, payload FROM outbox ORDER BY seq').all() as Array<{ sample_id: string; state: string; payload: string }>;
+    db.close();
+    expect(rows.map((r) => r.sample_id)).toEqual([heuristic.id, judged.id]);
+    expect(SignalSampleSchema.parse(JSON.parse(rows[1]!.payload))).toMatchObject({
+      supersedes: heuristic.id,
+      rewardSource: 'judge',
+      reward: -1,
+      nextState: { role: 'user', content: 'Thanks, that is perfect!' },
+    });
+    const judgeEvents = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['judge'] });
+    expect(judgeEvents).toHaveLength(1);
+    expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ signals: 1, positive: 0, negative: 1 });
+    // The judge saw the turn: its prompts went to the judge endpoint (policy endpoint by default).
+    expect(policy.requests.filter((r) => r.path === '/v1/chat/completions' && r.body?.stream === false).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('leaves the heuristic verdict alone and says so on the timeline when the judge fails', async () => {
+    policy.scriptJudge({ status: 503, body: { error: { message: 'judge engine down' } } });
+    const { persona, conversation, second } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({ id: second.signal!.id, supersededBy: null });
+    const errors = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['error'] });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.summary).toMatch(/Judge failed/);
+    expect(errors[0]!.summary).toMatch(/503/);
+  });
+
+  it('chat does not wait for a slow judge; a judge timeout is reported', async () => {
+    // A judge endpoint that takes requests and never answers.
+    const pending: ServerResponse[] = [];
+    const slow = createServer((_req, res) => pending.push(res));
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const port = (slow.address() as AddressInfo).port;
+      await h.invoke('settings:update', { judge: { endpoint: `http://127.0.0.1:${port}/v1`, timeoutMs: 1_000 } });
+      const { persona, second } = await twoTurns('Thanks, that is perfect!');
+      expect(second.signal?.source).toBe('heuristic');
+      // The reply completes while the judge's requests are still unanswered.
+      await h.waitFor('chat:message', (m) => m.id === second.assistantMessage.id && m.status === 'complete');
+      expect(pending.length).toBeGreaterThan(0);
+      expect(pending.every((res) => !res.writableEnded)).toBe(true);
+      await h.core.idle();
+      const errors = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['error'] });
+      expect(errors[0]?.summary).toMatch(/timed out/);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+});
