@@ -1,0 +1,378 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainerBatchResponseSchema, type TrainerSample } from '../../../shared/protocol/trainer-api';
+import type { ProgressEvent, SignalSample } from '../../../shared/protocol/box-stream';
+import { CHAT_HEADER_CONVERSATION, CHAT_HEADER_PERSONA, CHAT_HEADER_TURN } from '../../../shared/protocol/chat-headers';
+import { startGateway, type Gateway } from '../../../box/gateway/server';
+import { appendHintToMessages } from '../../../box/samples/teacher-prompt';
+import { createTrainingPlugin, type TrainingHandle } from '../../../box/training/training-plugin';
+import {
+  decodeIds,
+  encodeText,
+  eosTokenId,
+  expectedTokenLogprob,
+  renderChatTemplate,
+  startSglangTestEngine,
+  type SglangTestEngine,
+} from '../../support/sglang-test-engine';
+import { authHeaders, makeSample, startGatewayFixture, TestStreamClient, TEST_TOKEN, type GatewayFixture } from '../gateway/gateway-fixture';
+import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
+
+const THINKING_OFF = { enable_thinking: false };
+const REPLY = '你好！👍🏽 Glad to help — naïve café.';
+
+function promptIdsFor(messages: { role: string; content: string }[]): number[] {
+  return encodeText(renderChatTemplate(messages, THINKING_OFF));
+}
+
+function expectedLogprobs(promptIds: number[], responseIds: number[], version: string): number[] {
+  return responseIds.map((id, i) => expectedTokenLogprob([...promptIds, ...responseIds.slice(0, i)], id, version));
+}
+
+/** Progress frames seen by a ws client, awaited by predicate. */
+async function waitForProgress(client: TestStreamClient, match: (e: ProgressEvent) => boolean, timeoutMs = 30_000): Promise<ProgressEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = client.frames.find((f) => f.type === 'progress' && match(f.event));
+    if (hit && hit.type === 'progress') return hit.event;
+    if (Date.now() > deadline) throw new Error(`no matching progress event; frames: ${JSON.stringify(client.frames)}`);
+    await client.waitForFrames(client.frames.length + 1, Math.max(1, deadline - Date.now())).catch(() => undefined);
+  }
+}
+
+async function waitForAck(client: TestStreamClient, sampleId: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!client.frames.some((f) => (f.type === 'ack' || f.type === 'reject') && f.sampleId === sampleId)) {
+    if (Date.now() > deadline) throw new Error(`no ack for ${sampleId}`);
+    await client.waitForFrames(client.frames.length + 1).catch(() => undefined);
+  }
+  const frame = client.frames.find((f) => (f.type === 'ack' || f.type === 'reject') && f.sampleId === sampleId)!;
+  expect(frame.type).toBe('ack');
+}
+
+async function getBatch(gateway: Gateway, size: number, timeoutMs: number): Promise<TrainerSample[]> {
+  const res = await fetch(`${gateway.url}/v1/trainer/batch?size=${size}&timeoutMs=${timeoutMs}`, { headers: authHeaders() });
+  expect(res.status).toBe(200);
+  return TrainerBatchResponseSchema.parse(await res.json()).batch;
+}
+
+function post(gateway: Gateway, path: string, body: unknown, token = TEST_TOKEN): Promise<Response> {
+  return fetch(`${gateway.url}${path}`, { method: 'POST', headers: authHeaders(token), body: JSON.stringify(body) });
+}
+
+async function chatThroughGateway(gateway: Gateway, turnId: string, messages: SignalSample['messages']): Promise<string> {
+  const finished = new Promise<void>((resolve) => {
+    const off = gateway.hooks.on('turnFinished', (turn) => {
+      if (turn.turnId === turnId) {
+        off();
+        resolve();
+      }
+    });
+  });
+  const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { ...authHeaders(), [CHAT_HEADER_TURN]: turnId, [CHAT_HEADER_PERSONA]: 'persona-1', [CHAT_HEADER_CONVERSATION]: 'conv-1' },
+    body: JSON.stringify({ model: 'policy', messages, stream: true, chat_template_kwargs: THINKING_OFF }),
+  });
+  expect(res.status).toBe(200);
+  let text = '';
+  for (const line of (await res.text()).split('\n')) {
+    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+    const chunk = JSON.parse(line.slice(6)) as { choices: { delta?: { content?: string } }[] };
+    text += chunk.choices[0]?.delta?.content ?? '';
+  }
+  await finished;
+  return text;
+}
+
+describe('gateway + sample builder + trainer API against the SGLang test engines', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let teacher: SglangTestEngine;
+  let fixture: GatewayFixture;
+  let app: TestStreamClient;
+  let training: TrainingHandle | null = null;
+  let judgeVotes: string[] = [];
+
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    teacher = await startSglangTestEngine({
+      weightVersion: 'teacher-frozen',
+      behaviour: { reply: { kind: 'function', reply: () => judgeVotes.shift() ?? 'no verdict' } },
+    });
+    fixture = await startGatewayFixture(
+      { teacherSglangUrl: teacher.url, weightsWaitMs: 20_000 },
+      { weightVersion: 'policy-v1', behaviour: { reply: { kind: 'fixed', text: REPLY } } },
+      {
+        plugins: [
+          createTrainingPlugin(
+            { modelDir: folder.dir, onPolicySamplesPerHint: 1, teacherConcurrency: 2, judge: { votes: 3 } },
+            (handle) => (training = handle),
+          ),
+        ],
+      },
+    );
+    app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    await app.waitForFrames(1);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fixture?.close();
+    await teacher?.close();
+    folder?.remove();
+  });
+
+  it('turns a served, hinted turn into exact samples: sampled ids, rollout and teacher log-probs', async () => {
+    const messages: SignalSample['messages'] = [
+      { role: 'system', content: 'You are helpful.' },
+      { role: 'user', content: 'Say hello to me\n' },
+    ];
+    const turnId = 'turn-exact-1';
+    const response = await chatThroughGateway(fixture.gateway, turnId, messages);
+    expect(response).toBe(REPLY);
+    const hint = 'Answer in English only, no emoji.';
+    const sample = makeSample({
+      turnId,
+      messages,
+      response,
+      reward: -1,
+      rewardSource: 'explicit',
+      signalKind: 'correction',
+      hint,
+      nextState: { role: 'user', content: 'English please, and no emoji' },
+    });
+    app.send({ type: 'sample', sample });
+    await waitForAck(app, sample.sampleId);
+    const ready = await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
+    expect(ready).toMatchObject({ personaId: 'persona-1', metrics: { samples: 2, onPolicySamples: 1, reward: -1, teacher: 1, retokenized: 0 } });
+
+    const batch = await getBatch(fixture.gateway, 2, 20_000);
+    expect(batch.map((s) => s.sampleId)).toEqual([sample.sampleId, `${sample.sampleId}#onpolicy-0`]);
+    const [served, onPolicy] = batch as [TrainerSample, TrainerSample];
+
+    const promptIds = promptIdsFor(messages);
+    const responseIds = [...encodeText(REPLY), eosTokenId()];
+    expect(served.tokens).toEqual([...promptIds, ...responseIds]);
+    expect(served.response_length).toBe(responseIds.length);
+    expect(served.retokenized).toBe(false);
+    expect(served.rollout_log_probs).toEqual(expectedLogprobs(promptIds, responseIds, 'policy-v1'));
+    const teacherPrompt = promptIdsFor(appendHintToMessages(messages, hint));
+    expect(served.teacher_log_probs).toEqual(expectedLogprobs(teacherPrompt, responseIds, 'teacher-frozen'));
+    expect(served.loss_mask).toEqual(responseIds.map(() => 1));
+    expect(served).toMatchObject({ reward: -1, personaId: 'persona-1', sourceSampleId: sample.sampleId, hint, policyVersion: 'policy-v1' });
+
+    // The on-policy sample: the policy's own fresh reply to the same prompt, scored by the same teacher.
+    const freshIds = onPolicy.tokens.slice(promptIds.length);
+    expect(onPolicy.tokens.slice(0, promptIds.length)).toEqual(promptIds);
+    expect(decodeIds(freshIds)).toBe(REPLY);
+    expect(onPolicy.rollout_log_probs).toEqual(expectedLogprobs(promptIds, freshIds, 'policy-v1'));
+    expect(onPolicy.teacher_log_probs).toEqual(expectedLogprobs(teacherPrompt, freshIds, 'teacher-frozen'));
+    expect(onPolicy).toMatchObject({ reward: 0, retokenized: false, sourceSampleId: sample.sampleId });
+    expect(onPolicy.loss_mask.every((m) => m === 1)).toBe(true);
+    const regenerate = fixture.engine.requests.find((r) => r.path === '/generate' && (r.body as { sampling_params?: { temperature?: number } }).sampling_params?.temperature === 0.6);
+    expect(regenerate?.body).toMatchObject({ input_ids: promptIds, return_logprob: true });
+
+    // Report the step: the app's ws client hears which of its signals trained.
+    const report = await post(fixture.gateway, '/v1/trainer/report', {
+      step: 7,
+      policyVersion: 'policy-v2',
+      metrics: { loss: 0.25, kl: 0.01 },
+      sampleIds: batch.map((s) => s.sampleId),
+    });
+    expect(report.status).toBe(200);
+    expect(await report.json()).toEqual({ trained: batch.map((s) => s.sampleId), alreadyTrained: [], unknown: [] });
+    const step = await waitForProgress(app, (e) => e.kind === 'training_step' && e.step === 7);
+    expect(step).toMatchObject({ personaId: 'persona-1', sampleIds: [sample.sampleId], policyVersion: 'policy-v2' });
+    expect(step.metrics).toEqual({ loss: 0.25, kl: 0.01, reward_mean: -0.5, samples: 2 });
+    // Trained once: a second batch does not offer them again.
+    expect(await getBatch(fixture.gateway, 2, 0)).toEqual([]);
+  });
+
+  it('re-tokenizes and scores a reply the gateway did not serve, and flags it', async () => {
+    const messages: SignalSample['messages'] = [{ role: 'user', content: '用中文说你好' }];
+    const response = '你好！😀 很高兴认识你。';
+    const sample = makeSample({ turnId: 'never-served', messages, response, reward: 1, hint: null });
+    app.send({ type: 'sample', sample });
+    await waitForAck(app, sample.sampleId);
+    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
+    const [built] = await getBatch(fixture.gateway, 1, 20_000);
+    const promptIds = promptIdsFor(messages);
+    const responseIds = [...encodeText(response), eosTokenId()];
+    expect(built!.tokens).toEqual([...promptIds, ...responseIds]);
+    expect(built!.retokenized).toBe(true);
+    expect(built!.rollout_log_probs).toEqual(expectedLogprobs(promptIds, responseIds, 'policy-v1'));
+    expect(built!.teacher_log_probs).toBeNull();
+    expect(built!.loss_mask.every((m) => m === 1)).toBe(true);
+    expect(training!.queue.sourceState(sample.sampleId)?.note).toMatchObject({ retokenizedBecause: expect.stringMatching(/no turn log/) });
+  });
+
+  it("asks the box judge (majority of m votes) when the app had no reward, and drops what has no signal", async () => {
+    judgeVotes = ['progress: \\boxed{1}', 'hmm \\boxed{-1}', 'first \\boxed{-1} then \\boxed{1}'];
+    const judged = makeSample({ reward: 0, rewardSource: 'none', signalKind: 'neutral', nextState: { role: 'user', content: 'great, next question' } });
+    const silent = makeSample({ reward: 0, rewardSource: 'heuristic', signalKind: 'neutral', nextState: null });
+    app.send({ type: 'sample', sample: judged });
+    app.send({ type: 'sample', sample: silent });
+    await waitForAck(app, judged.sampleId);
+    await waitForAck(app, silent.sampleId);
+    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(judged.sampleId));
+    await training!.worker.idle();
+    const batch = await getBatch(fixture.gateway, 4, 0);
+    expect(batch.map((s) => s.sampleId)).toEqual([judged.sampleId]);
+    expect(batch[0]!.reward).toBe(1);
+    expect(training!.queue.sourceState(judged.sampleId)?.note).toMatchObject({ judgeVotes: [1, -1, 1] });
+    expect(training!.queue.sampleState(silent.sampleId)?.state).toBe('skipped');
+    const judgeCalls = teacher.requests.filter((r) => r.path === '/v1/chat/completions');
+    expect(judgeCalls).toHaveLength(3);
+  });
+
+  it('holds chat during a weight update, serves it after, and publishes the new policy version', async () => {
+    expect((await post(fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null })).status).toBe(200);
+    expect(fixture.gateway.policy.weightsUpdating).toBe(true);
+    const chatsBefore = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    const chat = chatThroughGateway(fixture.gateway, 'turn-during-update', [{ role: 'user', content: 'still there?' }]);
+    // The proxy holds the request: SGLang has not seen it while the update runs.
+    await new Promise((r) => setImmediate(r));
+    expect(fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(chatsBefore);
+    const readyAt = Date.now();
+    const ready = await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: 'policy-v3' });
+    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3' });
+    expect(await chat).toBe(REPLY);
+    const served = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
+    expect(served.at).toBeGreaterThanOrEqual(readyAt);
+    const event = await waitForProgress(app, (e) => e.kind === 'policy_version' && e.policyVersion === 'policy-v3');
+    expect(event.personaId).toBe('persona-1');
+  });
+
+  it('answers bad trainer requests with 400 and a clear message, and wants the token', async () => {
+    const gw = fixture.gateway;
+    for (const query of ['size=0', 'size=abc', 'timeoutMs=5', 'size=2&timeoutMs=-1']) {
+      const res = await fetch(`${gw.url}/v1/trainer/batch?${query}`, { headers: authHeaders() });
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/invalid batch query/);
+    }
+    const badReport = await post(gw, '/v1/trainer/report', { step: -1, sampleIds: 'x' });
+    expect(badReport.status).toBe(400);
+    expect(((await badReport.json()) as { error: { message: string } }).error.message).toMatch(/invalid trainer report/);
+    const badWeights = await post(gw, '/v1/trainer/weights', { state: 'loading' });
+    expect(badWeights.status).toBe(400);
+    const notJson = await fetch(`${gw.url}/v1/trainer/report`, { method: 'POST', headers: authHeaders(), body: '{oops' });
+    expect(notJson.status).toBe(400);
+    expect((await fetch(`${gw.url}/v1/trainer/batch?size=1&timeoutMs=0`)).status).toBe(401);
+    expect((await post(gw, '/v1/trainer/report', { step: 1, policyVersion: 'x', metrics: {}, sampleIds: [] }, 'wrong-token-0123456789')).status).toBe(401);
+  });
+});
+
+describe('the training queue across a gateway restart', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture({}, {}, { plugins: [createTrainingPlugin({ modelDir: folder.dir, leaseMs: 1_500 })] });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  it('re-offers a sample leased before the restart once its lease lapses, and builds what was stored meanwhile', async () => {
+    const app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    const first = makeSample({ reward: 1 });
+    app.send({ type: 'sample', sample: first });
+    await waitForAck(app, first.sampleId);
+    const leased = await getBatch(fixture.gateway, 1, 20_000);
+    expect(leased.map((s) => s.sampleId)).toEqual([first.sampleId]);
+    await app.close();
+    await fixture.gateway.close();
+
+    // A sample stored by a gateway running without the training side must still be built later.
+    const bare = await startGateway({ sglangUrl: fixture.engine.url, token: TEST_TOKEN, dataDir: fixture.dataDir, port: 0 }, { log: () => undefined });
+    const second = makeSample({ reward: -1 });
+    const app2 = await TestStreamClient.connect(bare);
+    app2.hello();
+    app2.send({ type: 'sample', sample: second });
+    await waitForAck(app2, second.sampleId);
+    await app2.close();
+    await bare.close();
+
+    fixture.gateway = await fixture.restart();
+    const again = await getBatch(fixture.gateway, 2, 30_000);
+    expect(again.map((s) => s.sampleId).sort()).toEqual([first.sampleId, second.sampleId].sort());
+    expect(again.find((s) => s.sampleId === first.sampleId)).toEqual(leased[0]);
+  });
+});
+
+describe('a weight update that outlasts the chat wait', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture(
+      { weightsWaitMs: 200, weightsRetryAfterSeconds: 7 },
+      {},
+      { plugins: [createTrainingPlugin({ modelDir: folder.dir })] },
+    );
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  it('answers chat with an explained 503 and Retry-After, never a bare one', async () => {
+    await post(fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
+    const res = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: authHeaders(),
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    const body = (await res.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe('weights_updating');
+    expect(body.error.message.length).toBeGreaterThan(10);
+    await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: null });
+    expect(fixture.gateway.policy.weightsUpdating).toBe(false);
+  });
+});
+
+describe('building when SGLang fails', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  let training: TrainingHandle | null = null;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture(
+      {},
+      {},
+      {
+        plugins: [
+          createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 3, retryBaseMs: 50, retryMaxMs: 200 }, (h) => (training = h)),
+        ],
+      },
+    );
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  it('retries transient failures, then gives up with an error event the app can show', async () => {
+    const app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    // Scoring a retokenized reply needs /generate: fail it twice, then let it through.
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 500, message: 'CUDA out of memory', times: 2 } });
+    const recovers = makeSample({ turnId: 'unserved-1' });
+    app.send({ type: 'sample', sample: recovers });
+    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
+    expect(training!.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null });
+
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 500, message: 'CUDA out of memory', times: 10 } });
+    const doomed = makeSample({ turnId: 'unserved-2' });
+    app.send({ type: 'sample', sample: doomed });
+    const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
+    expect(error.message).toMatch(/CUDA out of memory/);
+    expect(error.metrics).toEqual({ attempts: 3 });
+    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 3 });
+    fixture.engine.setBehaviour({ failure: null });
+    await app.close();
+  });
+});
