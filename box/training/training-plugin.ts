@@ -93,16 +93,18 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
   const options = TrainingOptionsSchema.parse(input);
   return (gateway) => {
     const queue = new TrainingQueue(gateway.db);
-    const loadTokenizer = tokenizerSource(gateway, options.modelDir);
-    const teacherLimit = new ConcurrencyLimit(options.teacherConcurrency);
-    const judge = options.judge
-      ? new BoxJudge({ engine: gateway.teacherSglang, votes: options.judge.votes, temperature: options.judge.temperature, maxTokens: options.judge.maxTokens, timeoutMs: options.judge.timeoutMs })
-      : null;
     const log = (level: 'info' | 'warn' | 'error', message: string): void => {
       const line = `[training ${level}] ${message}`;
       if (level === 'info') console.log(line);
       else console.error(line);
     };
+    const loadTokenizer = tokenizerSource(gateway, options.modelDir);
+    // Load now so a wrong model folder shows at start; builds retry the load if SGLang is not up yet.
+    loadTokenizer().catch((error: unknown) => log('warn', `tokenizer not loaded yet: ${(error as Error).message}`));
+    const teacherLimit = new ConcurrencyLimit(options.teacherConcurrency);
+    const judge = options.judge
+      ? new BoxJudge({ engine: gateway.teacherSglang, votes: options.judge.votes, temperature: options.judge.temperature, maxTokens: options.judge.maxTokens, timeoutMs: options.judge.timeoutMs })
+      : null;
 
     const build = async (sample: SignalSample, signal: AbortSignal) => {
       const config: SampleBuilderConfig = {
