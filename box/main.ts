@@ -1,6 +1,7 @@
 import { BoxTokenError, resolveBoxToken } from './gateway/box-token';
 import { BOX_USAGE, BoxArgsError, parseBoxArgs } from './gateway/parse-box-args';
 import { startGateway, type GatewayPlugin } from './gateway/server';
+import { trainingPluginFromEnv } from './training/training-options-from-env';
 
 /**
  * `npm run box -- --sglang URL [...]` — starts the box gateway on the GPU box (see BOX_USAGE).
@@ -8,7 +9,7 @@ import { startGateway, type GatewayPlugin } from './gateway/server';
  */
 
 /** Box modules that plug into the gateway (training queue, trainer API, judge) go here. */
-const plugins: GatewayPlugin[] = [];
+const plugins: GatewayPlugin[] = [trainingPluginFromEnv(process.env)];
 
 async function main(): Promise<void> {
   let args;
