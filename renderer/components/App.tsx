@@ -9,6 +9,7 @@ import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
 import type { MainView } from '../state/ui-store';
 import { BoxStatusIndicator } from './BoxStatusIndicator';
+import { GearIcon } from './icons';
 import { ChatView } from './ChatView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { HintsReview } from './HintsReview';
@@ -51,7 +52,7 @@ export function App() {
         </div>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
-          ⚙ Settings
+          <GearIcon /> Settings
         </button>
       </header>
       <ConnectionBanner />

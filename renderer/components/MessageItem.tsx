@@ -6,6 +6,7 @@ import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { readSelectionIn } from '../selection/read-dom-selection';
+import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { MarkdownContent } from './MarkdownContent';
 import { SignalBadge } from './SignalBadge';
@@ -130,7 +131,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
               disabled={thumb.isPending}
               onClick={() => thumb.mutate({ up: true })}
             >
-              👍
+              <ThumbUpIcon />
             </button>
             <button
               type="button"
@@ -141,7 +142,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
               aria-pressed={feedback?.signal.kind === 'thumb_down'}
               onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
             >
-              👎
+              <ThumbDownIcon />
             </button>
             <button
               type="button"
@@ -156,7 +157,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
             </button>
             {canRegenerate ? (
               <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
-                ↻ Regenerate
+                <RegenerateIcon /> Regenerate
               </button>
             ) : null}
             <span className="footer-hint muted small">Select text to mark it</span>

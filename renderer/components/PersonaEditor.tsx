@@ -20,6 +20,10 @@ export function PersonaEditor({ persona, onClose, onSaved }: { persona: Persona 
         ? api.invoke('personas:update', { id: persona.id, name, systemPrompt, hintMode })
         : api.invoke('personas:create', { name, systemPrompt, hintMode }),
     onSuccess: (saved) => {
+      // Upsert first: selecting a persona the cached list lacks would be undone as "deleted".
+      queryClient.setQueryData<Persona[]>(queryKeys.personas, (list) =>
+        list?.some((p) => p.id === saved.id) ? list.map((p) => (p.id === saved.id ? saved : p)) : [...(list ?? []), saved],
+      );
       void queryClient.invalidateQueries({ queryKey: queryKeys.personas });
       onSaved(saved);
     },

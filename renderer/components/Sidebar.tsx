@@ -6,6 +6,7 @@ import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
+import { PencilIcon, PlusIcon, TrashIcon } from './icons';
 
 /** Personas, and the selected persona's conversations. */
 export function Sidebar() {
@@ -27,7 +28,7 @@ export function Sidebar() {
         <header className="sidebar-header">
           <h2>Personas</h2>
           <button type="button" className="icon-button" aria-label="New persona" data-testid="new-persona" onClick={() => openPersonaEditor('new')}>
-            +
+            <PlusIcon />
           </button>
         </header>
         {personas.error ? <p className="inline-error">{describeError(personas.error)}</p> : null}
@@ -60,7 +61,7 @@ function PersonaRow({ persona, selected }: { persona: Persona; selected: boolean
       </button>
       <span className="row-actions">
         <button type="button" className="icon-button" aria-label={`Edit ${persona.name}`} onClick={() => openPersonaEditor(persona.id)}>
-          ✎
+          <PencilIcon />
         </button>
         <button
           type="button"
@@ -68,7 +69,7 @@ function PersonaRow({ persona, selected }: { persona: Persona; selected: boolean
           aria-label={`Delete ${persona.name}`}
           onClick={() => window.confirm(`Delete persona “${persona.name}” and its conversations?`) && remove.mutate()}
         >
-          🗑
+          <TrashIcon />
         </button>
       </span>
       {remove.error ? <p className="inline-error small">{describeError(remove.error)}</p> : null}
@@ -173,10 +174,10 @@ function ConversationRow({ conversation, selected }: { conversation: Conversatio
             setRenaming(true);
           }}
         >
-          ✎
+          <PencilIcon />
         </button>
         <button type="button" className="icon-button" aria-label={`Delete ${label}`} onClick={() => window.confirm(`Delete “${label}”?`) && remove.mutate()}>
-          🗑
+          <TrashIcon />
         </button>
       </span>
       {rename.error || remove.error ? <p className="inline-error small">{describeError(rename.error ?? remove.error)}</p> : null}

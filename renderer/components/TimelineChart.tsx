@@ -45,9 +45,9 @@ export function TimelineChart({ events }: { events: TimelineEvent[] }) {
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
               <Tooltip labelFormatter={(at) => shortTime(Number(at))} />
               <Legend wrapperStyle={{ fontSize: 11 }} />
-              <Bar dataKey="positive" stackId="s" fill={COLORS.good} isAnimationActive={false} />
-              <Bar dataKey="negative" stackId="s" fill={COLORS.bad} isAnimationActive={false} />
-              <Bar dataKey="neutral" stackId="s" fill={COLORS.neutral} isAnimationActive={false} />
+              <Bar dataKey="positive" stackId="s" maxBarSize={48} fill={COLORS.good} isAnimationActive={false} />
+              <Bar dataKey="negative" stackId="s" maxBarSize={48} fill={COLORS.bad} isAnimationActive={false} />
+              <Bar dataKey="neutral" stackId="s" maxBarSize={48} fill={COLORS.neutral} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
         )}

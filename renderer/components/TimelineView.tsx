@@ -19,7 +19,7 @@ export function TimelineView({ persona }: { persona: Persona }) {
     <section className="timeline-view" aria-label="Learning timeline" data-testid="timeline-view">
       <header className="view-header">
         <div>
-          <h2>Learning — {persona.name}</h2>
+          <h2 data-testid="timeline-title">Learning — {persona.name}</h2>
           <p className="muted small">Signals from your conversations, their delivery to the GPU box, and what training did with them.</p>
         </div>
       </header>

@@ -82,7 +82,7 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()} (${message.location().url})`);
   });
   mkdirSync(screenshots, { recursive: true });
   await page.goto(web.match[1]!);
@@ -136,7 +136,7 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-token-state').textContent()).toContain('token saved');
     // The token field is write-only: it is cleared and never filled back in.
-    expect(await page.getByTestId('settings-box-token').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('settings-box-token').inputValue()).toBe('');
     await page.getByTestId('settings-test').click();
     await expect.poll(() => page.getByTestId('settings-test-result').textContent(), { timeout: 30_000 }).toMatch(/^✓/);
     await page.keyboard.press('Escape');
@@ -147,7 +147,8 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await page.getByTestId('persona-name').fill('Geography tutor');
     await page.getByTestId('persona-system-prompt').fill('You answer geography questions briefly and precisely.');
     await page.getByTestId('persona-save').click();
-    await expect(page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' }).count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="persona-row"] [aria-current="true"]').textContent()).toContain('Geography tutor');
     await page.getByTestId('new-conversation').click();
 
     // --- Chat: the reply streams in and renders as markdown without raw HTML
@@ -222,6 +223,7 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
 
     // --- The learning timeline shows the correction, its hint, delivery and the box's acks
     await page.getByTestId('tab-timeline').click();
+    expect(await page.getByTestId('timeline-title').textContent()).toBe('Learning — Geography tutor');
     await expect.poll(async () => Number(await page.getByTestId('stat-acknowledged').locator('dd').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
     await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('0 pending');
     await page.screenshot({ path: join(screenshots, 'timeline.png') });
