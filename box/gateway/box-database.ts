@@ -10,14 +10,16 @@ export interface ModuleMigration {
 }
 
 /**
- * Opens the box's SQLite file in WAL mode with synchronous=FULL: the gateway acks a sample only
- * after its write commits, so a commit must survive power loss, not just a crash.
+ * Opens the box's SQLite file in WAL mode. 'FULL' (the default) fsyncs every commit: the gateway
+ * acks a sample only after its write commits, so a commit must survive power loss, not just a
+ * crash. 'NORMAL' is for a second connection whose writes may lose the last moments on power
+ * loss (the turn log) and must not stall the event loop with an fsync on every chat turn.
  */
-export function openBoxDatabase(file: string): BoxDb {
+export function openBoxDatabase(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): BoxDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)');
   return db;

@@ -108,12 +108,15 @@ function rejectUpgrade(socket: Duplex, status: 401 | 404, message: string): void
 export async function startGateway(input: GatewayConfig, options: StartGatewayOptions = {}): Promise<Gateway> {
   const config = GatewayConfigSchema.parse(input);
   const log = options.log ?? consoleLog;
-  const db = openBoxDatabase(join(config.dataDir, BOX_DATABASE_FILE));
+  const dbFile = join(config.dataDir, BOX_DATABASE_FILE);
+  const db = openBoxDatabase(dbFile);
   applyModuleMigrations(db, 'gateway', gatewayMigrations);
+  // Turns are written on every chat reply; an fsync each would stall streaming for everyone.
+  const turnDb = openBoxDatabase(dbFile, 'NORMAL');
 
   const sampleLog = new SampleLog(db);
   const progressLog = new ProgressLog(db);
-  const turnLog = new TurnLog(db);
+  const turnLog = new TurnLog(turnDb);
   const hooks = new GatewayHooks((event, error) => log('error', `${event} listener failed: ${(error as Error)?.stack ?? String(error)}`));
   const policy = new PolicyState();
   const sglang = new SglangClient({ url: config.sglangUrl, apiKey: config.sglangApiKey });
@@ -249,6 +252,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
         }
         server.closeAllConnections();
         await stopped;
+        turnDb.close();
         db.close();
       })();
       return closed;

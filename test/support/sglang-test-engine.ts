@@ -159,23 +159,24 @@ export function expectedTokenLogprob(prefixIds: readonly number[], tokenId: numb
   return logprobFromState(h, prefixIds.length, tokenId);
 }
 
-/** Log-probs of every position of `ids` (position 0 has no context: null), in one pass. */
-function sequenceLogprobs(ids: readonly number[], weightVersion: string): (number | null)[] {
-  const out: (number | null)[] = [];
-  let h = seedOf(weightVersion);
-  for (let i = 0; i < ids.length; i++) {
-    out.push(i === 0 ? null : logprobFromState(h, i, ids[i]!));
-    h = mix(h, ids[i]!);
-  }
-  return out;
+/** hashes[i] = the model state after ids[0..i): one pass, so scoring a sequence stays linear. */
+function prefixHashes(ids: readonly number[], weightVersion: string): number[] {
+  const hashes = [seedOf(weightVersion)];
+  for (let i = 0; i < ids.length; i++) hashes.push(mix(hashes[i]!, ids[i]!));
+  return hashes;
+}
+
+/** Log-probs of every position of `ids` (position 0 has no context: null). */
+function sequenceLogprobs(ids: readonly number[], hashes: readonly number[]): (number | null)[] {
+  return ids.map((id, i) => (i === 0 ? null : logprobFromState(hashes[i]!, i, id)));
 }
 
 /** Deterministic alternatives for top-k lists: the chosen token and its id-neighbours. */
-function topCandidates(prefixIds: readonly number[], chosen: number, k: number, weightVersion: string): [number, number][] {
+function topCandidates(hashes: readonly number[], position: number, chosen: number, k: number): [number, number][] {
   const ids = [chosen];
   for (let d = 1; ids.length < k; d++) ids.push((chosen + d * 7919) % 151_643);
   return ids
-    .map((id): [number, number] => [id, expectedTokenLogprob(prefixIds, id, weightVersion)])
+    .map((id): [number, number] => [id, logprobFromState(hashes[position]!, position, id)])
     .sort((a, b) => b[1] - a[1]);
 }
 
@@ -494,11 +495,11 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     return ids.map((id, i) => [logprobs[i] ?? null, id, withText ? tokenText(id) : null]);
   }
 
-  function topTriples(allIds: readonly number[], positions: number[], k: number, withText: boolean): ([number, number, string | null][] | null)[] {
+  function topTriples(allIds: readonly number[], hashes: readonly number[], positions: number[], k: number, withText: boolean): ([number, number, string | null][] | null)[] {
     return positions.map((p) =>
       p === 0
         ? null
-        : topCandidates(allIds.slice(0, p), allIds[p]!, k, weightVersion).map(([id, lp]): [number, number, string | null] => [
+        : topCandidates(hashes, p, allIds[p]!, k).map(([id, lp]): [number, number, string | null] => [
             lp,
             id,
             withText ? tokenText(id) : null,
@@ -528,7 +529,8 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
       const gen = generate(promptIds, { route: 'generate', promptText, promptIds, messages: null, lastUserMessage: null }, maxNew, stop);
       const rid = body.rid ?? randomUUID().replaceAll('-', '');
       const all = [...promptIds, ...gen.outputIds];
-      const seqLogprobs = sequenceLogprobs(all, weightVersion);
+      const hashes = prefixHashes(all, weightVersion);
+      const seqLogprobs = sequenceLogprobs(all, hashes);
       const withText = body.return_text_in_logprobs === true;
       const topK = body.top_logprobs_num ?? 0;
       // -1 (default): only output log-probs; SGLang then starts at the last prompt token.
@@ -556,8 +558,8 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             withText,
           );
           if (topK > 0) {
-            meta.input_top_logprobs = topTriples(all, inputPositions, topK, withText).map((t, i) => (i === 0 ? null : t));
-            meta.output_top_logprobs = topTriples(all, outPositions, topK, withText);
+            meta.input_top_logprobs = topTriples(all, hashes, inputPositions, topK, withText).map((t, i) => (i === 0 ? null : t));
+            meta.output_top_logprobs = topTriples(all, hashes, outPositions, topK, withText);
           }
         }
         return meta;
@@ -592,13 +594,12 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
 
   // ---- /v1/chat/completions ------------------------------------------------------------------
 
-  function chatLogprobEntry(allIds: readonly number[], position: number, topK: number | null): Record<string, unknown> {
+  function chatLogprobEntry(allIds: readonly number[], hashes: readonly number[], position: number, topK: number | null): Record<string, unknown> {
     const id = allIds[position]!;
-    const prefix = allIds.slice(0, position);
     const top = topK
-      ? topCandidates(prefix, id, topK, weightVersion).map(([alt, lp]) => ({ token: tokenText(alt), bytes: tokenBytes(alt), logprob: lp }))
+      ? topCandidates(hashes, position, id, topK).map(([alt, lp]) => ({ token: tokenText(alt), bytes: tokenBytes(alt), logprob: lp }))
       : [];
-    return { token: tokenText(id), bytes: tokenBytes(id), logprob: expectedTokenLogprob(prefix, id, weightVersion), top_logprobs: top };
+    return { token: tokenText(id), bytes: tokenBytes(id), logprob: logprobFromState(hashes[position]!, position, id), top_logprobs: top };
   }
 
   async function handleChat(req: IncomingMessage, res: ServerResponse, entry: LoggedRequest): Promise<void> {
@@ -622,6 +623,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
       // Content and logprobs.content leave out the EOS token, as OpenAI-compatible servers do.
       const visible = gen.outputIds.filter((id, i) => !(id === eosId && i === gen.outputIds.length - 1));
       const all = [...promptIds, ...gen.outputIds];
+      const hashes = prefixHashes(all, weightVersion);
       const topK = body.logprobs ? body.top_logprobs ?? null : null;
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
       const created = Math.floor(Date.now() / 1000);
@@ -648,7 +650,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             chunk({
               index: 0,
               delta: { content: delta },
-              logprobs: body.logprobs ? { content: [chatLogprobEntry(all, promptIds.length + i, topK)] } : null,
+              logprobs: body.logprobs ? { content: [chatLogprobEntry(all, hashes, promptIds.length + i, topK)] } : null,
               finish_reason: null,
               matched_stop: null,
             }),
@@ -678,7 +680,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             index: 0,
             message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: null },
             logprobs: body.logprobs
-              ? { content: visible.map((_, i) => chatLogprobEntry(all, promptIds.length + i, topK)) }
+              ? { content: visible.map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK)) }
               : null,
             finish_reason: finishReason,
             matched_stop: matchedStop,
