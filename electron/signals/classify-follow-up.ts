@@ -1,0 +1,105 @@
+import { REWARD_OF_KIND, type InferredLabel } from '../../shared/domain';
+import { analyseMessage, type MessageAnalysis } from './analyse-message';
+import { contrastAfterPraise, detectCorrection } from './detect-correction';
+import { detectNegative, detectSarcasm, negativeHits } from './detect-negative';
+import { detectRequery } from './detect-requery';
+import { detectThanks } from './detect-thanks';
+import type { Detection } from './detection';
+import { clipForAnalysis, normalizeText } from './normalize-text';
+import { contentTerms, coverage, termOverlap } from './request-similarity';
+import type { FollowUpInput, SignalVerdict, Turn } from './types';
+
+function lastUserTurn(context: unknown): string | null {
+  if (!Array.isArray(context)) return null;
+  for (let i = context.length - 1; i >= 0; i -= 1) {
+    const turn = context[i] as Partial<Turn> | undefined;
+    if (turn?.role === 'user' && typeof turn.content === 'string' && turn.content.trim()) return turn.content;
+  }
+  return null;
+}
+
+function toVerdict(detection: Detection, language: string | null): SignalVerdict {
+  const label: InferredLabel = detection.label;
+  return {
+    label,
+    reward: REWARD_OF_KIND[label],
+    confidence: Math.round(detection.confidence * 100) / 100,
+    evidence: [`language:${language ?? 'unknown'}`, ...detection.evidence],
+    hint: label === 'correction' ? detection.hint : null,
+  };
+}
+
+function onlyAcknowledgement(analysis: MessageAnalysis): boolean {
+  if (analysis.hits.acknowledgement.length === 0) return false;
+  let rest = analysis.matchable;
+  for (const hit of analysis.hits.acknowledgement) rest = rest.slice(0, hit.index) + ' '.repeat(hit.end - hit.index) + rest.slice(hit.end);
+  return !/[\p{L}\p{N}]/u.test(rest);
+}
+
+function neutral(analysis: MessageAnalysis, previousRequest: string | null, assistant: string): Detection {
+  if (analysis.language === null) return { label: 'neutral', confidence: 0.2, evidence: ['no known language or cue'], hint: null };
+  if (onlyAcknowledgement(analysis)) return { label: 'neutral', confidence: 0.7, evidence: ['acknowledgement only'], hint: null };
+  const followUp = analysis.hits.followUp[0];
+  if (followUp) return { label: 'neutral', confidence: 0.65, evidence: [`moves on:"${followUp.phrase}"`], hint: null };
+  if (previousRequest) {
+    const terms = contentTerms(analysis.text);
+    const requestTerms = contentTerms(previousRequest);
+    const similarity = termOverlap(terms, requestTerms);
+    if (similarity < 0.15 && terms.size >= 3) {
+      // A reply that barely touched the request makes a "new" question a likely re-ask in other words.
+      const covered = coverage(requestTerms, contentTerms(assistant));
+      return {
+        label: 'neutral',
+        confidence: covered < 0.34 && /\?\s*$/.test(analysis.text) ? 0.45 : 0.6,
+        evidence: [`new topic: similarity ${similarity.toFixed(2)}`, `reply covered ${Math.round(covered * 100)}% of the request`],
+        hint: null,
+      };
+    }
+  }
+  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(assistant.slice(-200)) && analysis.words.length <= 25) {
+    return { label: 'neutral', confidence: 0.5, evidence: ["answers the assistant's question"], hint: null };
+  }
+  return { label: 'neutral', confidence: 0.45, evidence: ['no clear signal'], hint: null };
+}
+
+/** Weighs the detectors: an explicit correction beats a re-query, which beats complaint, which beats praise. */
+function decide(analysis: MessageAnalysis, previousRequest: string | null, assistant: string): Detection {
+  const sarcasm = detectSarcasm(analysis);
+  if (sarcasm) return sarcasm;
+  const correction = detectCorrection(analysis);
+  const requery = detectRequery(analysis, { previousRequest, assistant });
+  const thanks = detectThanks(analysis);
+  if (correction && !correction.weak) return correction;
+  if (requery && !requery.weak) return requery;
+  const contrast = contrastAfterPraise(analysis);
+  const negative = detectNegative(analysis);
+  if (correction) {
+    if (thanks && !contrast) return { ...thanks, confidence: 0.55, evidence: [...thanks.evidence, 'then a new request'] };
+    if (negative && correction.statement) return { ...negative, evidence: [...negative.evidence, ...correction.evidence] };
+    return correction;
+  }
+  if (negative) {
+    if (!thanks) return negative;
+    const complaintAfterBut = contrast && negativeHits(analysis).some((n) => n.index >= contrast.end);
+    if (complaintAfterBut) return { ...negative, confidence: 0.6, evidence: [...negative.evidence, 'praise, then complaint'] };
+    return { ...thanks, confidence: 0.5, evidence: [...thanks.evidence, ...negative.evidence] };
+  }
+  if (thanks) return thanks;
+  if (requery) return requery;
+  return neutral(analysis, previousRequest, assistant);
+}
+
+/**
+ * Reads the user's next message as feedback on the assistant reply before it. Pure and synchronous;
+ * any input is safe (empty, huge, any script). Unsure → neutral with low confidence.
+ */
+export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
+  const raw = typeof input?.nextUser === 'string' ? input.nextUser : '';
+  const text = normalizeText(clipForAnalysis(raw));
+  if (!text) return { label: 'neutral', reward: 0, confidence: 0.3, evidence: ['empty message'], hint: null };
+  const previousRequest = lastUserTurn(input?.context);
+  const analysis = analyseMessage(text, previousRequest ?? '');
+  const assistant = typeof input?.assistant === 'string' ? clipForAnalysis(input.assistant) : '';
+  const detection = decide(analysis, previousRequest, assistant);
+  return toVerdict(detection, analysis.language);
+}

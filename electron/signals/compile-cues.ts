@@ -1,0 +1,65 @@
+import type { CueSet } from './cues/cue-set';
+import { PhraseIndex } from './phrase-index';
+
+/** Cue categories matched as phrases. */
+export const PHRASE_CATEGORIES = [
+  'positive',
+  'negative',
+  'sarcasm',
+  'correction',
+  'requery',
+  'contrast',
+  'followUp',
+  'acknowledgement',
+  'benign',
+] as const;
+export type PhraseCategory = (typeof PHRASE_CATEGORIES)[number];
+
+export interface CompiledDirective {
+  name: string;
+  weak: boolean;
+  statement: boolean;
+  /** Lower-case substrings of which at least one must occur before the regex is worth running. */
+  requires: readonly string[];
+  regex: RegExp;
+  hint: string;
+}
+
+/** A CueSet turned into phrase indexes and regular expressions once, at module load. */
+export interface CompiledCueSet {
+  source: CueSet;
+  stopwords: ReadonlySet<string>;
+  phrases: Record<PhraseCategory, PhraseIndex>;
+  correctionOpener: PhraseIndex;
+  positiveOpener: PhraseIndex;
+  questionOpener: PhraseIndex;
+  politeness: PhraseIndex;
+  leadIn: PhraseIndex;
+  directives: CompiledDirective[];
+}
+
+export function compileCueSet(set: CueSet): CompiledCueSet {
+  const phrases = {} as Record<PhraseCategory, PhraseIndex>;
+  for (const category of PHRASE_CATEGORIES) phrases[category] = new PhraseIndex(set[category]);
+  return {
+    source: set,
+    // Stopwords are compared with apostrophes removed, like tokens.
+    stopwords: new Set(set.stopwords.map((w) => w.toLowerCase().replace(/['’]/g, ''))),
+    phrases,
+    correctionOpener: new PhraseIndex(set.correctionOpeners),
+    positiveOpener: new PhraseIndex(set.positiveOpeners),
+    questionOpener: new PhraseIndex(set.questionOpeners),
+    politeness: new PhraseIndex(set.politeness),
+    leadIn: new PhraseIndex(set.leadIns),
+    // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so
+    // hints can quote the user's original casing.
+    directives: set.directives.map((d) => ({
+      name: d.name,
+      weak: d.weak === true,
+      statement: d.statement === true,
+      requires: d.requires.map((r) => r.toLowerCase()),
+      regex: new RegExp(d.pattern, 'du'),
+      hint: d.hint,
+    })),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * A language's cues as plain data, so a new language is one new file (see cues/en.ts).
+ * Phrases are matched case-insensitively on whole words after text normalisation; patterns are
+ * regular expressions whose named groups feed hint templates ({name} placeholders).
+ */
+
+export interface DirectivePattern {
+  /** Short name shown in evidence, e.g. 'change-to'. */
+  name: string;
+  /** A statement of fact rather than an instruction ("it's a Mac"): a complaint in the same message wins. */
+  statement?: boolean;
+  /** Weak directives ("make it …", "it should …") yield to an explicit re-query cue. */
+  weak?: boolean;
+  /** Lower-case words of which one must appear for the pattern to be tried (a cheap prefilter). */
+  requires: string[];
+  /** Matched with the 'u' flag against lower-cased normalised text; write it in lower case. */
+  pattern: string;
+  /** Hint text with {group} placeholders; {clause} is the whole matched clause as an imperative. */
+  hint: string;
+}
+
+export interface CueSet {
+  /** BCP-47 tag, e.g. 'en'. 'und' for cues that hold in any language (emoji, thanks words). */
+  language: string;
+  /** Frequent function words: pick the language and are ignored when comparing requests. */
+  stopwords: string[];
+  /** Thanks and approval. */
+  positive: string[];
+  /** Negative without a directive: "this is useless", failure reports. */
+  negative: string[];
+  /** Sarcasm markers: praise words used to complain ("great, another wall of text"). */
+  sarcasm: string[];
+  /** Phrases that say the reply should have been different (without a structured pattern). */
+  correction: string[];
+  /** Words that signal a correction only when they open the message ("no, …", "actually …"). */
+  correctionOpeners: string[];
+  /** Words that signal approval only when they open the message ("exactly", "correct"). */
+  positiveOpeners: string[];
+  /** Openers of a new question ("how do i"): cue words inside one ("… instead of sums?") are not a correction. */
+  questionOpeners: string[];
+  /** Phrases that say the question was not answered or is being asked again. */
+  requery: string[];
+  /** Words that turn a sentence around: "thanks, but …". */
+  contrast: string[];
+  /** Phrases that move the conversation on: "what about", "also", "next". */
+  followUp: string[];
+  /** Bare acknowledgements that carry no verdict: "ok", "hmm". */
+  acknowledgement: string[];
+  /** Phrases removed before matching because they contain cue words but mean nothing ("no worries"). */
+  benign: string[];
+  /** Lead-ins stripped from captured words before they go into a hint ("I said Tuesday" → "Tuesday"). */
+  leadIns: string[];
+  /** Politeness to strip when turning a request into an imperative hint ("can you", "please"). */
+  politeness: string[];
+  /** Structured corrections with hint templates, tried in order. */
+  directives: DirectivePattern[];
+  /** Adjective or comparative (as in "too long", "shorter") → what the reply should have done. */
+  styleFixes: Record<string, string>;
+  /** Hint templates for this language. */
+  templates: {
+    /** Wraps an imperative clause taken from the user's words. */
+    followInstruction: string;
+    /** Fallback when only a correction cue was found; {message} is the user's message. */
+    genericCorrection: string;
+    /** The user rated the reply with a reason. */
+    thumbReason: string;
+    /** Inline mark: {quote} should have been {correction}. */
+    inlineMark: string;
+    /** Inline mark without a usable quote. */
+    inlineMarkNoQuote: string;
+    /** Edit hints. */
+    editReplace: string;
+    editRemove: string;
+    editAdd: string;
+    editShorter: string;
+    editLonger: string;
+    editRewrite: string;
+  };
+}

@@ -1,0 +1,57 @@
+import type { MessageAnalysis } from './analyse-message';
+import type { Detection } from './detection';
+import { contentTerms, novelTerms, termOverlap } from './request-similarity';
+
+/** Similarity to the previous request above which a message reads as the same question again. */
+export const REQUERY_SIMILARITY = 0.6;
+/** Between this and REQUERY_SIMILARITY a question is only a possible re-query (low confidence). */
+export const REQUERY_SIMILARITY_MAYBE = 0.4;
+
+export interface RequeryContext {
+  previousRequest: string | null;
+  assistant: string;
+}
+
+/**
+ * A re-query: the user asks the same thing again. Either they say so ("I asked …", "let me rephrase")
+ * or the message repeats the previous request's content words without adding much that is new.
+ */
+export function detectRequery(analysis: MessageAnalysis, context: RequeryContext): Detection | null {
+  const cue = analysis.hits.requery[0];
+  const next = contentTerms(analysis.text);
+  const previous = context.previousRequest ? contentTerms(context.previousRequest) : null;
+  const similarity = previous ? termOverlap(next, previous) : 0;
+  const simEvidence = `similarity:${similarity.toFixed(2)} to previous request`;
+  if (cue) {
+    return {
+      label: 'requery',
+      confidence: similarity >= REQUERY_SIMILARITY_MAYBE ? 0.85 : 0.75,
+      evidence: [`cue:"${cue.phrase}"`, simEvidence],
+      hint: null,
+    };
+  }
+  if (analysis.tokens.length > 0 && analysis.tokens.every((t) => t.kind === 'symbol') && analysis.text.includes('?')) {
+    return { label: 'requery', confidence: 0.6, evidence: ['only question marks'], hint: null };
+  }
+  if (!previous || !analysis.cues) return null;
+  // "calories?" after an answer about potassium: one word of the request, asked again.
+  if (next.size === 1 && /\?\s*$/.test(analysis.text) && similarity > 0 && analysis.words.length <= 3) {
+    return { label: 'requery', confidence: 0.55, evidence: [simEvidence, 'one-word question from the request'], hint: null };
+  }
+  if (next.size < 2) return null;
+  const movesOn = analysis.hits.followUp.length > 0;
+  const novel = novelTerms(next, previous, contentTerms(context.assistant));
+  if (similarity >= REQUERY_SIMILARITY && (!movesOn || similarity >= 0.8) && novel <= 2) {
+    return {
+      label: 'requery',
+      confidence: Math.min(0.85, 0.4 + similarity * 0.5),
+      evidence: [simEvidence, `new terms:${novel}`],
+      hint: null,
+    };
+  }
+  const asks = /\?\s*$/.test(analysis.text) || analysis.text.split(/\s+/).length <= 12;
+  if (similarity >= REQUERY_SIMILARITY_MAYBE && asks && !movesOn && novel <= 1) {
+    return { label: 'requery', confidence: 0.45, evidence: [simEvidence, `new terms:${novel}`], hint: null, weak: true };
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+import type { CueHit, MessageAnalysis } from './analyse-message';
+import type { Detection } from './detection';
+
+/** Praise inside a question ("is this helpful for beginners?") is not praise, unless it opens the sentence. */
+function praiseCounts(text: string, hit: CueHit): boolean {
+  const before = text.slice(0, hit.index);
+  const sentenceStart = Math.max(before.lastIndexOf('.'), before.lastIndexOf('!'), before.lastIndexOf('?'), before.lastIndexOf('\n')) + 1;
+  const endMatch = /[.!?\n]/.exec(text.slice(hit.end));
+  const isQuestion = endMatch?.[0] === '?';
+  if (!isQuestion) return true;
+  const opensSentence = text.slice(sentenceStart, hit.index).trim().length <= 3;
+  const punctuated = /^\s*[,!.:;-]/.test(text.slice(hit.end));
+  return opensSentence || punctuated;
+}
+
+export function praiseHits(analysis: MessageAnalysis): CueHit[] {
+  return analysis.hits.positive.filter((hit) => praiseCounts(analysis.text, hit));
+}
+
+/** Thanks or approval: "thanks!", "that worked", "perfect", "👍", "exactly". */
+export function detectThanks(analysis: MessageAnalysis): Detection | null {
+  const hits = praiseHits(analysis);
+  if (hits.length === 0 && !analysis.positiveOpener) return null;
+  const short = analysis.words.length <= 12;
+  const evidence = hits.slice(0, 3).map((h) => `cue:"${h.phrase}"`);
+  if (analysis.positiveOpener) evidence.unshift(`opener:"${analysis.positiveOpener}"`);
+  return {
+    label: 'positive',
+    confidence: short ? 0.85 : hits.length >= 2 ? 0.8 : 0.65,
+    evidence,
+    hint: null,
+  };
+}
