@@ -21,14 +21,15 @@ export function TimelineChart({ events }: { events: TimelineEvent[] }) {
           <p className="muted small chart-empty">No training steps yet. The box trains once it has a batch of samples.</p>
         ) : (
           <ResponsiveContainer width="100%" height={160}>
-            <LineChart data={steps} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
+            <LineChart data={steps} margin={{ top: 8, right: 0, bottom: 0, left: -16 }}>
               <CartesianGrid strokeDasharray="3 3" stroke={COLORS.grid} />
               <XAxis dataKey="step" tick={{ fontSize: 11 }} />
-              <YAxis tick={{ fontSize: 11 }} />
+              <YAxis yAxisId="reward" domain={[-1, 1]} ticks={[-1, -0.5, 0, 0.5, 1]} tick={{ fontSize: 11 }} />
+              <YAxis yAxisId="loss" orientation="right" tick={{ fontSize: 11 }} tickFormatter={(v: number) => String(Math.round(v * 100) / 100)} />
               <Tooltip />
               <Legend wrapperStyle={{ fontSize: 11 }} />
-              <Line type="monotone" dataKey="reward" name="reward mean" stroke={COLORS.accent} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
-              <Line type="monotone" dataKey="loss" name="loss" stroke={COLORS.muted} strokeDasharray="4 3" dot={false} isAnimationActive={false} connectNulls />
+              <Line yAxisId="reward" type="monotone" dataKey="reward" name="reward mean" stroke={COLORS.accent} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+              <Line yAxisId="loss" type="monotone" dataKey="loss" name="loss (right axis)" stroke={COLORS.muted} strokeDasharray="4 3" dot={false} isAnimationActive={false} connectNulls />
             </LineChart>
           </ResponsiveContainer>
         )}

@@ -8,6 +8,7 @@ import { BOX_DATABASE_FILE } from '../../box/gateway/gateway-config';
 import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
 import { launchChromium } from './support/chromium';
 import { startReadyProcess, type ReadyProcess } from './support/child-process';
+import { runTrainingStep } from './support/trainer-stand-in';
 
 /**
  * The whole app in real parts: the SGLang test engine, the box gateway and browser mode run as
@@ -226,7 +227,6 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     expect(await page.getByTestId('timeline-title').textContent()).toBe('Learning — Geography tutor');
     await expect.poll(async () => Number(await page.getByTestId('stat-acknowledged').locator('dd').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
     await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('0 pending');
-    await page.screenshot({ path: join(screenshots, 'timeline.png') });
 
     // The list is virtualised, so each kind is checked through the kind filter.
     const events = page.getByTestId('timeline-event');
@@ -248,8 +248,50 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await showOnly('acknowledged');
     expect(await events.count()).toBeGreaterThanOrEqual(4);
 
+    // --- Review mode: a thumbs-down hint is held until approved (here edited) in the Hints view
+    await page.getByTestId('tab-chat').click();
+    const tutorRow = page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' });
+    await tutorRow.hover();
+    await tutorRow.getByRole('button', { name: 'Edit Geography tutor' }).click();
+    await page.getByTestId('persona-hint-review').check();
+    await page.getByTestId('persona-save').click();
+    await expect.poll(() => tutorRow.textContent()).toContain('hints reviewed');
+    await page.getByTestId('thread').evaluate((element) => element.scrollTo(0, 0));
+    const firstReply = assistantMessages().first();
+    await firstReply.getByTestId('thumb-down').click();
+    await page.getByTestId('thumb-down-reason').fill('Too long, just name the city and nothing else.');
+    await page.getByTestId('thumb-down-submit').click();
+    await expect.poll(() => firstReply.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('thumb_down');
+    expect(await firstReply.getByTestId('signal-hint').getAttribute('data-status')).toBe('pending');
+    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('1 held');
+    await page.getByTestId('tab-hints').click();
+    const pendingHint = page.locator('[data-testid="hint-row"][data-status="pending"]');
+    await expect.poll(() => pendingHint.count(), { timeout: 30_000 }).toBe(1);
+    await pendingHint.locator('textarea').fill('Answer with just the city name.');
+    await pendingHint.getByTestId('hint-approve').click();
+    await expect.poll(() => pendingHint.count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 60_000 }).toMatch(/0 pending.*0 held/);
+
+    // --- The trainer (stood in at its HTTP edge) trains two steps; progress reaches the timeline
+    let trained = 0;
+    for (const [step, loss] of [[1, 0.61], [2, 0.38]] as const) {
+      await expect
+        .poll(async () => (trained = await runTrainingStep({ boxUrl, token: BOX_TOKEN, step, batchSize: step === 1 ? 2 : 64, loss, policyVersion: `policy-${step}` })), {
+          timeout: 60_000,
+        })
+        .toBeGreaterThan(0);
+    }
+    expect(trained).toBeGreaterThan(0);
+    await page.getByTestId('tab-timeline').click();
+    await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
+    await expect.poll(() => page.getByTestId('stat-training-steps').locator('dd').textContent(), { timeout: 30_000 }).toBe('2');
+    await expect.poll(() => page.getByTestId('stat-policy').locator('dd').textContent(), { timeout: 30_000 }).toBe('policy-2');
+    await expect.poll(() => page.getByTestId('timeline-chart').locator('.recharts-line').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('box-status').textContent(), { timeout: 30_000 }).toContain('policy-2');
+    await page.screenshot({ path: join(screenshots, 'timeline.png') });
+
     // --- The box durably holds the correction sample with reward −1 and its hint, and the inline mark
-    await expect.poll(() => readBoxSamples().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => readBoxSamples().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
     const samples = readBoxSamples();
     const correction = samples.find((s) => s.signalKind === 'correction');
     expect(correction).toBeDefined();
@@ -263,6 +305,8 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     expect(mark!.hint).toMatch(/Vienna, on the Danube/);
     expect(samples.find((s) => s.signalKind === 'thumb_up')).toMatchObject({ reward: 1 });
     expect(samples.find((s) => s.signalKind === 'regenerate')).toMatchObject({ reward: -1 });
+    // The reviewed hint travels as the user approved it.
+    expect(samples.find((s) => s.signalKind === 'thumb_down')).toMatchObject({ reward: -1, hint: 'Answer with just the city name.' });
 
     // Nothing in the page broke the CSP or threw.
     expect(pageProblems).toEqual([]);
