@@ -6,6 +6,8 @@ APPRENTICE_BOX_TOKEN_FILE  a file holding it (keeps the token out of `ray job` c
 APPRENTICE_W_OPD / APPRENTICE_W_RL   weights of the two advantage terms (default 1.0 each)
 APPRENTICE_OPD_IN_REWARD   1: fold the OPD term into the scalar reward (for backends without custom losses)
 APPRENTICE_BATCH_TIMEOUT_MS long-poll window per batch request (default 30000)
+APPRENTICE_EXACT_SAMPLE_COUNT 1: hand slime exactly rollout_batch_size × n_samples_per_prompt samples
+                           (slime builds that count samples, not rollouts, e.g. OpenClaw-RL's)
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class AdvantageWeights:
     w_opd: float = 1.0
     w_rl: float = 1.0
     opd_in_reward: bool = False
+
+
+@dataclass(frozen=True)
+class RolloutOptions:
+    exact_sample_count: bool = False
 
 
 def _float_env(env: dict[str, str], name: str, default: float) -> float:
@@ -74,3 +81,8 @@ def advantage_weights_from_env(env: dict[str, str] | None = None) -> AdvantageWe
         w_rl=_float_env(env, "APPRENTICE_W_RL", 1.0),
         opd_in_reward=env.get("APPRENTICE_OPD_IN_REWARD", "0") == "1",
     )
+
+
+def rollout_options_from_env(env: dict[str, str] | None = None) -> RolloutOptions:
+    env = dict(os.environ) if env is None else env
+    return RolloutOptions(exact_sample_count=env.get("APPRENTICE_EXACT_SAMPLE_COUNT", "0") == "1")

@@ -1,9 +1,11 @@
-"""Collects TrainerSamples into groups: the on-policy samples built from one app sample share a
-sourceSampleId and train together as one slime group.
+"""Collects TrainerSamples into groups: the samples built from one app sample (the served reply plus
+k on-policy regenerations of a hinted turn) share a sourceSampleId and train together as one group.
 
-The gateway builds a source sample's group in one go, so a group is complete when it has the expected
-size, or when a fetch came back short of what was asked (the queue was drained), or when a later fetch
-did not add to it. Anything beyond the groups a rollout needs stays here for the next rollout.
+Group sizes vary (1 for a plain thumb, 1 + k for a hint), so completeness is read from the queue:
+the gateway enqueues a source's samples together and hands them out in queue order, so within one
+fetch every group except the one holding the fetch's last sample is whole; that one is whole when
+the fetch came back short of what was asked (the queue was drained) or when the next fetch did not
+add to it. Anything beyond what a rollout needs stays here for the next rollout.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ class _PendingGroup:
 
 
 class GroupAssembler:
-    def __init__(self, expected_group_size: int = 1):
-        self._expected = max(1, expected_group_size)
+    def __init__(self) -> None:
         self._groups: dict[str, _PendingGroup] = {}  # insertion order = arrival order
         # Remembers recent sample ids so a redelivered sample is not trained twice; bounded for long runs.
         self._seen_ids: dict[str, None] = {}
@@ -32,11 +33,14 @@ class GroupAssembler:
     def pending_samples(self) -> int:
         return sum(len(g.samples) for g in self._groups.values())
 
-    def ready_count(self) -> int:
+    def ready_groups(self) -> int:
         return sum(1 for g in self._groups.values() if g.complete)
 
+    def ready_samples(self) -> int:
+        return sum(len(g.samples) for g in self._groups.values() if g.complete)
+
     def add_fetch(self, samples: list[TrainerSample], drained: bool) -> int:
-        """Adds one fetch's samples; returns how many were new (redeliveries are dropped by sampleId)."""
+        """Adds one fetch's samples (in queue order); returns how many were new."""
         touched: set[str] = set()
         added = 0
         for sample in samples:
@@ -47,8 +51,9 @@ class GroupAssembler:
             group.samples.append(sample)
             touched.add(sample.source_sample_id)
             added += 1
+        open_tail = samples[-1].source_sample_id if samples and not drained else None
         for source_id, group in self._groups.items():
-            if len(group.samples) >= self._expected or drained or source_id not in touched:
+            if source_id != open_tail:
                 group.complete = True
         return added
 
@@ -57,13 +62,34 @@ class GroupAssembler:
         if len(self._seen_ids) > SEEN_IDS_LIMIT:
             del self._seen_ids[next(iter(self._seen_ids))]
 
-    def take_ready(self, limit: int) -> list[list[TrainerSample]]:
+    def take_groups(self, limit: int) -> list[list[TrainerSample]]:
+        """Up to `limit` whole groups, oldest first."""
         taken: list[list[TrainerSample]] = []
         for source_id in list(self._groups):
             if len(taken) >= limit:
                 break
             group = self._groups[source_id]
             if group.complete:
-                taken.append(sorted(group.samples, key=lambda s: s.index))
+                taken.append(group.samples)
+                del self._groups[source_id]
+        return taken
+
+    def take_samples(self, limit: int) -> list[list[TrainerSample]]:
+        """Exactly `limit` samples when that many are ready, in groups; the group at the boundary is
+        split and its rest stays here (for trainers that count samples rather than groups)."""
+        taken: list[list[TrainerSample]] = []
+        remaining = limit
+        for source_id in list(self._groups):
+            if remaining <= 0:
+                break
+            group = self._groups[source_id]
+            if not group.complete:
+                continue
+            head, rest = group.samples[:remaining], group.samples[remaining:]
+            taken.append(head)
+            remaining -= len(head)
+            if rest:
+                group.samples = rest
+            else:
                 del self._groups[source_id]
         return taken

@@ -5,10 +5,12 @@
 slime's loop is: generate_rollout(N) → train step N → push weights to SGLang → generate_rollout(N+1).
 So each call first closes the previous step: it tells the gateway the new weights are live
 (POST /v1/trainer/weights ready) and reports step N−1 with its sample ids (POST /v1/trainer/report).
-Then it long-polls /v1/trainer/batch until `args.rollout_batch_size` groups are complete. A group is
-the samples sharing a sourceSampleId (the k on-policy samples built from one correction);
-`args.n_samples_per_prompt` is the expected group size. The 'updating' announcement before a push
-comes from apprentice_trainer.weights_hooks (see there).
+Then it long-polls /v1/trainer/batch until rollout_batch_size × n_samples_per_prompt groups are
+complete (run slime with --n-samples-per-prompt 1). A group is the samples sharing a sourceSampleId
+(the served reply plus the k on-policy samples built from one correction) and is one slime rollout
+(Sample.rollout_id), which is how slime sizes a step. For slime builds that count samples instead
+(APPRENTICE_EXACT_SAMPLE_COUNT=1) it returns exactly that many samples, splitting the last group.
+The 'updating' announcement before a push comes from apprentice_trainer.weights_hooks (see there).
 
 The module keeps one session per process (slime's RolloutManager is a long-lived Ray actor), holding
 groups fetched beyond what a rollout needs, and the report still owed for the last step.
@@ -23,7 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import TrainerApiClient, TrainerApiError
-from .config import AdvantageWeights, advantage_weights_from_env, gateway_config_from_env
+from .config import (
+    AdvantageWeights,
+    RolloutOptions,
+    advantage_weights_from_env,
+    gateway_config_from_env,
+    rollout_options_from_env,
+)
 from .group_assembler import GroupAssembler
 from .policy_version import initial_policy_version, policy_version_after_step
 from .slime_sample import masked_mean_teacher_gap, to_slime_sample
@@ -46,6 +54,7 @@ class PendingReport:
 class RolloutSession:
     client: TrainerApiClient
     weights: AdvantageWeights
+    options: RolloutOptions
     assembler: GroupAssembler
     pending_report: PendingReport | None = None
     announced_initial: bool = False
@@ -64,7 +73,8 @@ def get_session(args: Any) -> RolloutSession:
             _session = RolloutSession(
                 client=TrainerApiClient(gateway_config_from_env()),
                 weights=advantage_weights_from_env(),
-                assembler=GroupAssembler(int(getattr(args, "n_samples_per_prompt", 1) or 1)),
+                options=rollout_options_from_env(),
+                assembler=GroupAssembler(),
             )
         return _session
 
@@ -119,12 +129,18 @@ def _batch_metrics(groups: list[list[TrainerSample]], rejected: int) -> dict[str
     }
 
 
-def _collect_groups(args: Any, session: RolloutSession, target: int) -> list[list[TrainerSample]]:
+def rollout_target(args: Any) -> int:
+    """Rollouts (groups) per call, or samples with APPRENTICE_EXACT_SAMPLE_COUNT: what slime trains per rollout."""
+    return int(args.rollout_batch_size) * int(getattr(args, "n_samples_per_prompt", 1) or 1)
+
+
+def _collect_groups(session: RolloutSession, target: int) -> list[list[TrainerSample]]:
     assembler = session.assembler
-    group_size = int(getattr(args, "n_samples_per_prompt", 1) or 1)
+    exact = session.options.exact_sample_count
+    ready = assembler.ready_samples if exact else assembler.ready_groups
     started = last_log = time.monotonic()
-    while assembler.ready_count() < target:
-        wanted = (target - assembler.ready_count()) * group_size
+    while ready() < target:
+        wanted = target - ready()  # every group has at least one sample
         try:
             result = session.client.fetch_batch(wanted)
         except TrainerApiError as exc:
@@ -141,13 +157,14 @@ def _collect_groups(args: Any, session: RolloutSession, target: int) -> list[lis
         now = time.monotonic()
         if now - last_log >= PROGRESS_LOG_INTERVAL_S:
             logger.info(
-                "apprentice: waiting for training signals: %d/%d groups ready after %.0fs",
-                assembler.ready_count(),
+                "apprentice: waiting for training signals: %d/%d %s ready after %.0fs",
+                ready(),
                 target,
+                "samples" if exact else "groups",
                 now - started,
             )
             last_log = now
-    return assembler.take_ready(target)
+    return assembler.take_samples(target) if exact else assembler.take_groups(target)
 
 
 def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evaluation: bool = False) -> Any:
@@ -163,8 +180,7 @@ def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evalua
             if exc.status is not None and exc.status < 500:
                 raise
             logger.warning("apprentice: could not report to the gateway yet (will retry): %s", exc)
-        target = int(args.rollout_batch_size)
-        groups = _collect_groups(args, session, target)
+        groups = _collect_groups(session, rollout_target(args))
         metrics = _batch_metrics(groups, session.rejected_since_report)
         session.rejected_since_report = 0
         # A step whose report never went out is folded into this one rather than lost.
@@ -174,8 +190,10 @@ def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evalua
             sample_ids=carried_ids + [s.sample_id for g in groups for s in g],
             metrics=metrics,
         )
+        exact = session.options.exact_sample_count
         slime_groups = [
-            [to_slime_sample(s, group_index, session.weights) for s in group] for group_index, group in enumerate(groups)
+            [to_slime_sample(s, i, session.weights, rollout_id=None if exact else i) for s in group]
+            for i, group in enumerate(groups)
         ]
     return _wrap_train_output(slime_groups, {f"apprentice/{k}": v for k, v in metrics.items()})
 

@@ -74,6 +74,7 @@ def to_slime_sample(
     sample: TrainerSample,
     group_index: int,
     weights: AdvantageWeights | None = None,
+    rollout_id: int | None = None,
     sample_class: type | None = None,
 ) -> Any:
     Sample = sample_class or load_sample_class()
@@ -111,6 +112,10 @@ def to_slime_sample(
     )
     if sample.policy_version is not None and hasattr(converted, "weight_versions"):
         converted.weight_versions = [sample.policy_version]
+    # One rollout per group: slime (newer builds) averages the loss per rollout and fills each step
+    # with exactly global_batch_size rollouts, so a hint's k extra samples neither outweigh a thumb
+    # nor push rollouts out of the step.
+    converted.rollout_id = rollout_id
     # Attribute assignment works for slime versions with and without a declared teacher_log_probs field.
     converted.teacher_log_probs = teacher
     return converted

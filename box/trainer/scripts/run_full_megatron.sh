@@ -10,7 +10,7 @@
 #   bash box/trainer/scripts/run_full_megatron.sh
 #
 # Settings (env): NUM_GPUS ACTOR_GPUS ROLLOUT_GPUS JUDGE_GPUS ACTOR_TP ROLLOUT_TP MODEL_CONFIG SAVE_CKPT
-# SGLANG_ROUTER_PORT ROLLOUT_BATCH_SIZE GROUP_SIZE LR KL_COEF APPRENTICE_GATEWAY_URL APPRENTICE_W_OPD
+# SGLANG_ROUTER_PORT ROLLOUT_BATCH_SIZE LR KL_COEF APPRENTICE_GATEWAY_URL APPRENTICE_W_OPD
 # APPRENTICE_W_RL APPRENTICE_ANNOUNCE_UPDATES (1: announce 'updating' before the step's weight push).
 set -euo pipefail
 
@@ -62,7 +62,7 @@ ROLLOUT_ARGS=(
   --rollout-function-path apprentice_trainer.rollout.generate_rollout
   --num-rollout 100000000
   --rollout-batch-size "${ROLLOUT_BATCH_SIZE:-16}"
-  --n-samples-per-prompt "${GROUP_SIZE:-1}"
+  --n-samples-per-prompt 1
   --num-steps-per-rollout 1
   --rollout-max-response-len 8192
   --rollout-max-context-len 32768

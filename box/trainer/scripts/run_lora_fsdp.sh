@@ -15,7 +15,7 @@
 #   APPRENTICE_BOX_TOKEN_FILE=~/.apprentice-box/token bash box/trainer/scripts/run_lora_fsdp.sh
 #
 # Settings (env): NUM_GPUS ACTOR_GPUS ROLLOUT_GPUS JUDGE_GPUS ROLLOUT_TP LORA_RANK LORA_ALPHA SAVE_CKPT
-# SGLANG_ROUTER_PORT ROLLOUT_BATCH_SIZE GROUP_SIZE LR APPRENTICE_GATEWAY_URL APPRENTICE_W_OPD APPRENTICE_W_RL
+# SGLANG_ROUTER_PORT ROLLOUT_BATCH_SIZE LR APPRENTICE_GATEWAY_URL APPRENTICE_W_OPD APPRENTICE_W_RL
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" &>/dev/null && pwd)"
@@ -44,6 +44,8 @@ if (( ACTOR_GPUS + ROLLOUT_GPUS + JUDGE_GPUS > NUM_GPUS )); then
 fi
 
 export APPRENTICE_OPD_IN_REWARD=1
+# That slime counts samples, not rollouts, per step: hand it exactly rollout_batch_size samples.
+export APPRENTICE_EXACT_SAMPLE_COUNT=1
 SAVE_CKPT="${SAVE_CKPT:-${HF_CKPT%/}_apprentice_lora}"
 
 CKPT_ARGS=(
@@ -57,7 +59,7 @@ ROLLOUT_ARGS=(
   --rollout-function-path apprentice_trainer.rollout.generate_rollout
   --num-rollout 100000000
   --rollout-batch-size "${ROLLOUT_BATCH_SIZE:-16}"
-  --n-samples-per-prompt "${GROUP_SIZE:-1}"
+  --n-samples-per-prompt 1
   --num-steps-per-rollout 1
   --rollout-max-response-len 8192
   --rollout-max-context-len 32768

@@ -43,7 +43,7 @@ apprentice_submit() {
     APPRENTICE_GATEWAY_URL="${APPRENTICE_GATEWAY_URL}" python3 -c '
 import json, os
 names = ["APPRENTICE_GATEWAY_URL", "APPRENTICE_BOX_TOKEN_FILE", "APPRENTICE_BOX_TOKEN",
-         "APPRENTICE_W_OPD", "APPRENTICE_W_RL", "APPRENTICE_OPD_IN_REWARD", "APPRENTICE_BATCH_TIMEOUT_MS"]
+         "APPRENTICE_W_OPD", "APPRENTICE_W_RL", "APPRENTICE_OPD_IN_REWARD", "APPRENTICE_EXACT_SAMPLE_COUNT", "APPRENTICE_BATCH_TIMEOUT_MS"]
 paths = [p for p in os.environ["APPRENTICE_PYTHONPATH"].split(":") if p]
 env = {"PYTHONPATH": ":".join(paths), "CUDA_DEVICE_MAX_CONNECTIONS": "1"}
 env.update({n: os.environ[n] for n in names if os.environ.get(n)})

@@ -90,11 +90,14 @@ def start_sglang_test_engine() -> tuple[ChildProcess, str]:
     return child, url
 
 
-def start_gateway(sglang_url: str, token: str, data_dir: Path, extra_args: list[str] | None = None) -> tuple[ChildProcess, str]:
+def start_gateway(
+    sglang_url: str, token: str, data_dir: Path, env: dict[str, str] | None = None
+) -> tuple[ChildProcess, str]:
     child = start_child(
         "box gateway",
         ["npx", "tsx", "box/main.ts", "--sglang", sglang_url, "--port", "0", "--token", token,
-         "--data-dir", str(data_dir), *(extra_args or [])],
+         "--data-dir", str(data_dir)],
+        env,
     )
     url = child.wait_for_line(r"Apprentice box gateway listening on (http://\S+)").group(1)
     return child, url.rstrip("/")

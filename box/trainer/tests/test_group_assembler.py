@@ -7,37 +7,51 @@ def sample(sample_id, source, index=0):
     return parse_trainer_sample(trainer_sample_json(sample_id=sample_id, source=source, index=index))
 
 
-def test_group_is_complete_at_expected_size():
-    assembler = GroupAssembler(expected_group_size=2)
-    assembler.add_fetch([sample("a1", "A", 1), sample("a0", "A", 0), sample("b0", "B")], drained=False)
-    assert assembler.ready_count() == 1
-    [group] = assembler.take_ready(5)
-    assert [s.sample_id for s in group] == ["a0", "a1"]  # ordered by index
+def ids(groups):
+    return [[s.sample_id for s in g] for g in groups]
 
 
-def test_short_fetch_means_the_queue_was_drained_so_partial_groups_are_done():
-    assembler = GroupAssembler(expected_group_size=4)
+def test_groups_followed_by_another_source_are_whole_and_the_tail_waits():
+    assembler = GroupAssembler()
+    assembler.add_fetch([sample("a0", "A", 0), sample("a1", "A", 1), sample("b0", "B", 2)], drained=False)
+    assert assembler.ready_groups() == 1  # B may continue in the next fetch
+    assert ids(assembler.take_groups(5)) == [["a0", "a1"]]
+    assembler.add_fetch([sample("b1", "B", 3), sample("b2", "B", 4), sample("c0", "C", 5)], drained=False)
+    assert ids(assembler.take_groups(5)) == [["b0", "b1", "b2"]]
+
+
+def test_short_fetch_means_the_queue_was_drained_so_the_tail_is_whole():
+    assembler = GroupAssembler()
     assembler.add_fetch([sample("a0", "A"), sample("b0", "B")], drained=True)
-    assert assembler.ready_count() == 2
+    assert assembler.ready_groups() == 2
 
 
-def test_group_split_across_fetches_waits_for_its_tail():
-    assembler = GroupAssembler(expected_group_size=3)
-    assembler.add_fetch([sample("a0", "A"), sample("b0", "B")], drained=False)
-    assert assembler.ready_count() == 0
-    assembler.add_fetch([sample("b1", "B"), sample("c0", "C")], drained=False)
-    assert assembler.ready_count() == 1  # A got nothing new, so it was whole
-    [group] = assembler.take_ready(1)
-    assert [s.sample_id for s in group] == ["a0"]
+def test_tail_is_whole_when_the_next_fetch_does_not_extend_it():
+    assembler = GroupAssembler()
+    assembler.add_fetch([sample("a0", "A")], drained=False)
+    assert assembler.ready_groups() == 0
+    assembler.add_fetch([sample("c0", "C")], drained=False)
+    assert ids(assembler.take_groups(5)) == [["a0"]]
     assembler.add_fetch([], drained=True)
-    assert [[s.sample_id for s in g] for g in assembler.take_ready(5)] == [["b0", "b1"], ["c0"]]
+    assert ids(assembler.take_groups(5)) == [["c0"]]
 
 
 def test_extra_groups_stay_for_the_next_rollout_and_redeliveries_are_dropped():
     assembler = GroupAssembler()
     added = assembler.add_fetch([sample("a0", "A"), sample("b0", "B"), sample("c0", "C")], drained=True)
     assert added == 3
-    assert len(assembler.take_ready(2)) == 2
+    assert len(assembler.take_groups(2)) == 2
     assert assembler.add_fetch([sample("a0", "A")], drained=True) == 0
-    assert [[s.sample_id for s in g] for g in assembler.take_ready(2)] == [["c0"]]
+    assert ids(assembler.take_groups(2)) == [["c0"]]
+    assert assembler.pending_samples == 0
+
+
+def test_exact_sample_count_splits_only_the_boundary_group():
+    assembler = GroupAssembler()
+    assembler.add_fetch(
+        [sample("a0", "A"), sample("b0", "B"), sample("b1", "B"), sample("b2", "B"), sample("c0", "C")], drained=True
+    )
+    assert assembler.ready_samples() == 5
+    assert ids(assembler.take_samples(3)) == [["a0"], ["b0", "b1"]]
+    assert ids(assembler.take_samples(3)) == [["b2"], ["c0"]]
     assert assembler.pending_samples == 0

@@ -50,6 +50,7 @@ def test_full_megatron_wires_the_plugin_with_the_papers_settings():
         "--eps-clip-high": "0.28",
         "--rollout-temperature": "0.6",
         "--rollout-batch-size": "16",
+        "--n-samples-per-prompt": "1",
         "--reward-key": "score",
         "--actor-num-gpus-per-node": "4",
         "--rollout-num-gpus": "2",
@@ -77,6 +78,7 @@ def test_lora_fsdp_uses_four_gpus_and_folds_opd_into_the_reward():
     assert "--custom-loss-function-path" not in argv  # the FSDP backend would ignore it
     env_vars = json.loads(next(a for a in argv if a.startswith("--runtime-env-json=")).split("=", 1)[1])["env_vars"]
     assert env_vars["APPRENTICE_OPD_IN_REWARD"] == "1"
+    assert env_vars["APPRENTICE_EXACT_SAMPLE_COUNT"] == "1"
 
 
 @pytest.mark.parametrize("name", LAUNCHERS)

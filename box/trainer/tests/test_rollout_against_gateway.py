@@ -20,6 +20,7 @@ from box_processes import REPO_ROOT, send_samples, start_gateway, start_sglang_t
 
 TOKEN = "pytest-token-0123456789abcdef"
 PERSONA = "persona-pytest"
+ON_POLICY_SAMPLES_PER_HINT = 2  # the gateway regenerates k replies for a hinted turn
 
 
 def signal_sample(sample_id: str, reward: int, hint: str | None, kind: str, user_text: str, reply: str) -> dict:
@@ -80,7 +81,12 @@ def box(tmp_path_factory):
     engine, sglang_url = start_sglang_test_engine()
     gateway = None
     try:
-        gateway, gateway_url = start_gateway(sglang_url, TOKEN, tmp_path_factory.mktemp("box-data"))
+        gateway, gateway_url = start_gateway(
+            sglang_url,
+            TOKEN,
+            tmp_path_factory.mktemp("box-data"),
+            {"APPRENTICE_ONPOLICY_SAMPLES": str(ON_POLICY_SAMPLES_PER_HINT)},
+        )
         yield {"url": gateway_url, "gateway": gateway}
     finally:
         if gateway is not None:
@@ -94,6 +100,7 @@ def gateway_env(box, monkeypatch):
     monkeypatch.setenv("APPRENTICE_BOX_TOKEN", TOKEN)
     monkeypatch.setenv("APPRENTICE_BATCH_TIMEOUT_MS", "1500")
     monkeypatch.delenv("APPRENTICE_OPD_IN_REWARD", raising=False)
+    monkeypatch.delenv("APPRENTICE_EXACT_SAMPLE_COUNT", raising=False)
     rollout.reset_session()
     yield box
     rollout.reset_session()
@@ -127,12 +134,19 @@ def test_rollout_pulls_grouped_samples_then_reports_the_step(gateway_env):
             assert s.teacher_log_probs.shape == (s.response_length,)
     assert set(by_source) == {s["sampleId"] for s in SAMPLES}
 
-    hinted = by_source["sig-hint"][0]
-    assert hinted.reward == {"score": -1.0}
-    assert hinted.metadata["has_teacher"] is True
-    assert hinted.metadata["hint"] == "Answer in one short sentence."
-    # The teacher saw the hint, so it scores the same response tokens differently.
-    assert not torch.allclose(hinted.teacher_log_probs, torch.tensor(hinted.rollout_log_probs))
+    # A hinted turn is the served reply plus k on-policy regenerations: one group, one slime rollout.
+    hint_group = by_source["sig-hint"]
+    assert len(hint_group) == 1 + ON_POLICY_SAMPLES_PER_HINT
+    assert len({s.rollout_id for s in hint_group}) == 1
+    assert len({s.rollout_id for g in groups for s in g}) == len(groups)
+    served = next(s for s in hint_group if s.metadata["apprentice_sample_id"] == "sig-hint")
+    assert served.reward == {"score": -1.0}
+    for s in hint_group:
+        assert s.metadata["has_teacher"] is True
+        assert s.metadata["hint"] == "Answer in one short sentence."
+        # The teacher saw the hint, so it scores the same response tokens differently.
+        assert not torch.allclose(s.teacher_log_probs, torch.tensor(s.rollout_log_probs))
+        assert sum(s.loss_mask) > 0
     good = by_source["sig-good"][0]
     assert good.reward == {"score": 1.0} and sum(good.loss_mask) > 0
     assert torch.allclose(good.teacher_log_probs, torch.tensor(good.rollout_log_probs))
@@ -152,6 +166,29 @@ def test_rollout_pulls_grouped_samples_then_reports_the_step(gateway_env):
     assert step_event["step"] == 0
     assert step_event["policyVersion"] == "2"  # slime's weight_version after the first step's push
     assert step_event["personaId"] == PERSONA
+    assert step_event["metrics"]["samples"] == 3 + ON_POLICY_SAMPLES_PER_HINT
+
+
+def test_exact_sample_count_mode_splits_a_group_and_loses_nothing(gateway_env, monkeypatch):
+    monkeypatch.setenv("APPRENTICE_EXACT_SAMPLE_COUNT", "1")
+    rollout.reset_session()
+    sent = [
+        signal_sample("exact-hint", -1, "Use a list.", "correction", "Plan my week.", "Do things on days."),
+        signal_sample("exact-thumb", 1, None, "thumb_up", "Say bye.", "Bye!"),
+    ]
+    delivered = send_samples(gateway_env["url"], TOKEN, sent)
+    assert delivered["exit_code"] == 0, delivered
+
+    args = argparse.Namespace(rollout_batch_size=2, n_samples_per_prompt=1, start_rollout_id=0)
+    first = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
+    second = run_with_deadline(lambda: rollout.generate_rollout(args, 1, None), 60)  # also reports step 0
+    for batch in (first, second):
+        assert sum(len(g) for g in batch) == 2  # what a sample-counting slime expects per rollout
+        assert all(s.rollout_id is None for g in batch for s in g)
+    trained = [s for batch in (first, second) for g in batch for s in g]
+    assert len({s.metadata["apprentice_sample_id"] for s in trained}) == len(trained)  # nothing twice
+    sources = sorted(s.metadata["source_sample_id"] for s in trained)
+    assert sources == sorted(["exact-thumb"] + ["exact-hint"] * (1 + ON_POLICY_SAMPLES_PER_HINT))
 
 
 def test_wrong_token_is_a_clear_error_not_a_retry_loop(gateway_env):

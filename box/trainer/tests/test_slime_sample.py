@@ -9,7 +9,7 @@ from trainer_sample_fixtures import trainer_sample_json
 
 def test_trainer_sample_becomes_a_slime_sample_one_to_one():
     parsed = parse_trainer_sample(trainer_sample_json(index=7, reward=-1))
-    sample = to_slime_sample(parsed, group_index=2)
+    sample = to_slime_sample(parsed, group_index=2, rollout_id=2)
     Sample = load_sample_class()
     assert isinstance(sample, Sample)
     assert sample.tokens == [101, 102, 103, 104, 200, 201, 202]
@@ -20,7 +20,7 @@ def test_trainer_sample_becomes_a_slime_sample_one_to_one():
     assert isinstance(sample.teacher_log_probs, torch.Tensor)
     assert sample.teacher_log_probs.dtype == torch.float32
     assert torch.allclose(sample.teacher_log_probs, torch.tensor([-0.5, -0.6, -0.7]))
-    assert sample.index == 7 and sample.group_index == 2
+    assert sample.index == 7 and sample.group_index == 2 and sample.rollout_id == 2
     assert sample.status == Sample.Status.COMPLETED
     assert sample.metadata["persona_id"] == "persona-a"
     assert sample.metadata["source_sample_id"] == "src1"
