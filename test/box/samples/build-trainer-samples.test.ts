@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignalSample } from '../../../shared/protocol/box-stream';
+import { BoxJudge } from '../../../box/judge/box-judge';
+import { buildTrainerSamples, type SampleBuilderConfig } from '../../../box/samples/build-trainer-samples';
+import { ConcurrencyLimit } from '../../../box/samples/concurrency-limit';
+import type { ServedTurn } from '../../../box/samples/served-turn';
+import { SglangClient } from '../../../box/sglang/sglang-client';
+import { loadModelTokenizer } from '../../../box/tokenizer/load-model-folder';
+import type { ModelTokenizer } from '../../../box/tokenizer/model-tokenizer';
+import { encodeText, eosTokenId, expectedTokenLogprob, renderChatTemplate, startSglangTestEngine, tokenBytes, type SglangTestEngine } from '../../support/sglang-test-engine';
+import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
+
+let folder: ReturnType<typeof makeQwen3ModelFolder>;
+let tok: ModelTokenizer;
+let policy: SglangTestEngine;
+let teacher: SglangTestEngine;
+let regenerations = 0;
+
+beforeAll(async () => {
+  folder = makeQwen3ModelFolder();
+  tok = loadModelTokenizer(folder.dir);
+  policy = await startSglangTestEngine({
+    weightVersion: 'p1',
+    behaviour: { reply: { kind: 'function', reply: () => (regenerations++ % 2 === 0 ? 'Example: 3 apples.' : 'Apples are fruit.') } },
+  });
+  teacher = await startSglangTestEngine({
+    weightVersion: 't1',
+    // The judge (chat) says a reply follows the hint when it starts with an example.
+    behaviour: { reply: { kind: 'function', reply: (c) => (c.route === 'chat' ? (/reply\n(Example)/.test(c.lastUserMessage ?? '') ? '\\boxed{1}' : '\\boxed{-1}') : '') } },
+  });
+});
+afterAll(async () => {
+  await policy.close();
+  await teacher.close();
+  folder.remove();
+});
+
+function config(overrides: Partial<SampleBuilderConfig> = {}): SampleBuilderConfig {
+  const teacherClient = new SglangClient({ url: teacher.url });
+  return {
+    tokenizer: tok,
+    policy: new SglangClient({ url: policy.url }),
+    teacher: teacherClient,
+    teacherLimit: new ConcurrencyLimit(2),
+    defaultTemplateKwargs: { enable_thinking: false },
+    onPolicySamplesPerHint: 2,
+    regenerateTemperature: 0.6,
+    regenerateMaxNewTokens: 64,
+    judge: new BoxJudge({ engine: teacherClient, votes: 1, temperature: 0.6, maxTokens: 64, timeoutMs: 10_000 }),
+    judgeRegenerations: true,
+    ...overrides,
+  };
+}
+
+const messages: SignalSample['messages'] = [{ role: 'user', content: 'Tell me about apples' }];
+
+function sample(overrides: Partial<SignalSample> = {}): SignalSample {
+  return {
+    sampleId: 's-1',
+    personaId: 'p',
+    conversationId: 'c',
+    turnId: 't-1',
+    messages,
+    response: 'Apples grow on trees.',
+    nextState: { role: 'user', content: 'give me an example first' },
+    reward: -1,
+    rewardSource: 'explicit',
+    signalKind: 'correction',
+    confidence: 1,
+    hint: 'Start with a concrete example.',
+    supersedes: null,
+    policyVersion: 'p0',
+    createdAt: 1,
+    ...overrides,
+  };
+}
+
+function servedTurn(text: string, kwargs: Record<string, unknown>, turnMessages = messages): ServedTurn {
+  const ids = encodeText(text);
+  const prompt = encodeText(renderChatTemplate(turnMessages, kwargs));
+  return {
+    turnId: 't-1',
+    messages: turnMessages,
+    templateKwargs: kwargs,
+    responseText: text,
+    tokens: ids.map((id, i) => ({
+      token: new TextDecoder().decode(new Uint8Array(tokenBytes(id))),
+      bytes: tokenBytes(id),
+      logprob: expectedTokenLogprob([...prompt, ...ids.slice(0, i)], id, 'served'),
+    })),
+    finishReason: 'stop',
+    policyVersion: 'served',
+  };
+}
+
+describe('buildTrainerSamples', () => {
+  it('judges on-policy regenerations against the hint instead of giving them the original reward', async () => {
+    const report = await buildTrainerSamples(config(), sample(), null);
+    expect(report.samples).toHaveLength(3);
+    const [original, ...fresh] = report.samples;
+    expect(original!.reward).toBe(-1);
+    const byText = new Map(fresh.map((s) => [tok.decode(s.tokens.slice(s.tokens.length - s.response_length), { skipSpecialTokens: true }), s]));
+    expect(byText.get('Example: 3 apples.')?.reward).toBe(1);
+    expect(byText.get('Apples are fruit.')?.reward).toBe(-1);
+    for (const s of fresh) expect(s.policyVersion).toBe('p1');
+  });
+
+  it('uses the chat_template_kwargs the turn was served with (thinking on here) for prompt, teacher and ids', async () => {
+    const served = servedTurn('Apples grow on trees.', {});
+    const report = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), served);
+    const [built] = report.samples;
+    const prompt = encodeText(renderChatTemplate(messages, {}));
+    const response = [...encodeText('Apples grow on trees.'), eosTokenId()];
+    expect(built!.tokens).toEqual([...prompt, ...response]);
+    expect(built!.retokenized).toBe(false);
+    // Sampled log-probs come from the turn log; only the unreported end token is scored (policy p1).
+    const expected = served.tokens.map((t) => t.logprob);
+    expect(built!.rollout_log_probs.slice(0, -1)).toEqual(expected);
+    expect(built!.rollout_log_probs.at(-1)).toBe(expectedTokenLogprob([...prompt, ...response.slice(0, -1)], eosTokenId(), 'p1'));
+    expect(built!.policyVersion).toBe('served');
+  });
+
+  it('re-tokenizes when the served prompt or text differs from what the app delivered', async () => {
+    const otherPrompt = servedTurn('Apples grow on trees.', { enable_thinking: false }, [{ role: 'user', content: 'different question' }]);
+    const a = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), otherPrompt);
+    expect(a.retokenizedBecause).toMatch(/served prompt differs/);
+    expect(a.samples[0]!.retokenized).toBe(true);
+    const stopped = servedTurn('Apples grow on trees. They are', { enable_thinking: false });
+    const b = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), stopped);
+    expect(b.retokenizedBecause).toMatch(/do not spell the delivered reply/);
+    expect(b.samples[0]!.rollout_log_probs).toHaveLength(b.samples[0]!.response_length);
+  });
+});
