@@ -19,14 +19,13 @@ const CORRECTION_CHARS = 600;
  * An explicit inline mark → OPD hint. Replacement text reads "where it said X it should have said Y";
  * an instruction ("use her name") is kept as an instruction about the marked span. Never empty.
  */
-export function buildInlineMarkHint({ assistant, quote, correction }: InlineMark): string {
+export function buildInlineMarkHint({ quote, correction }: InlineMark): string {
   const q = clipWords(normalizeText(typeof quote === 'string' ? quote : '').replace(/"/g, "'"), QUOTE_CHARS);
   const c = clipWords(normalizeText(typeof correction === 'string' ? correction : '').replace(/"/g, "'"), CORRECTION_CHARS);
   if (!c) return finishHint(q ? `Do not say "${q}"; the user marked it as wrong.` : 'The user marked part of the reply as wrong; revise it.');
   const { analysis, templates } = analyseUserWords(c);
   const directive = findDirective(analysis);
-  const quoteInReply = q.length > 0 && typeof assistant === 'string' && assistant.includes(quote);
-  if (directive && q) return finishHint(`About "${q}"${quoteInReply ? ' in the reply' : ''}: ${directive.hint}`);
+  if (directive && !directive.statement && q) return finishHint(fillTemplate(templates.inlineMarkInstruction, { quote: q, instruction: directive.hint }));
   if (!q) return finishHint(fillTemplate(templates.inlineMarkNoQuote, { correction: c }));
   return finishHint(fillTemplate(templates.inlineMark, { quote: q, correction: c }));
 }

@@ -66,6 +66,8 @@ export interface CueSet {
     thumbReason: string;
     /** Inline mark: {quote} should have been {correction}. */
     inlineMark: string;
+    /** Inline mark whose correction is an instruction: {quote} and {instruction}. */
+    inlineMarkInstruction: string;
     /** Inline mark without a usable quote. */
     inlineMarkNoQuote: string;
     /** Edit hints. */

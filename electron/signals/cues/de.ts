@@ -49,7 +49,7 @@ export const DE: CueSet = {
   acknowledgement: ['ok', 'okay', 'alles klar', 'gut', 'hmm', 'ja', 'na gut', 'verstehe', 'aha', 'achso', 'ach so'],
   benign: ['kein problem', 'keine sorge', 'nicht schlecht', 'nicht nur', 'ob nicht', 'noch nicht', 'gute nacht',
     'guten morgen', 'guten tag', 'danke im voraus'],
-  leadIns: ['ich meinte', 'ich meine', 'ich sagte', 'es ist', 'das ist', 'es sollte', 'sollte', 'es muss', 'mit', 'über'],
+  leadIns: ['ich meinte', 'ich meine', 'ich sagte', 'es ist', 'das ist', 'das war', 'es war', 'es sind', 'richtig ist', 'es sollte', 'sollte', 'es muss', 'mit', 'über'],
   politeness: ['kannst du bitte', 'könntest du bitte', 'kannst du', 'könntest du', 'bitte', 'mal', 'doch', 'und',
     'aber', 'jetzt', 'dann'],
   directives: [
@@ -63,6 +63,12 @@ export const DE: CueSet = {
       name: 'nicht-x-sondern-y',
       requires: ['sondern'],
       pattern: `${WB}nicht\\s+(?<wrong>[^,.;!?\\n]{1,50}?),?\\s+sondern\\s+(?<right>[^,.;!?\\n]{1,60})`,
+      hint: 'Verwende {right}, nicht {wrong}.',
+    },
+    {
+      name: 'x-nicht-y',
+      requires: ['nicht'],
+      pattern: `(?<right>[^,.;!?\\n]{1,60}),\\s*nicht\\s+(?<wrong>[^,.;!?\\n]{1,50})\\s*(?:[.!?]|$)`,
       hint: 'Verwende {right}, nicht {wrong}.',
     },
     {
@@ -130,6 +136,7 @@ export const DE: CueSet = {
     genericCorrection: 'Der Nutzer hat die vorige Antwort korrigiert: "{message}". Die Antwort hätte dem folgen sollen.',
     thumbReason: 'Der Nutzer hat die vorige Antwort so bewertet: "{reason}". Berücksichtige das.',
     inlineMark: 'Wo die Antwort "{quote}" sagte, hätte sie "{correction}" sagen sollen.',
+    inlineMarkInstruction: 'Zu "{quote}" in der Antwort: {instruction}',
     inlineMarkNoQuote: 'Die Antwort hätte "{correction}" sagen sollen.',
     editReplace: 'Schreibe "{after}" statt "{before}".',
     editRemove: 'Lass "{before}" weg.',

@@ -112,7 +112,7 @@ export const EN: CueSet = {
     'i just want', 'all i want', 'all i need', 'i only want', 'i only need', 'i only asked', 'i just asked',
     'like i said', 'as i said', 'again what', 'again how', 'in plain english', 'in simple terms', 'eli5',
     'like i\'m five', 'dumb it down', 'lost me', 'you lost me', 'over my head', 'huh',
-    'like what', 'such as', 'meaning what', 'how so', 'when exactly', 'how exactly', 'what exactly', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'or not', 'in normal words', 'in plain words', 'normal words', 'what does that mean', 'what does it mean', "what's that mean", 'actually explain', 'actually answer', 'explain it properly', 'properly explain', 'but can', 'but is', 'but does', 'but do', 'but should', 'but how', 'but when', 'but where', 'but which', 'but what',
+    'like what', 'such as', 'meaning what', 'how so', 'when exactly', 'how exactly', 'what exactly', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'or not', 'in normal words', 'in plain words', 'normal words', 'what does that mean', 'what does it mean', "what's that mean", 'actually explain', 'actually answer', 'explain it properly', 'properly explain', 'but how', 'but when', 'but where', 'but which', 
   ],
   contrast: [
     'but', 'however', 'though', 'although', 'except', 'only thing', 'one thing', 'one issue', 'one problem',
@@ -410,6 +410,7 @@ export const EN: CueSet = {
     genericCorrection: 'The user corrected the previous reply: "{message}". The reply should have followed that.',
     thumbReason: 'The user rated the previous reply with this feedback: "{reason}". Address it.',
     inlineMark: 'Where the reply said "{quote}", it should have said "{correction}".',
+    inlineMarkInstruction: 'About "{quote}" in the reply: {instruction}',
     inlineMarkNoQuote: 'The reply should have said "{correction}".',
     editReplace: 'Write "{after}" instead of "{before}".',
     editRemove: 'Leave out "{before}".',
