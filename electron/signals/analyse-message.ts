@@ -1,6 +1,7 @@
 import { compileCueSet, PHRASE_CATEGORIES, type CompiledCueSet, type PhraseCategory } from './compile-cues';
 import { LANGUAGE_CUE_SETS, UNIVERSAL_CUE_SET } from './cues/index';
 import { tokenize, type PhraseHit, type Token } from './phrase-index';
+import { contentTermsOfTokens } from './request-similarity';
 
 export type CueHit = PhraseHit;
 
@@ -13,6 +14,8 @@ export interface MessageAnalysis {
   tokens: Token[];
   /** Word tokens only. */
   words: Token[];
+  /** Stemmed content words, for comparing with the previous request. */
+  terms: Set<string>;
   /** Language tag, or null when no known language's words or cues appear. */
   language: string | null;
   cues: CompiledCueSet | null;
@@ -102,9 +105,8 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
   const cues = detectLanguage(words, others, fallback);
   const sets = cues ? [cues, COMPILED_UNIVERSAL] : [COMPILED_UNIVERSAL];
   const hits = emptyHits();
-  for (const set of sets) {
-    for (const category of PHRASE_CATEGORIES) hits[category].push(...set.phrases[category].matchAll(words, others));
-  }
+  for (const set of sets) set.allPhrases.matchAll(words, others, hits);
+  if (sets.length > 1) for (const category of PHRASE_CATEGORIES) hits[category].sort((a, b) => a.index - b.index);
   // A cue inside a benign phrase ("no worries", "thanks in advance") does not count.
   const benign = hits.benign;
   if (benign.length > 0) {
@@ -130,6 +132,7 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
     matchable,
     tokens,
     words,
+    terms: contentTermsOfTokens(text, tokens),
     language: cues?.source.language ?? null,
     cues,
     hits,

@@ -36,18 +36,24 @@ function onlyAcknowledgement(analysis: MessageAnalysis): boolean {
   return !/[\p{L}\p{N}]/u.test(rest);
 }
 
-function neutral(analysis: MessageAnalysis, previousRequest: string | null, assistant: string): Detection {
+interface TurnContext {
+  previousTerms: ReadonlySet<string> | null;
+  assistantTerms: ReadonlySet<string>;
+  assistant: string;
+}
+
+function neutral(analysis: MessageAnalysis, turn: TurnContext): Detection {
   if (analysis.language === null) return { label: 'neutral', confidence: 0.2, evidence: ['no known language or cue'], hint: null };
   if (onlyAcknowledgement(analysis)) return { label: 'neutral', confidence: 0.7, evidence: ['acknowledgement only'], hint: null };
   const followUp = analysis.hits.followUp[0];
   if (followUp) return { label: 'neutral', confidence: 0.65, evidence: [`moves on:"${followUp.phrase}"`], hint: null };
-  if (previousRequest) {
-    const terms = contentTerms(analysis.text);
-    const requestTerms = contentTerms(previousRequest);
+  if (turn.previousTerms) {
+    const terms = analysis.terms;
+    const requestTerms = turn.previousTerms;
     const similarity = termOverlap(terms, requestTerms);
     if (similarity < 0.15 && terms.size >= 3) {
       // A reply that barely touched the request makes a "new" question a likely re-ask in other words.
-      const covered = coverage(requestTerms, contentTerms(assistant));
+      const covered = coverage(requestTerms, turn.assistantTerms);
       return {
         label: 'neutral',
         confidence: covered < 0.34 && /\?\s*$/.test(analysis.text) ? 0.45 : 0.6,
@@ -56,18 +62,18 @@ function neutral(analysis: MessageAnalysis, previousRequest: string | null, assi
       };
     }
   }
-  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(assistant.slice(-200)) && analysis.words.length <= 25) {
+  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(turn.assistant.slice(-200)) && analysis.words.length <= 25) {
     return { label: 'neutral', confidence: 0.5, evidence: ["answers the assistant's question"], hint: null };
   }
   return { label: 'neutral', confidence: 0.45, evidence: ['no clear signal'], hint: null };
 }
 
 /** Weighs the detectors: an explicit correction beats a re-query, which beats complaint, which beats praise. */
-function decide(analysis: MessageAnalysis, previousRequest: string | null, assistant: string): Detection {
+function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const sarcasm = detectSarcasm(analysis);
   if (sarcasm) return sarcasm;
   const correction = detectCorrection(analysis);
-  const requery = detectRequery(analysis, { previousRequest, assistant });
+  const requery = detectRequery(analysis, turn);
   const thanks = detectThanks(analysis);
   if (correction && !correction.weak) return correction;
   if (requery && !requery.weak) return requery;
@@ -86,7 +92,7 @@ function decide(analysis: MessageAnalysis, previousRequest: string | null, assis
   }
   if (thanks) return thanks;
   if (requery) return requery;
-  return neutral(analysis, previousRequest, assistant);
+  return neutral(analysis, turn);
 }
 
 /**
@@ -100,6 +106,11 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
   const previousRequest = lastUserTurn(input?.context);
   const analysis = analyseMessage(text, previousRequest ?? '');
   const assistant = typeof input?.assistant === 'string' ? clipForAnalysis(input.assistant) : '';
-  const detection = decide(analysis, previousRequest, assistant);
+  const turn: TurnContext = {
+    previousTerms: previousRequest ? contentTerms(previousRequest) : null,
+    assistantTerms: contentTerms(assistant),
+    assistant,
+  };
+  const detection = decide(analysis, turn);
   return toVerdict(detection, analysis.language);
 }

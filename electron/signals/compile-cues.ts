@@ -1,5 +1,5 @@
 import type { CueSet } from './cues/cue-set';
-import { PhraseIndex } from './phrase-index';
+import { PhraseIndex, TaggedPhraseIndex } from './phrase-index';
 
 /** Cue categories matched as phrases. */
 export const PHRASE_CATEGORIES = [
@@ -30,6 +30,8 @@ export interface CompiledCueSet {
   source: CueSet;
   stopwords: ReadonlySet<string>;
   phrases: Record<PhraseCategory, PhraseIndex>;
+  /** All categories in one index: one walk over the message finds every category's hits. */
+  allPhrases: TaggedPhraseIndex<PhraseCategory>;
   correctionOpener: PhraseIndex;
   positiveOpener: PhraseIndex;
   questionOpener: PhraseIndex;
@@ -46,6 +48,17 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     // Stopwords are compared with apostrophes removed, like tokens.
     stopwords: new Set(set.stopwords.map((w) => w.toLowerCase().replace(/['’]/g, ''))),
     phrases,
+    allPhrases: new TaggedPhraseIndex<PhraseCategory>({
+      positive: set.positive,
+      negative: set.negative,
+      sarcasm: set.sarcasm,
+      correction: set.correction,
+      requery: set.requery,
+      contrast: set.contrast,
+      followUp: set.followUp,
+      acknowledgement: set.acknowledgement,
+      benign: set.benign,
+    }),
     correctionOpener: new PhraseIndex(set.correctionOpeners),
     positiveOpener: new PhraseIndex(set.positiveOpeners),
     questionOpener: new PhraseIndex(set.questionOpeners),

@@ -1,6 +1,6 @@
 import type { MessageAnalysis } from './analyse-message';
 import type { Detection } from './detection';
-import { contentTerms, novelTerms, termOverlap } from './request-similarity';
+import { novelTerms, termOverlap } from './request-similarity';
 
 /** Similarity to the previous request above which a message reads as the same question again. */
 export const REQUERY_SIMILARITY = 0.6;
@@ -8,8 +8,9 @@ export const REQUERY_SIMILARITY = 0.6;
 export const REQUERY_SIMILARITY_MAYBE = 0.4;
 
 export interface RequeryContext {
-  previousRequest: string | null;
-  assistant: string;
+  /** Content terms of the previous user request; null when there is none. */
+  previousTerms: ReadonlySet<string> | null;
+  assistantTerms: ReadonlySet<string>;
 }
 
 /**
@@ -18,8 +19,8 @@ export interface RequeryContext {
  */
 export function detectRequery(analysis: MessageAnalysis, context: RequeryContext): Detection | null {
   const cue = analysis.hits.requery[0];
-  const next = contentTerms(analysis.text);
-  const previous = context.previousRequest ? contentTerms(context.previousRequest) : null;
+  const next = analysis.terms;
+  const previous = context.previousTerms;
   const similarity = previous ? termOverlap(next, previous) : 0;
   const simEvidence = `similarity:${similarity.toFixed(2)} to previous request`;
   if (cue) {
@@ -40,7 +41,7 @@ export function detectRequery(analysis: MessageAnalysis, context: RequeryContext
   }
   if (next.size < 2) return null;
   const movesOn = analysis.hits.followUp.length > 0;
-  const novel = novelTerms(next, previous, contentTerms(context.assistant));
+  const novel = novelTerms(next, previous, context.assistantTerms);
   if (similarity >= REQUERY_SIMILARITY && (!movesOn || similarity >= 0.8) && novel <= 2) {
     return {
       label: 'requery',

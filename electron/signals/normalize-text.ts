@@ -3,8 +3,8 @@
  * long message is read as its head and tail: classification stays fast whatever the input size.
  */
 
-export const ANALYSIS_HEAD_CHARS = 1_500;
-export const ANALYSIS_TAIL_CHARS = 500;
+export const ANALYSIS_HEAD_CHARS = 800;
+export const ANALYSIS_TAIL_CHARS = 400;
 
 export function clipForAnalysis(text: string): string {
   if (text.length <= ANALYSIS_HEAD_CHARS + ANALYSIS_TAIL_CHARS) return text;

@@ -115,3 +115,70 @@ export class PhraseIndex {
     return hits;
   }
 }
+
+/**
+ * Several named phrase lists in one index, so a message is walked once for all of them. Within each
+ * list the result is the same as that list's own PhraseIndex.matchAll.
+ */
+export class TaggedPhraseIndex<Tag extends string> {
+  private readonly byFirstWord = new Map<string, Array<Entry & { tag: Tag }>>();
+  /** Emoji phrases by their key; other symbol phrases (":)", "??") are few and matched inside symbol runs. */
+  private readonly emoji = new Map<string, Array<Entry & { tag: Tag }>>();
+  private readonly symbols: Array<Entry & { tag: Tag }> = [];
+
+  constructor(lists: Record<Tag, readonly string[]>) {
+    for (const tag of Object.keys(lists) as Tag[]) {
+      for (const phrase of new Set(lists[tag].map((p) => p.trim()).filter(Boolean))) {
+        const tokens = tokenize(phrase);
+        const words = tokens.filter((t) => t.kind === 'word').map((t) => t.key);
+        if (words.length > 0) {
+          const list = this.byFirstWord.get(words[0] as string) ?? [];
+          list.push({ phrase, keys: words, tag });
+          this.byFirstWord.set(words[0] as string, list);
+        } else if (tokens.length === 1) {
+          const token = tokens[0] as Token;
+          const entry = { phrase, keys: [token.key], tag };
+          if (token.kind === 'emoji') this.emoji.set(token.key, [...(this.emoji.get(token.key) ?? []), entry]);
+          else this.symbols.push(entry);
+        }
+      }
+    }
+    for (const list of this.byFirstWord.values()) list.sort((a, b) => b.keys.length - a.keys.length);
+  }
+
+  matchAll(words: readonly Token[], others: readonly Token[], into: Record<Tag, PhraseHit[]>): void {
+    const nextFree = new Map<Tag, number>();
+    for (let i = 0; i < words.length; i += 1) {
+      const candidates = this.byFirstWord.get((words[i] as Token).key);
+      if (!candidates) continue;
+      const done = new Set<Tag>();
+      for (const entry of candidates) {
+        if (done.has(entry.tag) || (nextFree.get(entry.tag) ?? 0) > i) continue;
+        let ok = true;
+        for (let k = 1; k < entry.keys.length; k += 1) {
+          if (words[i + k]?.key !== entry.keys[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+        const first = words[i] as Token;
+        const last = words[i + entry.keys.length - 1] as Token;
+        into[entry.tag].push({ phrase: entry.phrase, index: first.index, end: last.end, wordIndex: i, words: entry.keys.length });
+        done.add(entry.tag);
+        nextFree.set(entry.tag, i + entry.keys.length);
+      }
+    }
+    for (const token of others) {
+      const entries = token.kind === 'emoji' ? this.emoji.get(token.key) : token.kind === 'symbol' ? this.symbols : undefined;
+      if (!entries) continue;
+      let matchedTags: Tag[] | null = null;
+      for (const entry of entries) {
+        if (matchedTags?.includes(entry.tag)) continue;
+        if (token.kind === 'symbol' && !token.key.includes(entry.keys[0] as string)) continue;
+        into[entry.tag].push({ phrase: entry.phrase, index: token.index, end: token.end, wordIndex: -1, words: 0 });
+        (matchedTags ??= []).push(entry.tag);
+      }
+    }
+  }
+}

@@ -1,17 +1,16 @@
 import { LANGUAGE_CUE_SETS } from './cues/index';
 import { clipForAnalysis, normalizeText, stemWord } from './normalize-text';
-import { tokenize } from './phrase-index';
+import { tokenize, type Token } from './phrase-index';
 
 /** Function words of every known language, so "how do I" never counts as shared content. */
 const ALL_STOPWORDS: ReadonlySet<string> = new Set(
   LANGUAGE_CUE_SETS.flatMap((set) => set.stopwords.map((w) => w.toLowerCase().replace(/['’]/g, ''))),
 );
 
-/** Stemmed content words of a text (function words removed). */
-export function contentTerms(text: string): Set<string> {
+/** Stemmed content words of already tokenised, normalised text (function words removed). */
+export function contentTermsOfTokens(normalized: string, tokens: readonly Token[]): Set<string> {
   const terms = new Set<string>();
-  const normalized = normalizeText(clipForAnalysis(text));
-  for (const token of tokenize(normalized, 400)) {
+  for (const token of tokens) {
     if (token.kind !== 'word') continue;
     // "what's" → "what", "Python's" → "python": a possessive or contraction 's is not content.
     const word = /['’]s$/i.test(normalized.slice(token.index, token.end)) ? token.key.slice(0, -1) : token.key;
@@ -20,6 +19,12 @@ export function contentTerms(text: string): Set<string> {
     terms.add(stemWord(word));
   }
   return terms;
+}
+
+/** Stemmed content words of a text (function words removed). */
+export function contentTerms(text: string): Set<string> {
+  const normalized = normalizeText(clipForAnalysis(text));
+  return contentTermsOfTokens(normalized, tokenize(normalized, 400));
 }
 
 /** Dice coefficient of two term sets: 1 for the same words, 0 for none shared. */
