@@ -109,7 +109,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        {message.content ? <MarkdownContent text={message.content} /> : streaming ? null : <p className="muted">(empty reply)</p>}
+        {message.content ? <MarkdownContent text={message.content} /> : message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
@@ -121,46 +121,50 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       {!streaming ? (
         <footer className="message-footer">
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Good reply"
-              title="Good reply"
-              data-testid="thumb-up"
-              aria-pressed={feedback?.signal.kind === 'thumb_up'}
-              disabled={thumb.isPending}
-              onClick={() => thumb.mutate({ up: true })}
-            >
-              <ThumbUpIcon />
-            </button>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Bad reply"
-              title="Bad reply"
-              data-testid="thumb-down"
-              aria-pressed={feedback?.signal.kind === 'thumb_down'}
-              onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
-            >
-              <ThumbDownIcon />
-            </button>
-            <button
-              type="button"
-              className="text-button"
-              data-testid="edit-reply"
-              onClick={() => {
-                setEdited(message.content);
-                setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
-              }}
-            >
-              Edit reply
-            </button>
+            {message.content ? (
+              <>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label="Good reply"
+                  title="Good reply"
+                  data-testid="thumb-up"
+                  aria-pressed={feedback?.signal.kind === 'thumb_up'}
+                  disabled={thumb.isPending}
+                  onClick={() => thumb.mutate({ up: true })}
+                >
+                  <ThumbUpIcon />
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label="Bad reply"
+                  title="Bad reply"
+                  data-testid="thumb-down"
+                  aria-pressed={feedback?.signal.kind === 'thumb_down'}
+                  onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
+                >
+                  <ThumbDownIcon />
+                </button>
+                <button
+                  type="button"
+                  className="text-button"
+                  data-testid="edit-reply"
+                  onClick={() => {
+                    setEdited(message.content);
+                    setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
+                  }}
+                >
+                  Edit reply
+                </button>
+              </>
+            ) : null}
             {canRegenerate ? (
               <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
                 <RegenerateIcon /> Regenerate
               </button>
             ) : null}
-            <span className="footer-hint muted small">Select text to mark it</span>
+            {message.content ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
           {feedback ? <SignalBadge feedback={feedback} /> : null}
         </footer>

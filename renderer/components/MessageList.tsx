@@ -19,6 +19,7 @@ export function MessageList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
+  const lastScrollTop = useRef(0);
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
@@ -29,7 +30,11 @@ export function MessageList({
   const total = virtualizer.getTotalSize();
   const lastContentLength = messages[messages.length - 1]?.content.length ?? 0;
 
+  const previousCount = useRef(messages.length);
   useLayoutEffect(() => {
+    // A new turn (the user just sent) always brings the bottom back into view.
+    if (messages.length > previousCount.current) stickToBottom.current = true;
+    previousCount.current = messages.length;
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   }, [total, messages.length, lastContentLength]);
@@ -40,8 +45,11 @@ export function MessageList({
       ref={scroller}
       data-testid="thread"
       onScroll={(e) => {
+        // Only the user scrolling up unsticks; our own jumps to the bottom only ever go down.
         const el = e.currentTarget;
-        stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+        if (el.scrollTop < lastScrollTop.current - 2) stickToBottom.current = false;
+        else if (el.scrollHeight - el.scrollTop - el.clientHeight < 48) stickToBottom.current = true;
+        lastScrollTop.current = el.scrollTop;
       }}
     >
       <div className="thread-inner" style={{ height: total }}>

@@ -142,7 +142,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             <legend>Policy (chat model)</legend>
             <label>
               Endpoint
-              <input type="url" placeholder="empty = <box URL>/v1" {...field('policyEndpoint')} />
+              <input type="url" placeholder="empty = <box URL>/v1" data-testid="settings-policy-endpoint" {...field('policyEndpoint')} />
             </label>
             <div className="row">
               <label>

@@ -97,6 +97,11 @@ afterAll(async () => {
   rmSync(temp, { recursive: true, force: true });
 }, 60_000);
 
+/** expect.poll with a timeout that suits a loaded 2-core machine (vitest's default is 1 s). */
+function poll<T>(read: () => T | Promise<T>, timeout = 30_000) {
+  return expect.poll(read, { timeout, interval: 100 });
+}
+
 function assistantMessages(): Locator {
   return page.locator('[data-testid="message"][data-role="assistant"]');
 }
@@ -109,7 +114,7 @@ async function send(text: string): Promise<void> {
 
 async function waitForReply(index: number, status: 'complete' | 'stopped' = 'complete'): Promise<Locator> {
   const reply = assistantMessages().nth(index);
-  await expect.poll(() => reply.getAttribute('data-status'), { timeout: 60_000 }).toBe(status);
+  await poll(() => reply.getAttribute('data-status'), 60_000).toBe(status);
   return reply;
 }
 
@@ -130,32 +135,32 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     const boxUrl = (globalThis as { __boxUrl?: string }).__boxUrl!;
 
     // --- Box connection through the settings panel
-    await expect.poll(() => page.getByTestId('box-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('unconfigured');
+    await poll(() => page.getByTestId('box-status').getAttribute('data-state'), 30_000).toBe('unconfigured');
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings-box-url').fill(boxUrl);
     await page.getByTestId('settings-box-token').fill(BOX_TOKEN);
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('settings-token-state').textContent()).toContain('token saved');
+    await poll(() => page.getByTestId('settings-token-state').textContent()).toContain('token saved');
     // The token field is write-only: it is cleared and never filled back in.
-    await expect.poll(() => page.getByTestId('settings-box-token').inputValue()).toBe('');
+    await poll(() => page.getByTestId('settings-box-token').inputValue()).toBe('');
     await page.getByTestId('settings-test').click();
-    await expect.poll(() => page.getByTestId('settings-test-result').textContent(), { timeout: 30_000 }).toMatch(/^✓/);
+    await poll(() => page.getByTestId('settings-test-result').textContent(), 30_000).toMatch(/^✓/);
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.getByTestId('box-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+    await poll(() => page.getByTestId('box-status').getAttribute('data-state'), 30_000).toBe('connected');
 
     // --- A persona and a conversation
     await page.getByTestId('new-persona').click();
     await page.getByTestId('persona-name').fill('Geography tutor');
     await page.getByTestId('persona-system-prompt').fill('You answer geography questions briefly and precisely.');
     await page.getByTestId('persona-save').click();
-    await expect.poll(() => page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' }).count()).toBe(1);
-    await expect.poll(() => page.locator('[data-testid="persona-row"] [aria-current="true"]').textContent()).toContain('Geography tutor');
+    await poll(() => page.getByTestId('persona-row').filter({ hasText: 'Geography tutor' }).count()).toBe(1);
+    await poll(() => page.locator('[data-testid="persona-row"] [aria-current="true"]').textContent()).toContain('Geography tutor');
     await page.getByTestId('new-conversation').click();
 
     // --- Chat: the reply streams in and renders as markdown without raw HTML
     await send('What is the capital of Australia?');
     const first = assistantMessages().nth(0);
-    await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('streaming');
+    await poll(() => first.getAttribute('data-status'), 30_000).toBe('streaming');
     await waitForReply(0);
     const content = first.getByTestId('message-content');
     expect(await content.locator('strong').first().textContent()).toBe('the short answer');
@@ -172,14 +177,14 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await send('No, I meant the capital of Austria, not Australia.');
     await waitForReply(1);
     const correctionBadge = first.getByTestId('signal-badge');
-    await expect.poll(() => correctionBadge.getAttribute('data-kind'), { timeout: 30_000 }).toBe('correction');
+    await poll(() => correctionBadge.getAttribute('data-kind'), 30_000).toBe('correction');
     expect(await correctionBadge.getAttribute('data-reward')).toBe('-1');
-    await expect.poll(() => first.getByTestId('signal-hint').textContent()).toMatch(/Austria/);
+    await poll(() => first.getByTestId('signal-hint').textContent()).toMatch(/Austria/);
 
     // --- Thumbs up on the second reply
     const second = assistantMessages().nth(1);
     await second.getByTestId('thumb-up').click();
-    await expect.poll(() => second.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('thumb_up');
+    await poll(() => second.getByTestId('signal-badge').getAttribute('data-kind'), 30_000).toBe('thumb_up');
 
     // --- Inline mark: select a span across **bold** and *italic* text of the third reply
     await send('And which river runs through it?');
@@ -202,43 +207,41 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     expect(await page.getByTestId('inline-mark-quote').textContent()).toBe('the short answer**: it is *Canberra');
     await page.getByTestId('inline-mark-correction').fill('Vienna, on the Danube');
     await page.getByTestId('inline-mark-submit').click();
-    await expect.poll(() => popover.count()).toBe(0);
-    await expect.poll(() => third.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('inline_mark');
+    await poll(() => popover.count()).toBe(0);
+    await poll(() => third.getByTestId('signal-badge').getAttribute('data-kind'), 30_000).toBe('inline_mark');
     await page.screenshot({ path: join(screenshots, 'chat.png') });
 
     // --- Stop a reply mid-way (Esc), then regenerate it
     await send('Tell me more about it.');
     const fourth = assistantMessages().nth(3);
-    await expect.poll(async () => (await fourth.getByTestId('message-content').textContent())?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(5);
+    await poll(async () => (await fourth.getByTestId('message-content').textContent())?.length ?? 0, 30_000).toBeGreaterThan(5);
     await page.keyboard.press('Escape');
     await waitForReply(3, 'stopped');
     expect(await fourth.getByTestId('message-stopped').count()).toBe(1);
     const stoppedText = (await fourth.getByTestId('message-content').textContent()) ?? '';
     expect(stoppedText.length).toBeLessThan(REPLY.length - 40);
-    await expect.poll(() => page.getByTestId('send-button').count()).toBe(1);
+    await poll(() => page.getByTestId('send-button').count()).toBe(1);
     const stoppedId = await fourth.getAttribute('data-message-id');
     await fourth.getByTestId('regenerate').click();
-    await expect.poll(() => assistantMessages().nth(3).getAttribute('data-message-id'), { timeout: 30_000 }).not.toBe(stoppedId);
+    await poll(() => assistantMessages().nth(3).getAttribute('data-message-id'), 30_000).not.toBe(stoppedId);
     await waitForReply(3);
     expect(await assistantMessages().count()).toBe(4);
 
     // --- The learning timeline shows the correction, its hint, delivery and the box's acks
     await page.getByTestId('tab-timeline').click();
     expect(await page.getByTestId('timeline-title').textContent()).toBe('Learning — Geography tutor');
-    await expect.poll(async () => Number(await page.getByTestId('stat-acknowledged').locator('dd').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
-    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('0 pending');
+    await poll(async () => Number(await page.getByTestId('stat-acknowledged').locator('dd').textContent()), 60_000).toBeGreaterThanOrEqual(4);
+    await poll(() => page.getByTestId('box-status-counts').textContent(), 30_000).toContain('0 pending');
 
     // The list is virtualised, so each kind is checked through the kind filter.
     const events = page.getByTestId('timeline-event');
     const showOnly = async (kind: string) => {
       await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
       await page.getByTestId('timeline-filters').locator(`[data-kind="${kind}"]`).click();
-      await expect
-        .poll(async () => {
-          const kinds = await events.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')));
-          return kinds.length > 0 && kinds.every((k) => k === kind);
-        }, { timeout: 30_000 })
-        .toBe(true);
+      await poll(async () => {
+        const kinds = await events.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')));
+        return kinds.length > 0 && kinds.every((k) => k === kind);
+      }).toBe(true);
     };
     await showOnly('signal');
     expect(await events.filter({ hasText: 'Correction' }).count()).toBeGreaterThan(0);
@@ -255,43 +258,40 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await tutorRow.getByRole('button', { name: 'Edit Geography tutor' }).click();
     await page.getByTestId('persona-hint-review').check();
     await page.getByTestId('persona-save').click();
-    await expect.poll(() => tutorRow.textContent()).toContain('hints reviewed');
+    await poll(() => tutorRow.textContent()).toContain('hints reviewed');
     await page.getByTestId('thread').evaluate((element) => element.scrollTo(0, 0));
     const firstReply = assistantMessages().first();
     await firstReply.getByTestId('thumb-down').click();
     await page.getByTestId('thumb-down-reason').fill('Too long, just name the city and nothing else.');
     await page.getByTestId('thumb-down-submit').click();
-    await expect.poll(() => firstReply.getByTestId('signal-badge').getAttribute('data-kind'), { timeout: 30_000 }).toBe('thumb_down');
+    await poll(() => firstReply.getByTestId('signal-badge').getAttribute('data-kind'), 30_000).toBe('thumb_down');
     expect(await firstReply.getByTestId('signal-hint').getAttribute('data-status')).toBe('pending');
-    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 30_000 }).toContain('1 held');
+    await poll(() => page.getByTestId('box-status-counts').textContent(), 30_000).toContain('1 held');
     await page.getByTestId('tab-hints').click();
     const pendingHint = page.locator('[data-testid="hint-row"][data-status="pending"]');
-    await expect.poll(() => pendingHint.count(), { timeout: 30_000 }).toBe(1);
+    await poll(() => pendingHint.count(), 30_000).toBe(1);
     await pendingHint.locator('textarea').fill('Answer with just the city name.');
     await pendingHint.getByTestId('hint-approve').click();
-    await expect.poll(() => pendingHint.count(), { timeout: 30_000 }).toBe(0);
-    await expect.poll(() => page.getByTestId('box-status-counts').textContent(), { timeout: 60_000 }).toMatch(/0 pending.*0 held/);
+    await poll(() => pendingHint.count(), 30_000).toBe(0);
+    await poll(() => page.getByTestId('box-status-counts').textContent(), 60_000).toMatch(/0 pending.*0 held/);
 
     // --- The trainer (stood in at its HTTP edge) trains two steps; progress reaches the timeline
     let trained = 0;
     for (const [step, loss] of [[1, 0.61], [2, 0.38]] as const) {
-      await expect
-        .poll(async () => (trained = await runTrainingStep({ boxUrl, token: BOX_TOKEN, step, batchSize: step === 1 ? 2 : 64, loss, policyVersion: `policy-${step}` })), {
-          timeout: 60_000,
-        })
-        .toBeGreaterThan(0);
+      const train = () => runTrainingStep({ boxUrl, token: BOX_TOKEN, step, batchSize: step === 1 ? 2 : 64, loss, policyVersion: `policy-${step}` });
+      await poll(async () => (trained = await train()), 60_000).toBeGreaterThan(0);
     }
     expect(trained).toBeGreaterThan(0);
     await page.getByTestId('tab-timeline').click();
     await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
-    await expect.poll(() => page.getByTestId('stat-training-steps').locator('dd').textContent(), { timeout: 30_000 }).toBe('2');
-    await expect.poll(() => page.getByTestId('stat-policy').locator('dd').textContent(), { timeout: 30_000 }).toBe('policy-2');
-    await expect.poll(() => page.getByTestId('timeline-chart').locator('.recharts-line').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('box-status').textContent(), { timeout: 30_000 }).toContain('policy-2');
+    await poll(() => page.getByTestId('stat-training-steps').locator('dd').textContent(), 30_000).toBe('2');
+    await poll(() => page.getByTestId('stat-policy').locator('dd').textContent(), 30_000).toBe('policy-2');
+    await poll(() => page.getByTestId('timeline-chart').locator('.recharts-line').count(), 30_000).toBeGreaterThan(0);
+    await poll(() => page.getByTestId('box-status').textContent(), 30_000).toContain('policy-2');
     await page.screenshot({ path: join(screenshots, 'timeline.png') });
 
     // --- The box durably holds the correction sample with reward −1 and its hint, and the inline mark
-    await expect.poll(() => readBoxSamples().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+    await poll(() => readBoxSamples().length, 30_000).toBeGreaterThanOrEqual(5);
     const samples = readBoxSamples();
     const correction = samples.find((s) => s.signalKind === 'correction');
     expect(correction).toBeDefined();
@@ -311,4 +311,39 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     // Nothing in the page broke the CSP or threw.
     expect(pageProblems).toEqual([]);
   }, 300_000);
+
+  it('edits a reply, renames a conversation and shows a failed reply inline with its stored error', async () => {
+    await page.getByTestId('tab-chat').click();
+    await page.getByTestId('thread').evaluate((element) => element.scrollTo(0, 0));
+
+    // Edit reply: the rewrite becomes an explicit 'edit' signal on that reply.
+    const second = assistantMessages().nth(1);
+    await second.getByTestId('edit-reply').click();
+    await page.getByTestId('edit-reply-text').fill('Vienna is the capital of Austria.');
+    await page.getByTestId('edit-reply-save').click();
+    await poll(() => second.getByTestId('signal-badge').getAttribute('data-kind'), 30_000).toBe('edit');
+
+    // Rename the conversation from the sidebar (keyboard only after the click).
+    const row = page.getByTestId('conversation-row').first();
+    await row.hover();
+    await row.getByRole('button', { name: /^Rename / }).click();
+    const title = row.getByRole('textbox', { name: 'Conversation title' });
+    await title.fill('Capitals');
+    await title.press('Enter');
+    await poll(() => row.textContent(), 30_000).toContain('Capitals');
+
+    // A policy endpoint that refuses connections: the reply fails and shows the stored error text.
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-policy-endpoint').fill('http://127.0.0.1:9/v1');
+    await page.getByTestId('settings-save').click();
+    await poll(() => page.getByTestId('settings-message').textContent()).toBe('Settings saved.');
+    await page.keyboard.press('Escape');
+    await send('Is anyone there?');
+    const failed = assistantMessages().last();
+    await poll(() => failed.getAttribute('data-status'), 60_000).toBe('error');
+    const shown = (await failed.getByTestId('message-error').textContent()) ?? '';
+    expect(shown.length).toBeGreaterThan(5);
+    await page.screenshot({ path: join(screenshots, 'chat-error.png') });
+    expect(pageProblems).toEqual([]);
+  }, 180_000);
 });
