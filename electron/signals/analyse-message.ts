@@ -24,6 +24,7 @@ export interface MessageAnalysis {
   correctionOpener: CueHit | null;
   positiveOpener: CueHit | null;
   questionOpener: CueHit | null;
+  requeryOpener: CueHit | null;
 }
 
 const COMPILED_LANGUAGES: readonly CompiledCueSet[] = LANGUAGE_CUE_SETS.map(compileCueSet);
@@ -122,7 +123,7 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
     if (!kept) matchable = matchable.slice(0, b.index) + ' '.repeat(b.end - b.index) + matchable.slice(b.end);
   }
   const startsWithWord = tokens[0]?.kind === 'word';
-  const opener = (index: 'correctionOpener' | 'positiveOpener' | 'questionOpener'): CueHit | null => {
+  const opener = (index: 'correctionOpener' | 'positiveOpener' | 'questionOpener' | 'requeryOpener'): CueHit | null => {
     if (!cues || !startsWithWord) return null;
     const hit = cues[index].matchAt(words, 0);
     return hit && !benign.some((b) => inside(hit, b)) ? hit : null;
@@ -139,5 +140,6 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
     correctionOpener: opener('correctionOpener'),
     positiveOpener: opener('positiveOpener'),
     questionOpener: opener('questionOpener'),
+    requeryOpener: opener('requeryOpener'),
   };
 }

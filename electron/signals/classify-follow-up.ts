@@ -3,6 +3,7 @@ import { analyseMessage, type MessageAnalysis } from './analyse-message';
 import { contrastAfterPraise, detectCorrection } from './detect-correction';
 import { detectNegative, detectSarcasm, negativeHits } from './detect-negative';
 import { detectRequery } from './detect-requery';
+import { detectSpecification } from './detect-specification';
 import { detectThanks } from './detect-thanks';
 import type { Detection } from './detection';
 import { clipForAnalysis, normalizeText } from './normalize-text';
@@ -92,7 +93,7 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   }
   if (thanks) return thanks;
   if (requery) return requery;
-  return neutral(analysis, turn);
+  return detectSpecification(analysis, turn.previousTerms, turn.assistantTerms) ?? neutral(analysis, turn);
 }
 
 /**

@@ -13,10 +13,9 @@ export function shouldAskJudge(heuristic: SignalVerdict, mode: JudgeMode): boole
   return heuristic.confidence < UNSURE_BELOW || (heuristic.label === 'correction' && !heuristic.hint);
 }
 
-function labelForScore(score: Reward, heuristic: SignalVerdict, judgeHint: string | null): InferredLabel {
+function labelForScore(score: Reward, judgeHint: string | null): InferredLabel {
   if (score === 1) return 'positive';
   if (score === 0) return 'neutral';
-  if (heuristic.reward === -1) return heuristic.label;
   return judgeHint ? 'correction' : 'negative_other';
 }
 
@@ -42,7 +41,7 @@ export function combineVerdicts(heuristic: SignalVerdict, judge: JudgeVerdict | 
     return kept;
   }
   const share = agreeing / valid;
-  const label = judge.score === heuristic.reward ? heuristic.label : labelForScore(judge.score, heuristic, judge.hint);
+  const label = judge.score === heuristic.reward ? heuristic.label : labelForScore(judge.score, judge.hint);
   const reward: Reward = judge.score;
   const confidence = judge.score === heuristic.reward ? Math.max(heuristic.confidence, 0.6 + 0.35 * share) : 0.5 + 0.4 * share;
   const hint = heuristic.hint ?? (reward !== 1 ? judge.hint : null);

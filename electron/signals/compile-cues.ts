@@ -35,6 +35,7 @@ export interface CompiledCueSet {
   correctionOpener: PhraseIndex;
   positiveOpener: PhraseIndex;
   questionOpener: PhraseIndex;
+  requeryOpener: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -62,6 +63,7 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     correctionOpener: new PhraseIndex(set.correctionOpeners),
     positiveOpener: new PhraseIndex(set.positiveOpeners),
     questionOpener: new PhraseIndex(set.questionOpeners),
+    requeryOpener: new PhraseIndex(set.requeryOpeners),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so

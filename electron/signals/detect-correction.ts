@@ -28,10 +28,14 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
     for (const [name, span] of Object.entries(spans)) groups[name] = span ? text.slice(span[0], span[1]) : undefined;
     let hint: string;
     if (groups.style !== undefined) {
-      // Style directives only count for adjectives the cue set knows how to fix ("too long" yes, "too" no).
+      // Known adjectives map to a fix ("too long" → be concise); others still say what was wrong, weakly.
       const fix = cues.source.styleFixes[groups.style.toLowerCase().replace(/\s+/g, ' ')];
-      if (!fix) continue;
-      hint = fix;
+      if (!fix && (directive.name.startsWith('comparative') || analysis.words.length > 8)) continue;
+      hint = fix ?? fillTemplate(cues.source.templates.tooGeneric, { style: groups.style });
+      if (!fix) {
+        weakMatch ??= { name: directive.name, weak: true, statement: false, matched: groups.style, hint: finishHint(hint) };
+        continue;
+      }
     } else {
       const values: Record<string, string> = {};
       for (const [name, value] of Object.entries(groups)) values[name] = cleanCapture(value, cues, true);
@@ -101,7 +105,8 @@ export function detectCorrection(analysis: MessageAnalysis): Detection | null {
   }
   // Cue words inside a fresh question ("how do I show percentages instead of sums?") are not a correction.
   const cue = analysis.questionOpener ? undefined : analysis.hits.correction[0];
-  if (cue && contentWordCount(analysis, 0, [cue]) >= 2) {
+  const enough = cue && (contentWordCount(analysis, 0, [cue]) >= 2 || (cue.words >= 2 && analysis.words.length <= 8));
+  if (cue && enough) {
     return {
       label: 'correction',
       confidence: 0.6,

@@ -34,6 +34,11 @@ export function detectRequery(analysis: MessageAnalysis, context: RequeryContext
   if (analysis.tokens.length > 0 && analysis.tokens.every((t) => t.kind === 'symbol') && analysis.text.includes('?')) {
     return { label: 'requery', confidence: 0.6, evidence: ['only question marks'], hint: null };
   }
+  const opener = analysis.requeryOpener;
+  if (opener && analysis.cues) {
+    const asks = /\?\s*$/.test(analysis.text) || analysis.cues.questionOpener.matchAt(analysis.words, opener.words) !== null;
+    if (asks) return { label: 'requery', confidence: 0.5, evidence: [`opener:"${opener.phrase}"`, simEvidence], hint: null, weak: true };
+  }
   if (!previous || !analysis.cues) return null;
   // "calories?" after an answer about potassium: one word of the request, asked again.
   if (next.size === 1 && /\?\s*$/.test(analysis.text) && similarity > 0 && analysis.words.length <= 3) {

@@ -29,18 +29,6 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'_-]*/gu;
-
-/** Lower-cased words (letters, digits, inner apostrophes and hyphens). */
-export function wordsOf(text: string, limit = 400): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    out.push(m[0].toLowerCase().replace(/['-]+$/, ''));
-    if (out.length >= limit) break;
-  }
-  return out;
-}
-
 /** Crude suffix stripping so "sorting"/"sorted"/"sorts" compare equal; good enough for overlap scores. */
 export function stemWord(word: string): string {
   if (word.length <= 4) return word;

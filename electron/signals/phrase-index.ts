@@ -63,12 +63,6 @@ export class PhraseIndex {
     for (const list of this.byFirstWord.values()) list.sort((a, b) => b.keys.length - a.keys.length);
   }
 
-  get size(): number {
-    let n = this.symbols.length;
-    for (const list of this.byFirstWord.values()) n += list.length;
-    return n;
-  }
-
   /** The longest phrase starting at words[i], if any. */
   matchAt(words: readonly Token[], i: number): PhraseHit | null {
     const first = words[i];

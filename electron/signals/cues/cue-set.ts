@@ -38,6 +38,8 @@ export interface CueSet {
   positiveOpeners: string[];
   /** Openers of a new question ("how do i"): cue words inside one ("… instead of sums?") are not a correction. */
   questionOpeners: string[];
+  /** Message openers that turn a question into a re-ask ("but can it …?", "ok and how …?"). */
+  requeryOpeners: string[];
   /** Phrases that say the question was not answered or is being asked again. */
   requery: string[];
   /** Words that turn a sentence around: "thanks, but …". */
@@ -62,6 +64,10 @@ export interface CueSet {
     followInstruction: string;
     /** Fallback when only a correction cue was found; {message} is the user's message. */
     genericCorrection: string;
+    /** A bare fragment ("android", "UK cup") that specifies what the reply missed; {message}. */
+    specification: string;
+    /** "too X" for an X without a known fix; {style}. */
+    tooGeneric: string;
     /** The user rated the reply with a reason. */
     thumbReason: string;
     /** Inline mark: {quote} should have been {correction}. */

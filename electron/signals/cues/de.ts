@@ -35,6 +35,7 @@ export const DE: CueSet = {
     'das stimmt nicht',
   ],
   correctionOpeners: ['nein', 'nee', 'eigentlich', 'moment', 'hmm', 'fast', 'nicht ganz'],
+  requeryOpeners: ['aber', 'ok aber'],
   questionOpeners: ['wie', 'was', 'warum', 'wieso', 'weshalb', 'wann', 'wo', 'welche', 'welcher', 'welches', 'kann ich', 'soll ich', 'gibt es', 'ist es'],
   positiveOpeners: ['genau', 'richtig', 'korrekt', 'stimmt', 'ja genau'],
   requery: [
@@ -134,6 +135,8 @@ export const DE: CueSet = {
   templates: {
     followInstruction: '{clause}',
     genericCorrection: 'Der Nutzer hat die vorige Antwort korrigiert: "{message}". Die Antwort hätte dem folgen sollen.',
+    specification: 'Der Nutzer hat "{message}" präzisiert; die Antwort hätte das berücksichtigen sollen.',
+    tooGeneric: 'Die vorige Antwort war zu {style}; ändere das.',
     thumbReason: 'Der Nutzer hat die vorige Antwort so bewertet: "{reason}". Berücksichtige das.',
     inlineMark: 'Wo die Antwort "{quote}" sagte, hätte sie "{correction}" sagen sollen.',
     inlineMarkInstruction: 'Zu "{quote}" in der Antwort: {instruction}',

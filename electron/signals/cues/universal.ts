@@ -24,6 +24,7 @@ export const UNIVERSAL: CueSet = {
   correctionOpeners: [],
   positiveOpeners: [],
   questionOpeners: [],
+  requeryOpeners: [],
   requery: ['???', '??', '🤔', '😕'],
   contrast: [],
   followUp: [],

@@ -185,3 +185,30 @@ describe('classifyFollowUp: verdict shape', () => {
     expect(classifyFollowUp(input)).toEqual(classifyFollowUp(input));
   });
 });
+
+describe('classifyFollowUp: fragments, re-ask openers and bug reports', () => {
+  const phone = turn('android', 'How do I sign a PDF on my phone?', 'On iPhone, open the PDF in Files and tap the markup icon.');
+
+  it('a bare fragment with a new term specifies what the reply missed (weakly)', () => {
+    const v = classifyFollowUp(phone);
+    expect(v.label).toBe('correction');
+    expect(v.confidence).toBeLessThan(0.6);
+    expect(v.hint).toContain('"android"');
+  });
+
+  it('a bare fragment the turn already had is not a correction', () => {
+    expect(classifyFollowUp(turn('iPhone', 'How do I sign a PDF on my phone?', 'On iPhone, open the PDF in Files.')).label).not.toBe('correction');
+  });
+
+  it('"but …?" opening a question is a weak re-ask', () => {
+    const v = classifyFollowUp(turn('but can it go in the freezer?', 'Can I freeze cooked rice?', 'Rice is a staple food.'));
+    expect(v.label).toBe('requery');
+    expect(v.confidence).toBeLessThan(0.6);
+  });
+
+  it('a bug report with details is a correction; a bare failure report is a complaint', () => {
+    const code = 'Write a regex for US phone numbers.';
+    expect(classifyFollowUp(turn('it also matches 12345678901234', code, '\\d{3}-\\d{3}-\\d{4}')).label).toBe('correction');
+    expect(classifyFollowUp(turn("it still doesn't work", code, '\\d{3}-\\d{3}-\\d{4}')).label).toBe('negative_other');
+  });
+});
