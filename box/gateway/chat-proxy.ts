@@ -22,6 +22,8 @@ export interface ChatProxyOptions {
   weightsWaitMs: number;
   /** Retry-After (seconds) on that 503. */
   weightsRetryAfterSeconds: number;
+  /** Added as chat_template_kwargs when the client sent none, so served and trained templates agree. */
+  defaultChatTemplateKwargs: Record<string, unknown>;
   /** Asks SGLang for its weight version when the gateway does not know it yet. */
   refreshPolicyVersion: () => Promise<void>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -160,6 +162,9 @@ export class ChatProxy {
     const clientWantsLogprobs = request.logprobs === true;
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const upstreamBody: Record<string, unknown> = { ...request, logprobs: true };
+    if (upstreamBody.chat_template_kwargs === undefined) {
+      upstreamBody.chat_template_kwargs = { ...this.options.defaultChatTemplateKwargs };
+    }
     if (!clientWantsLogprobs) delete upstreamBody.top_logprobs;
     // Ask for usage so the turn log has token counts; the extra chunk is hidden from clients that did not ask.
     if (request.stream) upstreamBody.stream_options = { ...(request.stream_options ?? {}), include_usage: true };

@@ -21,6 +21,11 @@ export const GatewayConfigSchema = z.object({
   heartbeatMs: z.number().int().positive().default(30_000),
   weightsWaitMs: z.number().int().nonnegative().default(60_000),
   weightsRetryAfterSeconds: z.number().int().positive().default(10),
+  /**
+   * chat_template_kwargs for chat requests that bring none. Thinking is off by default: the app shows
+   * no reasoning, and the training side renders unserved turns the same way (APPRENTICE_ENABLE_THINKING).
+   */
+  defaultChatTemplateKwargs: z.record(z.string(), z.unknown()).default({ enable_thinking: false }),
 });
 export type GatewayConfig = z.input<typeof GatewayConfigSchema>;
 export type ResolvedGatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -153,6 +153,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     maxBodyBytes: config.maxChatBodyBytes,
     weightsWaitMs: config.weightsWaitMs,
     weightsRetryAfterSeconds: config.weightsRetryAfterSeconds,
+    defaultChatTemplateKwargs: config.defaultChatTemplateKwargs,
     refreshPolicyVersion,
     log,
   });

@@ -52,9 +52,12 @@ const turnHeaders = {
   'x-apprentice-turn': 'msg-assistant-1',
 };
 
+/** The gateway's default chat_template_kwargs: thinking off, as the training side renders turns. */
+const servedKwargs = { enable_thinking: false };
+
 /** The log-probs the engine sampled the reply with, recomputed independently. */
 function expectedReplyLogprobs(weightVersion: string): number[] {
-  const prompt = encodeText(renderChatTemplate(messages));
+  const prompt = encodeText(renderChatTemplate(messages, servedKwargs));
   const reply = encodeText(expectedReply);
   return reply.map((id, i) => expectedTokenLogprob([...prompt, ...reply.slice(0, i)], id, weightVersion));
 }
@@ -76,7 +79,12 @@ describe('chat proxy: streaming', () => {
     expect(chunks.map((c) => c.choices[0]!.delta.content ?? '').join('')).toBe(expectedReply);
 
     const upstream = fixture.engine.requests.find((r) => r.path === '/v1/chat/completions')!;
-    expect(upstream.body).toMatchObject({ logprobs: true, stream: true, stream_options: { include_usage: true } });
+    expect(upstream.body).toMatchObject({
+      logprobs: true,
+      stream: true,
+      stream_options: { include_usage: true },
+      chat_template_kwargs: servedKwargs,
+    });
     expect(upstream.headers.authorization).toBeUndefined(); // the box token never goes upstream
 
     const turn = await turnDone;
@@ -92,7 +100,7 @@ describe('chat proxy: streaming', () => {
       messages,
       error: null,
     });
-    expect(turn.promptTokens).toBe(encodeText(renderChatTemplate(messages)).length);
+    expect(turn.promptTokens).toBe(encodeText(renderChatTemplate(messages, servedKwargs)).length);
     expect(Buffer.from(turn.tokens.flatMap((t) => t.bytes!)).toString('utf8')).toBe(expectedReply);
     const expected = expectedReplyLogprobs('policy-v3');
     expect(turn.tokens).toHaveLength(expected.length);
@@ -116,6 +124,17 @@ describe('chat proxy: streaming', () => {
     while (!(await reader.read()).done) {
       // drain
     }
+  });
+
+  it("keeps a client's own chat_template_kwargs and adds the default only when none came", async () => {
+    fixture = await startGatewayFixture();
+    const own = { enable_thinking: true, custom_flag: 'x' };
+    await (await chat(fixture.gateway, { messages, chat_template_kwargs: own })).json();
+    await (await chat(fixture.gateway, { messages })).json();
+    const sent = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ chat_template_kwargs: own });
+    expect(sent[1]).toMatchObject({ chat_template_kwargs: servedKwargs });
   });
 
   it('passes logprobs through when the client asked for them', async () => {
