@@ -34,6 +34,11 @@ export interface BoxSyncLinkOptions {
   ackTimeoutMs?: number;
   /** ws ping interval; a peer that misses a whole interval is dropped. */
   heartbeatMs?: number;
+  /**
+   * New outbox rows while disconnected retry at once instead of waiting out the backoff, but at most
+   * this often, so a burst of signals against a dead box does not become a burst of dials.
+   */
+  nudgeRetryMinMs?: number;
 }
 
 interface LinkFailure {
@@ -79,6 +84,7 @@ export class BoxSyncLink {
   private retryTimer: NodeJS.Timeout | null = null;
   private policyVersion: string | null = null;
   private stopped = false;
+  private lastConnectAt = Number.NEGATIVE_INFINITY;
 
   private pumpScheduled = false;
   private statusScheduled = false;
@@ -91,6 +97,7 @@ export class BoxSyncLink {
   private readonly welcomeTimeoutMs: number;
   private readonly ackTimeoutMs: number;
   private readonly heartbeatMs: number;
+  private readonly nudgeRetryMinMs: number;
 
   constructor(private readonly options: BoxSyncLinkOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? DEFAULT_BACKOFF);
@@ -100,6 +107,7 @@ export class BoxSyncLink {
     this.welcomeTimeoutMs = options.welcomeTimeoutMs ?? 15_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
+    this.nudgeRetryMinMs = options.nudgeRetryMinMs ?? 5_000;
   }
 
   /** (Re)points the link at a database and a box; always starts a fresh connection. */
@@ -132,7 +140,13 @@ export class BoxSyncLink {
   nudge(): void {
     if (this.stopped) return;
     if (this.connection?.welcomed) this.schedulePump();
-    else if (this.state === 'disconnected' && this.retryTimer) this.connect();
+    else if (
+      this.state === 'disconnected' &&
+      this.retryTimer &&
+      Date.now() - this.lastConnectAt >= this.nudgeRetryMinMs
+    ) {
+      this.connect();
+    }
     this.scheduleStatus();
   }
 
@@ -187,6 +201,7 @@ export class BoxSyncLink {
     this.clearRetry();
     this.dropConnection();
     if (this.stopped || !this.config || !this.syncState) return;
+    this.lastConnectAt = Date.now();
     const { boxUrl, token } = this.config;
     if (!boxUrl.trim()) {
       this.setState('unconfigured', 'No box is configured yet. Add its address and token in Settings.', null);

@@ -53,6 +53,28 @@ describe('BoxSyncLink connection states', () => {
     await harness.waitForStatus((s) => s.state === 'connected', 'reconnected');
   });
 
+  it('retries early on new rows while disconnected, but at most once per nudgeRetryMinMs', async () => {
+    const temp = makeTempDir();
+    const db = openDatabase(temp.dbFile);
+    const box = await startStreamTestBox({ token: TOKEN, closeOnConnect: { code: 1011, reason: 'not ready' } });
+    const harness = createLinkHarness({ backoff: { initialMs: 60_000, maxMs: 60_000 }, nudgeRetryMinMs: 400 });
+    cleanups.push(temp.remove, () => void db.close(), () => box.close(), () => harness.link.stop());
+    harness.link.configure({ dbFile: temp.dbFile, boxUrl: box.url, token: TOKEN });
+    await harness.waitFor(() => harness.statuses().some((s) => s.state === 'disconnected'), 'first failure');
+    expect(box.connections).toBe(1);
+
+    enqueueSamples(db, 5);
+    for (let i = 0; i < 20; i++) harness.link.nudge();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(box.connections).toBe(1); // a burst right after a failed dial waits for the minimum gap
+
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    box.options.closeOnConnect = null;
+    for (let i = 0; i < 20; i++) harness.link.nudge();
+    await harness.waitForStatus((s) => s.acked === 5, 'delivered after the early retry');
+    expect(box.connections).toBe(2);
+  });
+
   it('reports unauthorized on HTTP 401, sends nothing and retries slowly', async () => {
     const { temp, db, box, harness } = await setup();
     enqueueSamples(db, 3);
