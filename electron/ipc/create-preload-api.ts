@@ -9,7 +9,7 @@ import {
   type InvokeResponse,
   type IpcError,
 } from '../../shared/ipc/contract';
-import type { IpcResult } from '../../shared/ipc/transport';
+import { formatBridgedErrorMessage, type IpcResult } from '../../shared/ipc/transport';
 
 /** The slice of Electron's ipcRenderer the preload needs, described structurally (only preload.ts imports 'electron'). */
 export interface RendererIpc {
@@ -26,7 +26,8 @@ export class IpcInvokeError extends Error {
     error: IpcError,
     readonly channel: string,
   ) {
-    super(error.message);
+    // The code also rides in the message: contextBridge drops every property of an Error but that.
+    super(formatBridgedErrorMessage(error.code, error.message));
     this.code = error.code;
   }
 }

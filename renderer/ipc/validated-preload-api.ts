@@ -7,6 +7,7 @@ import {
   type InvokeRequest,
   type InvokeResponse,
 } from '../../shared/ipc/contract';
+import { parseBridgedErrorMessage } from '../../shared/ipc/transport';
 import { parseEventPayload, parseInvokeResponse } from './contract-validation';
 import { IpcCallError } from './ipc-call-error';
 
@@ -22,11 +23,12 @@ export function createValidatedApi(raw: ApprenticeApi, onProtocolError: (message
         value = await raw.invoke(channel, request);
       } catch (error) {
         if (error instanceof IpcCallError) throw error;
-        // Electron prefixes rejected invokes with "Error invoking remote method '<channel>': ".
-        const message = error instanceof Error ? error.message.replace(/^Error invoking remote method '[^']*': (Error: )?/, '') : String(error);
-        // The preload's error carries the core's code, unless contextBridge stripped it on the way.
-        const code = IpcErrorCodeSchema.safeParse((error as { code?: unknown } | null)?.code);
-        throw new IpcCallError(code.success ? code.data : 'internal', message, channel);
+        // Electron prefixes rejected invokes with "Error invoking remote method '<channel>': ", and
+        // contextBridge keeps only the message, into which the preload wrote the core's code.
+        const text = error instanceof Error ? error.message.replace(/^Error invoking remote method '[^']*': (Error: )?/, '') : String(error);
+        const bridged = parseBridgedErrorMessage(text);
+        const code = IpcErrorCodeSchema.safeParse((error as { code?: unknown } | null)?.code ?? bridged.code);
+        throw new IpcCallError(code.success ? code.data : 'internal', bridged.message, channel);
       }
       return parseInvokeResponse(channel, value);
     },

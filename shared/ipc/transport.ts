@@ -33,3 +33,22 @@ export type IpcServerFrame = z.infer<typeof IpcServerFrameSchema>;
 /** Query parameter carrying the per-run token of browser mode (page URL and ws URL). */
 export const BROWSER_TOKEN_PARAM = 'token';
 export const BROWSER_IPC_PATH = '/ipc';
+
+/**
+ * Electron's contextBridge keeps only an Error's message when a preload promise rejects, so the
+ * preload writes the core's error code into the message and the renderer reads it back out.
+ */
+const BRIDGED_ERROR = /^\[apprentice:([a-z_]+)\] /;
+
+export function formatBridgedErrorMessage(code: string, message: string): string {
+  return `[apprentice:${code}] ${message}`;
+}
+
+/** Splits a bridged message into code and plain message; code is null when the message carries none. */
+export function parseBridgedErrorMessage(text: string): { code: string | null; message: string } {
+  const at = text.search(/\[apprentice:[a-z_]+\] /);
+  if (at < 0) return { code: null, message: text };
+  const rest = text.slice(at);
+  const match = BRIDGED_ERROR.exec(rest);
+  return match ? { code: match[1]!, message: rest.slice(match[0].length) } : { code: null, message: text };
+}
