@@ -1,4 +1,5 @@
 import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
+import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore, type Core } from './core/create-core';
@@ -86,6 +87,7 @@ async function start(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     tokenVault,
+    openSettingsConf: (options) => new ElectronStore(options),
     spawnSyncWorker: () => spawnUtilityProcessSyncWorker(utilityProcess, join(here, 'sync-worker.js')),
     log: (level, message) => (level === 'error' ? console.error : console.log)(`[apprentice:${level}] ${message}`),
   });

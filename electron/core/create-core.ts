@@ -9,7 +9,7 @@ import {
   type InvokeChannel,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
-import { SettingsStore } from '../settings/settings-store';
+import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
 import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
 import type { SyncConfig } from '../sync/types';
@@ -30,6 +30,8 @@ export interface CoreOptions {
   mode: 'electron' | 'browser';
   /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
   tokenVault?: TokenVault;
+  /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
+  openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
   spawnSyncWorker?: SpawnSyncWorker | null;
   fetch?: typeof fetch;
@@ -65,7 +67,7 @@ export function createCore(options: CoreOptions): Core {
   const log = options.log ?? defaultLog;
   mkdirSync(options.dataDir, { recursive: true });
   const warnings: string[] = [];
-  const settings = new SettingsStore(options.dataDir);
+  const settings = new SettingsStore(options.dataDir, Date.now(), options.openSettingsConf);
   if (settings.recovery) {
     warnings.push(
       `The settings file was ${settings.recovery.problem}; it was kept as ${settings.recovery.backupFile} and the defaults were restored.`,

@@ -1,4 +1,4 @@
-import Conf from 'conf';
+import Conf, { type Options as ConfOptions } from 'conf';
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SettingsPatch } from '../../shared/domain';
@@ -11,6 +11,14 @@ export interface SettingsRecovery {
   problem: string;
   backupFile: string;
 }
+
+/**
+ * Opens the conf-format store. Electron passes electron-store (a Conf subclass with the same file
+ * format); plain Node (browser mode, tests) uses conf itself.
+ */
+export type OpenSettingsConf = (options: ConfOptions<StoredSettings>) => Conf<StoredSettings>;
+
+const openWithConf: OpenSettingsConf = (options) => new Conf<StoredSettings>(options);
 
 export class InvalidSettingsError extends Error {
   override name = 'InvalidSettingsError';
@@ -27,10 +35,10 @@ export class SettingsStore {
   readonly recovery: SettingsRecovery | null;
   private readonly conf: Conf<StoredSettings>;
 
-  constructor(dataDir: string, now = Date.now()) {
+  constructor(dataDir: string, now = Date.now(), openConf: OpenSettingsConf = openWithConf) {
     this.file = join(dataDir, SETTINGS_FILE_NAME);
     this.recovery = recoverInvalidFile(this.file, now);
-    this.conf = new Conf<StoredSettings>({
+    this.conf = openConf({
       cwd: dataDir,
       configName: 'settings',
       // Dots appear in URLs; keys are only ever whole sections here.

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsSchema } from '../../../shared/domain';
 import { defaultSettings } from '../../../electron/settings/default-settings';
@@ -24,6 +25,19 @@ describe('SettingsStore', () => {
     expect(SettingsSchema.parse({ ...store.get(), box: { ...store.get().box, hasToken: false } })).toBeTruthy();
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual(defaultSettings());
     expect(store.recovery).toBeNull();
+  });
+
+  it('opens its file through the injected opener (Electron passes electron-store, a Conf subclass)', () => {
+    const opened: string[] = [];
+    class CountingStore<T extends Record<string, unknown>> extends Conf<T> {}
+    const store = new SettingsStore(dir, Date.now(), (options) => {
+      opened.push(String(options.configName));
+      return new CountingStore(options);
+    });
+    store.update({ box: { url: 'http://box.local:8787' } });
+    expect(opened).toEqual(['settings']);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).box.url).toBe('http://box.local:8787');
+    expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 
   it('applies patches, normalises URLs and persists across instances', () => {
