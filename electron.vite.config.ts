@@ -33,6 +33,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),
+      // electron-vite leaves bundles unminified; the renderer is also served over http in browser mode.
+      minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },
