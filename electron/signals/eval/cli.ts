@@ -1,6 +1,6 @@
 /**
  * npm run eval:signals -- FILE.jsonl [--judge URL --model M --votes m --mode always|uncertain
- *   --timeout MS --concurrency N] [--split tune|holdout] [--errors]
+ *   --timeout MS --concurrency N] [--split tune|holdout] [--half A|B] [--errors]
  * Prints per-class precision/recall/F1, confusion matrices, throughput; the last line is
  * `polarity macro-F1: 0.xxx`. Bad lines are skipped, reported with their line number, and counted.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JudgeModeSchema } from '../../../shared/domain';
 import { createJudge } from '../judge/create-judge';
-import { evalSplitOf, parseEvalJsonl } from './eval-record';
+import { evalHalfOf, evalSplitOf, parseEvalJsonl } from './eval-record';
 import { formatReport, runEval } from './run-eval';
 
 function fail(message: string): never {
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
         concurrency: { type: 'string' },
         'api-key': { type: 'string' },
         split: { type: 'string' },
+        half: { type: 'string' },
         errors: { type: 'boolean' },
       },
     });
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   }
   const { values, positionals } = parsed;
   const file = positionals[0];
-  if (!file || positionals.length > 1) fail('usage: eval:signals FILE.jsonl [--judge URL --model M --votes m] [--split tune|holdout] [--errors]');
+  if (!file || positionals.length > 1) fail('usage: eval:signals FILE.jsonl [--judge URL --model M --votes m] [--split tune|holdout] [--half A|B] [--errors]');
 
   let text: string;
   try {
@@ -56,8 +57,11 @@ async function main(): Promise<void> {
   const { records: all, errors } = parseEvalJsonl(text);
   for (const error of errors) console.error(`skipped ${error}`);
   if (values.split !== undefined && values.split !== 'tune' && values.split !== 'holdout') fail('--split must be tune or holdout');
-  const records = values.split ? all.filter((r) => evalSplitOf(r.id) === values.split) : all;
-  console.log(`read ${all.length} records from ${file}${errors.length ? `, skipped ${errors.length} bad line(s)` : ''}${values.split ? `; split ${values.split}: ${records.length}` : ''}`);
+  const half = values.half?.toUpperCase();
+  if (half !== undefined && half !== 'A' && half !== 'B') fail('--half must be A or B');
+  const records = all.filter((r) => (!values.split || evalSplitOf(r.id) === values.split) && (!half || evalHalfOf(r.id) === half));
+  const subset = [values.split ? `split ${values.split}` : '', half ? `half ${half}` : ''].filter(Boolean).join(', ');
+  console.log(`read ${all.length} records from ${file}${errors.length ? `, skipped ${errors.length} bad line(s)` : ''}${subset ? `; ${subset}: ${records.length}` : ''}`);
   if (records.length === 0) fail('no valid records to evaluate');
 
   let judgeSetup = null;

@@ -44,12 +44,26 @@ export function parseEvalJsonl(text: string): ParsedEvalFile {
   return { records, errors };
 }
 
-/** Stable split so tuning never sees the held-out quarter: FNV-1a of the id, every 4th bucket held out. */
-export function evalSplitOf(id: string): 'tune' | 'holdout' {
+function fnv1a(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i += 1) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % 4 === 0 ? 'holdout' : 'tune';
+  return hash;
+}
+
+/** Stable split so tuning never sees the held-out quarter: FNV-1a of the id, every 4th bucket held out. */
+export function evalSplitOf(id: string): 'tune' | 'holdout' {
+  return fnv1a(id) % 4 === 0 ? 'holdout' : 'tune';
+}
+
+export type EvalHalf = 'A' | 'B';
+
+/**
+ * Stable halves of any eval file (tune on A, report on B). Uses a high bit of the same hash, so the
+ * halves are independent of the tune/holdout quarter (which is decided by the low bits).
+ */
+export function evalHalfOf(id: string): EvalHalf {
+  return (fnv1a(id) >>> 16) & 1 ? 'B' : 'A';
 }

@@ -87,6 +87,22 @@ describe('npm run eval:signals (as a child process)', () => {
     expect(stderr).toMatch(/cannot read/);
   });
 
+  it('--half A and --half B split any file into two disjoint halves that cover it; a bad half fails', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => record(`r-${i}`, i % 2 ? 'thanks!' : 'ok', i % 2 ? 'positive' : 'neutral'));
+    const a = await evalFile(lines, ['--half', 'A']);
+    const b = await evalFile(lines, ['--half', 'b']);
+    const count = (stdout: string): number => Number(/half [AB]: (\d+)/.exec(stdout)?.[1] ?? NaN);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(count(a.stdout) + count(b.stdout)).toBe(40);
+    // 40 ids rarely fall all on one side; both halves must hold something for tuning/reporting to mean anything.
+    expect(count(a.stdout)).toBeGreaterThan(5);
+    expect(count(b.stdout)).toBeGreaterThan(5);
+    const bad = await evalFile(lines, ['--half', 'C']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--half must be A or B/);
+  });
+
   it('the labelled dev set: held-out split, with the metric line last', async () => {
     const { stdout, code } = await run(TSX, [CLI, join(ROOT, 'test/fixtures/signals/dev.jsonl'), '--split', 'holdout'], { cwd: ROOT, timeout: 120_000 }).then(
       (r) => ({ ...r, code: 0 }),
