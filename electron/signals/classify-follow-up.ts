@@ -2,11 +2,16 @@ import { REWARD_OF_KIND, type InferredLabel } from '../../shared/domain';
 import { analyseMessage, type MessageAnalysis } from './analyse-message';
 import { contrastAfterPraise, detectCorrection } from './detect-correction';
 import { detectNegative, detectSarcasm, negativeHits } from './detect-negative';
+import { detectContradiction, namesOf } from './detect-contradiction';
+import { detectMissedRequest } from './detect-missed-request';
 import { detectRequery } from './detect-requery';
 import { detectSpecification } from './detect-specification';
 import { detectThanks } from './detect-thanks';
 import type { Detection } from './detection';
+import { factsOf, type Fact } from './fact-tokens';
 import { clipForAnalysis, normalizeText } from './normalize-text';
+import { tokenize, PhraseIndex } from './phrase-index';
+import { LANGUAGE_CUE_SETS } from './cues/index';
 import { contentTerms, coverage, termOverlap } from './request-similarity';
 import type { FollowUpInput, SignalVerdict, Turn } from './types';
 
@@ -41,6 +46,25 @@ interface TurnContext {
   previousTerms: ReadonlySet<string> | null;
   assistantTerms: ReadonlySet<string>;
   assistant: string;
+  userFacts: readonly Fact[];
+  replyFacts: readonly Fact[];
+  requestFacts: readonly Fact[];
+  replyNames: ReadonlySet<string>;
+  replyAsked: boolean;
+  requestAsksValue: boolean;
+}
+
+/** Value questions of every language: the request may be in another language than the follow-up. */
+const VALUE_QUESTIONS = new PhraseIndex(LANGUAGE_CUE_SETS.flatMap((set) => set.valueQuestions ?? []));
+
+/** The reply's last sentence is a question to the user. */
+function endsWithQuestion(reply: string): boolean {
+  return /\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(reply.slice(-200));
+}
+
+/** "yes", "no", "sure" opening a reply to the assistant's own question answer it; they judge nothing. */
+function answersReplyQuestion(analysis: MessageAnalysis, turn: TurnContext): boolean {
+  return turn.replyAsked && analysis.cues !== null && analysis.cues.phrases.acknowledgement.matchAt(analysis.words, 0) !== null;
 }
 
 function neutral(analysis: MessageAnalysis, turn: TurnContext): Detection {
@@ -63,7 +87,7 @@ function neutral(analysis: MessageAnalysis, turn: TurnContext): Detection {
       };
     }
   }
-  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(turn.assistant.slice(-200)) && analysis.words.length <= 25) {
+  if (turn.replyAsked && analysis.words.length <= 25) {
     return { label: 'neutral', confidence: 0.5, evidence: ["answers the assistant's question"], hint: null };
   }
   return { label: 'neutral', confidence: 0.45, evidence: ['no clear signal'], hint: null };
@@ -73,14 +97,30 @@ function neutral(analysis: MessageAnalysis, turn: TurnContext): Detection {
 function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const sarcasm = detectSarcasm(analysis);
   if (sarcasm) return sarcasm;
-  const correction = detectCorrection(analysis);
+  const answer = answersReplyQuestion(analysis, turn);
+  const rawCorrection = detectCorrection(analysis);
+  // "no, keep them in English" after "Should I translate the titles?" answers; it does not correct.
+  const correction = answer && rawCorrection?.weak ? null : rawCorrection;
   const requery = detectRequery(analysis, turn);
   const thanks = detectThanks(analysis);
+  const contradiction = detectContradiction(analysis, turn.userFacts, turn);
   if (correction && !correction.weak) return correction;
-  if (requery && !requery.weak) return requery;
+  if (requery && !requery.weak) {
+    // "8 liters?? isn't it more like 2": the question marks carry a contradiction, not a re-ask.
+    const symbolCueOnly = analysis.hits.requery.length > 0 && analysis.hits.requery.every((h) => h.words === 0);
+    if (contradiction && symbolCueOnly) return contradiction;
+    return requery;
+  }
+  if (contradiction) {
+    const praiseFirst = analysis.positiveOpener !== null || (thanks !== null && (analysis.hits.positive[0]?.index ?? 99) <= 2);
+    if (!praiseFirst) return contradiction;
+  }
   const contrast = contrastAfterPraise(analysis);
   const negative = detectNegative(analysis);
+  const missed = detectMissedRequest(analysis, turn);
   if (correction) {
+    // A bare cue ("… though") pointing back at request words the reply never used re-asks; a directive still corrects.
+    if (missed && !thanks && !correction.evidence.some((e) => e.startsWith('directive:'))) return missed;
     if (thanks && !contrast) return { ...thanks, confidence: 0.55, evidence: [...thanks.evidence, 'then a new request'] };
     if (negative && correction.statement) return { ...negative, evidence: [...negative.evidence, ...correction.evidence] };
     return correction;
@@ -93,6 +133,7 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   }
   if (thanks) return thanks;
   if (requery) return requery;
+  if (missed) return missed;
   return detectSpecification(analysis, turn.previousTerms, turn.assistantTerms) ?? neutral(analysis, turn);
 }
 
@@ -107,10 +148,20 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
   const previousRequest = lastUserTurn(input?.context);
   const analysis = analyseMessage(text, previousRequest ?? '');
   const assistant = typeof input?.assistant === 'string' ? clipForAnalysis(input.assistant) : '';
+  const replyText = normalizeText(assistant);
+  const replyWords = tokenize(replyText, 600).filter((t) => t.kind === 'word');
+  const requestText = previousRequest ? normalizeText(clipForAnalysis(previousRequest)) : '';
+  const requestWords = requestText ? tokenize(requestText, 300).filter((t) => t.kind === 'word') : [];
   const turn: TurnContext = {
     previousTerms: previousRequest ? contentTerms(previousRequest) : null,
     assistantTerms: contentTerms(assistant),
     assistant,
+    userFacts: factsOf(text, analysis.words),
+    replyFacts: factsOf(replyText, replyWords),
+    requestFacts: factsOf(requestText, requestWords),
+    replyNames: namesOf(replyText, replyWords),
+    replyAsked: endsWithQuestion(assistant),
+    requestAsksValue: VALUE_QUESTIONS.matchAll(requestWords, []).length > 0,
   };
   const detection = decide(analysis, turn);
   return toVerdict(detection, analysis.language);

@@ -36,6 +36,7 @@ export interface CompiledCueSet {
   positiveOpener: PhraseIndex;
   questionOpener: PhraseIndex;
   requeryOpener: PhraseIndex;
+  bareReask: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -64,6 +65,7 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     positiveOpener: new PhraseIndex(set.positiveOpeners),
     questionOpener: new PhraseIndex(set.questionOpeners),
     requeryOpener: new PhraseIndex(set.requeryOpeners),
+    bareReask: new PhraseIndex(set.bareReasks ?? []),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so

@@ -34,6 +34,11 @@ export function detectRequery(analysis: MessageAnalysis, context: RequeryContext
   if (analysis.tokens.length > 0 && analysis.tokens.every((t) => t.kind === 'symbol') && analysis.text.includes('?')) {
     return { label: 'requery', confidence: 0.6, evidence: ['only question marks'], hint: null };
   }
+  // "again?", "so?", "still?": a bare nudge to answer the last question.
+  const bare = analysis.cues?.bareReask.matchAt(analysis.words, 0);
+  if (bare && bare.wordIndex + bare.words === analysis.words.length && /\?\s*$/.test(analysis.text)) {
+    return { label: 'requery', confidence: 0.6, evidence: [`bare re-ask:"${bare.phrase}?"`], hint: null };
+  }
   const opener = analysis.requeryOpener;
   if (opener && analysis.cues) {
     const asks = /\?\s*$/.test(analysis.text) || analysis.cues.questionOpener.matchAt(analysis.words, opener.words) !== null;
@@ -47,7 +52,11 @@ export function detectRequery(analysis: MessageAnalysis, context: RequeryContext
   if (next.size < 2) return null;
   const movesOn = analysis.hits.followUp.length > 0;
   const novel = novelTerms(next, previous, context.assistantTerms);
-  if (similarity >= REQUERY_SIMILARITY && (!movesOn || similarity >= 0.8) && novel <= 2) {
+  // Every shared word already in the reply, plus something new: the user builds on the answer ("do big cats purr too?").
+  let sharedInReply = true;
+  for (const term of next) if (previous.has(term) && !context.assistantTerms.has(term)) sharedInReply = false;
+  const buildsOn = sharedInReply && novel >= 1;
+  if (similarity >= REQUERY_SIMILARITY && (!movesOn || similarity >= 0.8) && novel <= 2 && !buildsOn) {
     return {
       label: 'requery',
       confidence: Math.min(0.85, 0.4 + similarity * 0.5),
@@ -56,7 +65,7 @@ export function detectRequery(analysis: MessageAnalysis, context: RequeryContext
     };
   }
   const asks = /\?\s*$/.test(analysis.text) || analysis.text.split(/\s+/).length <= 12;
-  if (similarity >= REQUERY_SIMILARITY_MAYBE && asks && !movesOn && novel <= 1) {
+  if (similarity >= REQUERY_SIMILARITY_MAYBE && asks && !movesOn && novel <= 1 && !buildsOn) {
     return { label: 'requery', confidence: 0.45, evidence: [simEvidence, `new terms:${novel}`], hint: null, weak: true };
   }
   return null;

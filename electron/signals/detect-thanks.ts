@@ -1,9 +1,13 @@
 import type { CueHit, MessageAnalysis } from './analyse-message';
 import type { Detection } from './detection';
 
+const NEGATED = /(?:^|[^\p{L}])(?:not|never|isn't|isnt|wasn't|wasnt|nicht|kein|pas|jamais)\s+(?:[\p{L}']+\s+)?$/iu;
+
 /** Praise inside a question ("is this helpful for beginners?") is not praise, unless it opens the sentence. */
 function praiseCounts(text: string, hit: CueHit): boolean {
   const before = text.slice(0, hit.index);
+  // "that's not how it works", "not great", "never helpful": praise under a negation is not praise.
+  if (NEGATED.test(before.slice(-16))) return false;
   const sentenceStart = Math.max(before.lastIndexOf('.'), before.lastIndexOf('!'), before.lastIndexOf('?'), before.lastIndexOf('\n')) + 1;
   const endMatch = /[.!?\n]/.exec(text.slice(hit.end));
   const isQuestion = endMatch?.[0] === '?';

@@ -42,6 +42,10 @@ export interface CueSet {
   requeryOpeners: string[];
   /** Phrases that say the question was not answered or is being asked again. */
   requery: string[];
+  /** Words that, alone with a "?", ask the last question again ("again?", "so?"). */
+  bareReasks?: string[];
+  /** Phrases in a request that ask for a value (a number, time or date): "how long", "what year". */
+  valueQuestions?: string[];
   /** Words that turn a sentence around: "thanks, but …". */
   contrast: string[];
   /** Phrases that move the conversation on: "what about", "also", "next". */

@@ -44,6 +44,8 @@ export const DE: CueSet = {
     'noch einmal', 'ich verstehe nicht', 'ich verstehe das nicht', 'versteh ich nicht', 'was meinst du',
     'einfach gesagt', 'ich will nur wissen', 'ich möchte nur wissen', 'ich wollte wissen', 'also nochmal',
   ],
+  bareReasks: ['nochmal', 'also', 'und', 'hallo', 'na'],
+  valueQuestions: ['wie lange', 'wie viele', 'wie viel', 'wieviel', 'wann', 'welches jahr', 'welcher tag', 'wie alt', 'wie weit', 'wie oft', 'um wie viel uhr', 'wie spät'],
   contrast: ['aber', 'jedoch', 'allerdings', 'nur', 'trotzdem', 'außer'],
   followUp: ['was ist mit', 'und was', 'und wie', 'was wäre wenn', 'außerdem', 'noch eine frage', 'andere frage',
     'neue frage', 'übrigens', 'als nächstes', 'jetzt', 'und dann', 'und für'],

@@ -39,7 +39,7 @@ export const EN: CueSet = {
     'it helped', 'helped a lot', 'learned something', 'tasty', 'delicious', 'it was a hit', 'they loved it',
     'loved it', 'works like a charm', 'exactly that', 'bingo', 'yay', 'woohoo', 'excellent answer', 'ok cool',
     'good suggestion', 'nice suggestion', 'good call', 'good thinking', 'a great idea', 'a good idea', 'great tip', 'a great tip', 'good tip', 'a good tip', 'is good', 'is great', 'was great', 'good one', 'yum', 'yummy', 'cute', 'smart', 'clever', 'that was it', 'is back', 'fast again', 'works again', 'working again', 'back to normal', 'best one', 'teared up', 'made my day', 'so good', 'really good', 'very good', 'pretty good', 'not bad', 'it booted', 'runs now', 'compiles now', 'tests pass', 'passes all', 'got the job', 'loved', 'finally', 'needed that', 'perfect thanks', 'sorted', 'done',
-    'i like it', 'i like this', 'i like that', 'like it', 'liked it', 'ordered it', 'booked it', 'bought it', "i'll take it", 'sounds fun', 'looks fun', 'want to read more', 'want more of this', 'more of this', 'ooh', 'great shout', 'good shout',
+    'i like it', 'i like this', 'i like that', 'like it', 'liked it', 'ordered it', 'booked it', 'bought it', "i'll take it", 'sounds fun', 'looks fun', 'want to read more', 'want more of this', 'more of this', 'ooh', 'great shout', 'good shout', 'genius', 'you saved', 'saved me', 'saved my', 'you are a star', "you're a star", 'hero',
   ],
   negative: [
     'useless', 'not helpful', 'unhelpful', 'not useful', 'not very helpful', 'pointless', 'waste of time',
@@ -61,7 +61,7 @@ export const EN: CueSet = {
     "what's this", 'seriously', 'overkill', 'overcomplicated', 'robotic', 'soulless', 'wordy',
     'non-answer', 'non answer', "didn't help", 'did not help', "doesn't help", 'does not help', 'are you sure', 'ai-sounding', 'sounds like ai', 'sounds like a robot', 'hurts more', 'made it worse', 'breaks', 'broke it', 'stopped working', 'no longer works', 'bad advice', 'so bad', 'really bad', 'pretty bad', 'bad idea', 'still no', 'worst', 'lmao no', 'nobody talks like that', 'no one talks like that', 'nobody buys that',
     'it still', 'i still', 'this still', 'that still', 'still too', 'still wrong',
-    'yikes', 'oof', 'eww', 'ew',
+    'yikes', 'oof', 'eww', 'ew', 'are you even listening', 'are you listening', 'did you even read', 'did you read my', "you're not listening", 'not listening', 'you have no idea',
   ],
   sarcasm: [
     'thanks for nothing', 'wall of text', 'yeah right', 'sure because', 'oh great', 'oh wonderful', 'oh perfect',
@@ -90,7 +90,7 @@ export const EN: CueSet = {
   ],
   correctionOpeners: ['no', 'nope', 'nah', 'not', 'actually', 'wait', 'hold on', 'not quite', 'close', 'almost',
     'not exactly', 'not really', 'no no'],
-  requeryOpeners: ['but', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'fine but'],
+  requeryOpeners: ['but', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'fine but', 'i mean', 'no i mean'],
   questionOpeners: [
     'how do i', 'how can i', 'how would i', 'how should i', 'how do you', 'how do we', 'how to', 'what', "what's",
     'whats', 'why', 'when', 'where', 'which', 'who', 'is there', 'are there', 'can i', 'do i', 'does', 'should i',
@@ -120,6 +120,12 @@ export const EN: CueSet = {
     'like what', 'such as', 'meaning what', 'how so', 'when exactly', 'how exactly', 'what exactly', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'or not', 'in normal words', 'in plain words', 'normal words', 'what does that mean', 'what does it mean', "what's that mean", 'actually explain', 'actually answer', 'explain it properly', 'properly explain', 'but how', 'but when', 'but where', 'but which', 
     'nothing to do with my question', 'has nothing to do with', 'not related to my question', 'unrelated to my question',
   ],
+  bareReasks: ['again', 'so', 'still', 'well', 'hello', 'answer', 'and', 'anyone', 'ok so', 'so what', 'so which', 'and so'],
+  valueQuestions: [
+    'how long', 'how many', 'how much', 'how old', 'how far', 'how often', 'how tall', 'how big', 'how heavy', 'how early',
+    'how late', 'what time', 'what year', 'which year', 'what date', 'which day', 'what day', 'when', 'what temperature',
+    'what temp', 'what percentage', 'what size', 'how hot', 'how cold', 'what age', 'how fast',
+  ],
   contrast: [
     'but', 'however', 'though', 'although', 'except', 'only thing', 'one thing', 'one issue', 'one problem',
     'that said', 'having said that', 'that being said', 'just one', 'small thing', 'minor thing', 'only problem',
@@ -128,7 +134,7 @@ export const EN: CueSet = {
   followUp: [
     'what about', 'how about', 'and what', 'and how', 'what if', 'also', 'one more', 'another question',
     'next', 'now', 'then', 'can you also', 'could you also', 'additionally', 'by the way', 'btw', 'unrelated',
-    'different question', 'new question', 'quick question', 'switching gears', 'on another note',
+    'tell me more', 'different question', 'new question', 'quick question', 'switching gears', 'on another note',
     'changing topic', 'change of topic', "let's move on", 'moving on', 'follow up', 'follow-up', 'and for',
     'and in', 'and then', 'ok and', "what's next", 'next step', 'separate question', 'other question', 'ok now',
     'okay now', 'alright now', 'on a different note', 'random question', 'another thing', 'while we\'re at it',
@@ -137,7 +143,7 @@ export const EN: CueSet = {
   acknowledgement: [
     'ok', 'okay', 'k', 'kk', 'alright', 'all right', 'hmm', 'hm', 'hmmm', 'mhm', 'uh huh', 'sure', 'yes', 'yeah',
     'yep', 'yup', 'noted', 'right', 'fine', 'interesting', 'oh', 'ah', 'i see', 'oh ok', 'ok then', 'go on',
-    'continue', 'go ahead', 'yes please', 'sure thing', 'sounds like a plan', 'no', 'maybe', 'lol', 'haha', 'wow',
+    'continue', 'go ahead', 'keep going', 'yes please', 'sure thing', 'sounds like a plan', 'no', 'maybe', 'lol', 'haha', 'wow',
   ],
   benign: [
     'no worries', 'no problem', 'no prob', "don't worry", 'do not worry', 'never mind that',
@@ -192,7 +198,7 @@ export const EN: CueSet = {
     {
       name: 'asked-you-to',
       requires: ['asked', 'told'],
-      pattern: `${WB}(?:i|we)\\s+(?:asked|told)\\s+(?:you\\s+)?(?:to|for)\\s+(?<what>${REST}{2,200})`,
+      pattern: `${WB}(?:i|we)\\s+(?:asked|told)\\s+(?:you\\s+)?to\\s+(?<what>${REST}{2,200})`,
       hint: 'The user asked for this: {what}. The reply should have done it.',
     },
     {

@@ -190,9 +190,16 @@ describe('classifyFollowUp: fragments, re-ask openers and bug reports', () => {
   const phone = turn('android', 'How do I sign a PDF on my phone?', 'On iPhone, open the PDF in Files and tap the markup icon.');
 
   it('a bare fragment with a new term specifies what the reply missed (weakly)', () => {
-    const v = classifyFollowUp(phone);
+    const v = classifyFollowUp(turn('UK cups', 'How much flour for one cup of butter in a cake?', 'Use about 250 g of flour.'));
     expect(v.label).toBe('correction');
     expect(v.confidence).toBeLessThan(0.6);
+    expect(v.hint).toContain('"UK cups"');
+  });
+
+  it('a fragment naming another platform than the reply\'s contradicts it', () => {
+    const v = classifyFollowUp(phone);
+    expect(v.label).toBe('correction');
+    expect(v.evidence.join(' ')).toMatch(/states "android"; the reply said "iphone"/);
     expect(v.hint).toContain('"android"');
   });
 
