@@ -94,7 +94,9 @@ export function detectCorrection(analysis: MessageAnalysis): Detection | null {
     };
   }
   const opener = analysis.correctionOpener;
-  if (opener && contentWordCount(analysis, opener.end) >= 1) {
+  // "no sirves para nada", "no help at all": an opener inside a complaint phrase opens the complaint.
+  const openerInComplaint = opener !== null && analysis.hits.negative.some((n) => n.index <= opener.index && n.end > opener.index);
+  if (opener && !openerInComplaint && contentWordCount(analysis, opener.end) >= 1) {
     return {
       label: 'correction',
       confidence: 0.6,
