@@ -37,6 +37,7 @@ export interface CompiledCueSet {
   questionOpener: PhraseIndex;
   requeryOpener: PhraseIndex;
   bareReask: PhraseIndex;
+  sarcasmTail: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -66,6 +67,7 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     questionOpener: new PhraseIndex(set.questionOpeners),
     requeryOpener: new PhraseIndex(set.requeryOpeners),
     bareReask: new PhraseIndex(set.bareReasks ?? []),
+    sarcasmTail: new PhraseIndex(set.sarcasmTails ?? []),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so

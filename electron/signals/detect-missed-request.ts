@@ -34,10 +34,12 @@ export function detectMissedRequest(analysis: MessageAnalysis, context: MissedRe
   if (analysis.words.length === 0 || analysis.words.length > MAX_WORDS || movesOn(analysis)) return null;
   const missed: string[] = [];
   for (const term of analysis.terms) if (previous.has(term) && !context.assistantTerms.has(term)) missed.push(term);
-  const asks = /\?\s*$/.test(analysis.text) || analysis.questionOpener !== null || analysis.requeryOpener !== null;
+  // Asked: the message ends as a question, or is one sentence opened like one ("which one is cheaper though").
+  const oneSentence = !/[.!?]\s+\S/.test(analysis.text);
+  const asks = /\?\s*$/.test(analysis.text) || (oneSentence && (analysis.questionOpener !== null || analysis.requeryOpener !== null));
   if (missed.length > 0) {
-    // A bare repeated word must be asked; a longer pointer ("just the year please") may be a demand.
-    if (asks || analysis.words.length >= 2) {
+    // A question pointing back, or a bare pointer of a few words ("just the year please"); a longer statement is a new step.
+    if (asks || (analysis.words.length >= 2 && analysis.words.length <= 4 && oneSentence)) {
       return { label: 'requery', confidence: 0.6, evidence: [`repeats request term(s) the reply missed: ${missed.slice(0, 3).join(', ')}`], hint: null, weak: true };
     }
   }

@@ -14,6 +14,20 @@ export function negativeHits(analysis: MessageAnalysis): CueHit[] {
 }
 
 /**
+ * "super helpful. really." / "great advice..." : praise, then a one-word sentence that takes it back, or
+ * a trailing ellipsis after praise in a short message. Returns the marker.
+ */
+function sarcasmTail(analysis: MessageAnalysis, lastPraise: CueHit): string | null {
+  const after = analysis.text.slice(lastPraise.end);
+  if (analysis.words.length <= 8 && /^[^\p{L}\p{N}]*(?:\.\.\.|…)\s*$/u.test(after) && !analysis.hits.positive.some((h) => /^(?:thanks?|thx|ty|thank you)$/i.test(h.phrase))) return '…';
+  const lastSentence = /(?:^|[.!?]\s+)([^.!?]+)[.!?]*\s*$/u.exec(after)?.[1];
+  if (!lastSentence || !analysis.cues) return null;
+  const words = analysis.words.filter((w) => w.index >= lastPraise.end + after.lastIndexOf(lastSentence));
+  const hit = analysis.cues.sarcasmTail.matchAt(words, 0);
+  return hit && hit.words === words.length ? hit.phrase : null;
+}
+
+/**
  * Sarcasm: praise words used to complain. Either an explicit marker ("wall of text", "🙄", "/s"),
  * or praise and complaint in one breath without a "but" between them ("great, it crashes now").
  */
@@ -23,9 +37,18 @@ export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
     return { label: 'negative_other', confidence: 0.75, evidence: [`sarcasm:"${marker.phrase}"`], hint: null };
   }
   const praise = praiseHits(analysis);
+  if (praise.length === 0) return null;
+  const tail = sarcasmTail(analysis, praise[praise.length - 1] as CueHit);
+  if (tail) return { label: 'negative_other', confidence: 0.6, evidence: [`praise:"${(praise[0] as CueHit).phrase}" then "${tail}"`, 'sarcasm'], hint: null };
   const negative = negativeHits(analysis);
-  if (praise.length === 0 || negative.length === 0 || analysis.hits.contrast.length > 0) return null;
+  if (negative.length === 0 || analysis.hits.contrast.length > 0) return null;
   const first = praise[0] as CueHit;
+  // "it's broken again. great advice.": a complaint, then praise as the last word.
+  const before = negative.find((n) => n.end <= first.index);
+  const opensLastSentence = /(?:^|[.!?,;]\s*)$/.test(analysis.text.slice(0, first.index)) && /^[\s\p{L}'-]{0,20}[.!?…]*\s*$/u.test(analysis.text.slice(first.end));
+  if (before && opensLastSentence && analysis.words.length <= 12) {
+    return { label: 'negative_other', confidence: 0.6, evidence: [`complaint:"${before.phrase}" then praise:"${first.phrase}"`, 'sarcasm'], hint: null };
+  }
   const complaint = negative.find((n) => n.index > first.index && (n.index >= first.end || n.end > first.end));
   if (!complaint) return null;
   return {

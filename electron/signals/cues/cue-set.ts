@@ -30,6 +30,8 @@ export interface CueSet {
   negative: string[];
   /** Sarcasm markers: praise words used to complain ("great, another wall of text"). */
   sarcasm: string[];
+  /** A last sentence that turns praise before it into sarcasm ("super helpful. really."). */
+  sarcasmTails?: string[];
   /** Phrases that say the reply should have been different (without a structured pattern). */
   correction: string[];
   /** Words that signal a correction only when they open the message ("no, …", "actually …"). */

@@ -29,6 +29,7 @@ export const DE: CueSet = {
     'macht keinen sinn', 'nicht richtig', 'nein',
   ],
   sarcasm: ['na toll', 'ganz toll', 'ja klar', 'na super', 'super hilfreich', 'danke für nichts', 'wie hilfreich'],
+  sarcasmTails: ['wirklich', 'echt', 'klar', 'ja klar'],
   correction: [
     'ich meinte', 'ich meine', 'ich sagte', 'ich hatte gesagt', 'stattdessen', 'falsch',
     'du hast vergessen', 'nicht richtig', 'eigentlich', 'sondern', 'statt', 'korrektur', 'tippfehler',

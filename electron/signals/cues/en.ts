@@ -76,6 +76,7 @@ export const EN: CueSet = {
     'captain obvious', 'didn\'t see that coming', 'never would have guessed', 'love being ignored',
     'exactly what i didn\'t ask', '🙄', '/s',
   ],
+  sarcasmTails: ['really', 'sure', 'right', 'not', 'lol', 'as if', 'yeah right', 'totally'],
   correction: [
     'i meant', 'what i meant', 'you misunderstood', 'misunderstood', 'you misread', 'not what i meant',
     'i said', 'i told you', 'should be', 'should have', "should've", 'instead', 'rather than', 'typo',
