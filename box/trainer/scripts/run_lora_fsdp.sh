@@ -54,19 +54,6 @@ CKPT_ARGS=(
   --save-interval "${SAVE_INTERVAL:-20}"
 )
 
-ROLLOUT_ARGS=(
-  --disable-rollout-global-dataset
-  --rollout-function-path apprentice_trainer.rollout.generate_rollout
-  --num-rollout 100000000
-  --rollout-batch-size "${ROLLOUT_BATCH_SIZE:-16}"
-  --n-samples-per-prompt 1
-  --num-steps-per-rollout 1
-  --rollout-max-response-len 8192
-  --rollout-max-context-len 32768
-  --rollout-temperature 0.6
-  --reward-key score
-)
-
 LOSS_ARGS=(
   --advantage-estimator grpo
   --disable-rewards-normalization
@@ -74,15 +61,6 @@ LOSS_ARGS=(
   --entropy-coef 0.0
   --eps-clip 0.2
   --eps-clip-high 0.28
-)
-
-OPTIMIZER_ARGS=(
-  --optimizer adam
-  --lr "${LR:-1e-5}"
-  --lr-decay-style constant
-  --weight-decay 0.1
-  --adam-beta1 0.9
-  --adam-beta2 0.98
 )
 
 LORA_ARGS=(

@@ -4,6 +4,30 @@
 
 APPRENTICE_TRAINER_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." &>/dev/null && pwd)"
 
+# The rollout and optimizer settings both launch scripts share (OpenClaw-RL's: batch 16, temperature
+# 0.6, lr 1e-5, Adam (0.9, 0.98), weight decay 0.1); the plugin's rollout function feeds slime.
+ROLLOUT_ARGS=(
+  --disable-rollout-global-dataset
+  --rollout-function-path apprentice_trainer.rollout.generate_rollout
+  --num-rollout 100000000
+  --rollout-batch-size "${ROLLOUT_BATCH_SIZE:-16}"
+  --n-samples-per-prompt 1
+  --num-steps-per-rollout 1
+  --rollout-max-response-len 8192
+  --rollout-max-context-len 32768
+  --rollout-temperature 0.6
+  --reward-key score
+)
+
+OPTIMIZER_ARGS=(
+  --optimizer adam
+  --lr "${LR:-1e-5}"
+  --lr-decay-style constant
+  --weight-decay 0.1
+  --adam-beta1 0.9
+  --adam-beta2 0.98
+)
+
 apprentice_require_dir() {
   # $1 = variable name, $2 = what it should hold
   local value="${!1:-}"
