@@ -2,6 +2,7 @@ import { findDirective } from './detect-correction';
 import { analyseUserWords } from './hint-language';
 import { clipWords, normalizeText } from './normalize-text';
 import { fillTemplate, finishHint } from './phrase-hint';
+import { stripMarkdownMarkers } from './strip-markdown-markers';
 
 export interface InlineMark {
   /** The reply the span was marked in. */
@@ -20,7 +21,8 @@ const CORRECTION_CHARS = 600;
  * an instruction ("use her name") is kept as an instruction about the marked span. Never empty.
  */
 export function buildInlineMarkHint({ quote, correction }: InlineMark): string {
-  const q = clipWords(normalizeText(typeof quote === 'string' ? quote : '').replace(/"/g, "'"), QUOTE_CHARS);
+  // The span is cut from rendered markdown; quote it as the user read it, without ** or ` markers.
+  const q = clipWords(normalizeText(stripMarkdownMarkers(typeof quote === 'string' ? quote : '')).replace(/"/g, "'"), QUOTE_CHARS);
   const c = clipWords(normalizeText(typeof correction === 'string' ? correction : '').replace(/"/g, "'"), CORRECTION_CHARS);
   if (!c) return finishHint(q ? `Do not say "${q}"; the user marked it as wrong.` : 'The user marked part of the reply as wrong; revise it.');
   const { analysis, templates } = analyseUserWords(c);

@@ -30,7 +30,8 @@ export function detectThanks(analysis: MessageAnalysis): Detection | null {
   if (analysis.positiveOpener) evidence.unshift(`opener:"${analysis.positiveOpener}"`);
   return {
     label: 'positive',
-    confidence: short ? 0.85 : hits.length >= 2 ? 0.8 : 0.65,
+    // One praise word in a long message is often about something else ("loved that book"): uncertain.
+    confidence: short ? 0.85 : hits.length >= 2 ? 0.8 : 0.55,
     evidence,
     hint: null,
   };

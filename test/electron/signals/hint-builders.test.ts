@@ -24,6 +24,21 @@ describe('buildInlineMarkHint', () => {
     expect(hint).toBe('Where the reply said "1991", it should have said "1989".');
   });
 
+  it('a partial selection of rendered markdown is quoted without its ** / * / ` markers', () => {
+    const hint = buildInlineMarkHint({
+      assistant: '**The short answer**: it is *Canberra*, not Sydney.',
+      quote: 'the short answer**: it is *Canberra',
+      correction: 'Vienna, on the Danube',
+    });
+    expectUsableHint(hint);
+    expect(hint).toBe('Where the reply said "the short answer: it is Canberra", it should have said "Vienna, on the Danube".');
+  });
+
+  it('markers that are content (snake_case, 2 * 3) survive; a quote that was only markers is dropped', () => {
+    expect(buildInlineMarkHint({ assistant: 'x', quote: 'call `my_func(2 * 3)`', correction: 'call other_func' })).toContain('"call my_func(2 * 3)"');
+    expect(buildInlineMarkHint({ assistant: 'x', quote: '***', correction: 'a summary first' })).toBe('The reply should have said "a summary first".');
+  });
+
   it('an instruction about the span stays an instruction', () => {
     const hint = buildInlineMarkHint({ assistant: 'Dear Sir or Madam, thank you for…', quote: 'Dear Sir or Madam', correction: "don't use a generic greeting, use her name" });
     expectUsableHint(hint);
