@@ -57,9 +57,12 @@ interface TurnContext {
 /** Value questions of every language: the request may be in another language than the follow-up. */
 const VALUE_QUESTIONS = new PhraseIndex(LANGUAGE_CUE_SETS.flatMap((set) => set.valueQuestions ?? []));
 
-/** The reply's last sentence is a question to the user. */
+/** The reply ends by asking the user something: its last sentence, or one of its last two, is a question. */
 function endsWithQuestion(reply: string): boolean {
-  return /\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(reply.slice(-200));
+  const tail = reply.slice(-200);
+  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(tail)) return true;
+  // "What dates will you be away? I'll draft it then." — a question followed by one short sentence.
+  return /\?\s+[^?.!\n]{1,60}[.!]?\s*$/u.test(tail);
 }
 
 /** "yes", "no", "sure" opening a reply to the assistant's own question answer it; they judge nothing. */

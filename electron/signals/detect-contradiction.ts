@@ -51,6 +51,21 @@ export function namesOf(text: string, words: readonly Token[]): Set<string> {
   return names;
 }
 
+/** The reply's number closest to `fact` among those it could be a correction of. */
+function closestComparable(fact: Fact, candidates: readonly Fact[]): Fact | undefined {
+  let best: Fact | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    if (!comparableNumbers(c, fact)) continue;
+    const distance = Math.abs(Math.log((c.number as number) / (fact.number as number)));
+    if (distance < bestDistance) {
+      best = c;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
 function movesOn(analysis: MessageAnalysis): boolean {
   const first = analysis.words[0]?.key;
   return first === 'and' || first === 'now' || first === 'also' || first === 'und' || first === 'y' || first === 'et' || analysis.hits.followUp.length > 0;
@@ -80,9 +95,8 @@ export function detectContradiction(analysis: MessageAnalysis, userFacts: readon
     if (hasFact(context.requestFacts, fact)) {
       return found(analysis, `restates "${fact.value}" from the request; the reply used another ${fact.kind}`, 0.7, 'specification');
     }
-    if (fact.kind !== 'number' || sameKind.some((f) => comparableNumbers(f, fact))) {
-      return found(analysis, `states "${fact.value}"; the reply said "${(sameKind[0] as Fact).value}"`, 0.65, 'genericCorrection');
-    }
+    const rival = fact.kind === 'number' ? closestComparable(fact, sameKind) : sameKind[0];
+    if (rival) return found(analysis, `states "${fact.value}"; the reply said "${rival.value}"`, 0.65, 'genericCorrection');
   }
   if (analysis.words.length <= 8 && context.replyNames.size > 0) {
     for (const w of analysis.words) {

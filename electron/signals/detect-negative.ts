@@ -41,14 +41,16 @@ export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
   const tail = sarcasmTail(analysis, praise[praise.length - 1] as CueHit);
   if (tail) return { label: 'negative_other', confidence: 0.6, evidence: [`praise:"${(praise[0] as CueHit).phrase}" then "${tail}"`, 'sarcasm'], hint: null };
   const negative = negativeHits(analysis);
-  if (negative.length === 0 || analysis.hits.contrast.length > 0) return null;
+  if (negative.length === 0) return null;
   const first = praise[0] as CueHit;
-  // "it's broken again. great advice.": a complaint, then praise as the last word.
+  // "still broken. great advice.": a complaint, then praise as the last word, nothing turning between them.
   const before = negative.find((n) => n.end <= first.index);
+  const turnsBetween = before !== undefined && analysis.hits.contrast.some((c) => c.index >= before.end && c.index < first.index);
   const opensLastSentence = /(?:^|[.!?,;]\s*)$/.test(analysis.text.slice(0, first.index)) && /^[\s\p{L}'-]{0,20}[.!?…]*\s*$/u.test(analysis.text.slice(first.end));
-  if (before && opensLastSentence && analysis.words.length <= 12) {
+  if (before && !turnsBetween && opensLastSentence && analysis.words.length <= 12) {
     return { label: 'negative_other', confidence: 0.6, evidence: [`complaint:"${before.phrase}" then praise:"${first.phrase}"`, 'sarcasm'], hint: null };
   }
+  if (analysis.hits.contrast.length > 0) return null;
   const complaint = negative.find((n) => n.index > first.index && (n.index >= first.end || n.end > first.end));
   if (!complaint) return null;
   return {

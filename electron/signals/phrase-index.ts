@@ -12,16 +12,18 @@ export interface Token {
   kind: 'word' | 'emoji' | 'symbol';
 }
 
+// ASCII emoticons (":D", ";-)", ":(") come first and count as emoji, so ":D" never reads as the word "d".
 const TOKEN =
-  /([\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*)|(\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}\uFE0F]|\u200D\p{Extended_Pictographic})*)|([^\s\p{L}\p{N}\p{M}\p{Extended_Pictographic}]+)/gu;
+  /((?<![\p{L}\p{N}:])[:;=][-']?[)(DPpOo3|\][/\\*]{1,3}(?![\p{L}\p{N}]))|([\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*)|(\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}\uFE0F]|\u200D\p{Extended_Pictographic})*)|([^\s\p{L}\p{N}\p{M}\p{Extended_Pictographic}]+)/gu;
 
 export function tokenize(text: string, limit = 2_000): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const index = m.index;
     const end = index + m[0].length;
-    if (m[1] !== undefined) tokens.push({ key: m[1].toLowerCase().replace(/['’]/g, ''), index, end, kind: 'word' });
-    else if (m[2] !== undefined) tokens.push({ key: m[2].replace(/[\u{1F3FB}-\u{1F3FF}\uFE0F]/gu, ''), index, end, kind: 'emoji' });
+    if (m[1] !== undefined) tokens.push({ key: m[1].toLowerCase().replace('-', ''), index, end, kind: 'emoji' });
+    else if (m[2] !== undefined) tokens.push({ key: m[2].toLowerCase().replace(/['’]/g, ''), index, end, kind: 'word' });
+    else if (m[3] !== undefined) tokens.push({ key: m[3].replace(/[\u{1F3FB}-\u{1F3FF}\uFE0F]/gu, ''), index, end, kind: 'emoji' });
     else tokens.push({ key: m[0], index, end, kind: 'symbol' });
     if (tokens.length >= limit) break;
   }
