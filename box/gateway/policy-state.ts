@@ -7,7 +7,6 @@ export class PolicyState {
   private currentVersion: string | null;
   private updating = false;
   private waiters = new Set<() => void>();
-  private readonly versionListeners = new Set<(version: string | null) => void>();
 
   constructor(initialVersion: string | null = null) {
     this.currentVersion = initialVersion;
@@ -27,14 +26,7 @@ export class PolicyState {
   }
 
   setVersion(version: string | null): void {
-    if (version === this.currentVersion) return;
     this.currentVersion = version;
-    for (const listener of this.versionListeners) listener(version);
-  }
-
-  onVersionChange(listener: (version: string | null) => void): () => void {
-    this.versionListeners.add(listener);
-    return () => this.versionListeners.delete(listener);
   }
 
   /** New chat requests wait from now until `finishWeightUpdate`. */

@@ -24,7 +24,6 @@ export class SampleLog {
   private readonly insert;
   private readonly byId;
   private readonly after;
-  private readonly byTurn;
 
   constructor(private readonly db: BoxDb) {
     this.insert = db.prepare(
@@ -34,7 +33,6 @@ export class SampleLog {
     );
     this.byId = db.prepare('SELECT rowid AS seq, body, client_id, received_at FROM samples WHERE sample_id = ?');
     this.after = db.prepare('SELECT rowid AS seq, body, client_id, received_at FROM samples WHERE rowid > ? ORDER BY rowid LIMIT ?');
-    this.byTurn = db.prepare('SELECT rowid AS seq, body, client_id, received_at FROM samples WHERE turn_id = ? ORDER BY rowid');
   }
 
   /** Writes the sample unless its id is already stored; `duplicate` says which happened. */
@@ -60,10 +58,6 @@ export class SampleLog {
   /** Samples stored after `seq`, oldest first. */
   listAfter(seq: number, limit = 1_000): StoredSample[] {
     return (this.after.all(seq, limit) as SampleRow[]).map(toStored);
-  }
-
-  forTurn(turnId: string): StoredSample[] {
-    return (this.byTurn.all(turnId) as SampleRow[]).map(toStored);
   }
 
   count(): number {

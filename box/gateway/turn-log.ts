@@ -70,7 +70,6 @@ interface TurnRow {
 export class TurnLog {
   private readonly upsert;
   private readonly byId;
-  private readonly byConversation;
 
   constructor(db: BoxDb) {
     this.upsert = db.prepare(
@@ -80,7 +79,6 @@ export class TurnLog {
          @tokens, @finish_reason, @error, @policy_version, @model, @prompt_tokens, @completion_tokens, @started_at, @finished_at)`,
     );
     this.byId = db.prepare('SELECT * FROM turns WHERE turn_id = ?');
-    this.byConversation = db.prepare('SELECT * FROM turns WHERE conversation_id = ? ORDER BY started_at');
   }
 
   record(turn: TurnRecord): void {
@@ -109,10 +107,6 @@ export class TurnLog {
   get(turnId: string): TurnRecord | null {
     const row = this.byId.get(turnId) as TurnRow | undefined;
     return row ? toRecord(row) : null;
-  }
-
-  forConversation(conversationId: string): TurnRecord[] {
-    return (this.byConversation.all(conversationId) as TurnRow[]).map(toRecord);
   }
 }
 
