@@ -147,11 +147,4 @@ export class OutboxRepository {
     const row = this.db.prepare(`SELECT MAX(acked_at) AS t FROM outbox`).get() as { t: number | null };
     return row.t;
   }
-
-  personaOf(sampleId: string): string | null {
-    const row = this.db.prepare(`SELECT persona_id FROM outbox WHERE sample_id = ?`).get(sampleId) as
-      | { persona_id: string }
-      | undefined;
-    return row?.persona_id ?? null;
-  }
 }
