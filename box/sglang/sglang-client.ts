@@ -1,15 +1,14 @@
 import { z } from 'zod';
+import { ModelListSchema, type ModelList } from '../../shared/protocol/chat-completion-stream';
 import {
   ControlAnswerSchema,
   GenerateResponseSchema,
   ModelInfoSchema,
-  ModelListSchema,
   ServerInfoSchema,
   type ControlAnswer,
   type GenerateRequest,
   type GenerateResponse,
   type ModelInfo,
-  type ModelList,
   type ServerInfo,
 } from './sglang-schemas';
 

@@ -26,14 +26,6 @@ export const ServerInfoSchema = z
   .passthrough();
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 
-export const ModelListSchema = z
-  .object({
-    object: z.string().nullish(),
-    data: z.array(z.object({ id: z.string() }).passthrough()),
-  })
-  .passthrough();
-export type ModelList = z.infer<typeof ModelListSchema>;
-
 /** [logprob, token_id, text|null]; the logprob is null at the first scored position. */
 export const LogprobTripleSchema = z
   .tuple([z.number().nullable(), z.number().int().nonnegative(), z.string().nullable()])

@@ -41,5 +41,14 @@ export const ChatCompletionSchema = z.object({
 });
 export type ChatCompletion = z.infer<typeof ChatCompletionSchema>;
 
-/** `GET /v1/models` */
-export const ModelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+/**
+ * `GET /v1/models`. Unknown fields pass through (servers add `owned_by`, `max_model_len`, ...): the box
+ * gateway relays the list as parsed, and the app reads only the ids.
+ */
+export const ModelListSchema = z
+  .object({
+    object: z.string().nullish(),
+    data: z.array(z.object({ id: z.string() }).passthrough()),
+  })
+  .passthrough();
+export type ModelList = z.infer<typeof ModelListSchema>;
