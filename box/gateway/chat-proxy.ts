@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ModelListSchema } from '../../shared/protocol/chat-completion-stream';
 import { CHAT_HEADER_POLICY_VERSION, CHAT_HEADER_TURN } from '../../shared/protocol/chat-headers';
 import { SglangUnreachableError, upstreamErrorMessage, type SglangClient } from '../sglang/sglang-client';
-import { ChatCompletionChunkSchema, ChatCompletionSchema, ModelListSchema, type TokenLogprob } from '../sglang/sglang-schemas';
+import { ChatCompletionChunkSchema, ChatCompletionSchema, type TokenLogprob } from '../sglang/sglang-schemas';
 import { sseDataEvents } from '../sglang/sse-data-events';
 import { ChatRequestSchema, readTurnHeaders, TurnHeaderError, turnMessages } from './chat-request';
 import type { GatewayHooks } from './gateway-hooks';

@@ -235,6 +235,8 @@ describe('chat proxy: non-streaming and errors', () => {
     expect(fixture.engine.requests.at(-1)!.headers.authorization).toBe('Bearer sglang-secret');
     const models = (await (await fetch(`${fixture.gateway.url}/v1/models`, { headers: authHeaders() })).json()) as { data: { id: string }[] };
     expect(models.data[0]!.id).toBe('Qwen/Qwen3-4B');
+    // Relayed as SGLang sent it: the fields the app does not read are not stripped on the way.
+    expect(models).toMatchObject({ object: 'list', data: [{ owned_by: 'sglang', max_model_len: 40_960 }] });
     await fixture.gateway.close();
     const keyless = await startGateway({ sglangUrl: fixture.engine.url, token: TEST_TOKEN, dataDir: fixture.dataDir, port: 0 }, { log: () => undefined });
     fixture.gateway = keyless;
