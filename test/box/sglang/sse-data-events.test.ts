@@ -20,4 +20,10 @@ describe('sseDataEvents', () => {
   it('joins multi-line data, ignores comments and other fields, and flushes a final unterminated event', async () => {
     expect(await collect([': keep-alive\n\nevent: x\ndata: a\ndata: b\n\nid: 3\ndata:c'])).toEqual(['a\nb', 'c']);
   });
+
+  it('ends lines on a lone \\r too, even when a chunk stops right after it', async () => {
+    expect(await collect(['data: a\r\r', 'data: b\r', '\rdata: c\r\n', '\r\n'])).toEqual(['a', 'b', 'c']);
+    // A final lone '\r' with nothing after it still ends the line.
+    expect(await collect(['data: d\r'])).toEqual(['d']);
+  });
 });
