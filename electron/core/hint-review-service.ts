@@ -1,11 +1,13 @@
 import type { Hint } from '../../shared/domain';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
+import { releaseHeldSample } from './settle-held-sample';
 import { clip } from './signal-recorder';
 
 /**
  * Review of hints held back in 'review' mode. Approving releases the held outbox row with the (maybe
- * edited) hint; rejecting releases it without the hint, so a rejected hint never leaves the machine.
+ * edited) hint; rejecting releases it with only the reward, so neither a rejected hint nor the words
+ * it was built from ever leave the machine.
  */
 export class HintReviewService {
   constructor(private readonly ctx: CoreContext) {}
@@ -18,10 +20,7 @@ export class HintReviewService {
       if (existing.status !== 'pending') throw new CoreError('conflict', `This hint was already ${existing.status === 'auto' ? 'sent automatically' : existing.status}.`);
       const reviewed = store.hints.review(hintId, action === 'approve' ? 'approved' : 'rejected', action === 'approve' ? (text ?? null) : null);
       if (!reviewed) throw new CoreError('conflict', 'This hint was reviewed meanwhile.');
-      const row = store.outbox.getBySignal(reviewed.signalId);
-      if (row && row.state === 'held') {
-        store.outbox.release(row.sampleId, { ...row.sample, hint: action === 'approve' ? reviewed.text : null });
-      }
+      releaseHeldSample(store, reviewed.signalId, action === 'approve' ? reviewed.text : null);
       const appended = store.timeline.append({
         id: `hint_reviewed:${reviewed.id}`,
         personaId: reviewed.personaId,

@@ -12,6 +12,8 @@ import type {
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
+import { SIGNAL_KIND_LABEL } from './signal-kind-label';
+import { withheldNextState } from './withheld-next-state';
 
 export interface RecordSignalInput {
   persona: Persona;
@@ -41,7 +43,8 @@ const HINT_MAX = 2_000;
 /**
  * Writes a signal, its hint and its outbox row (plus timeline entries). It runs inside the caller's
  * db.transaction, so either all of them are stored or none is. In 'review' hint mode the hint waits
- * as 'pending' and the outbox row is 'held' without the hint, so an unreviewed hint cannot leave.
+ * as 'pending' and the outbox row is 'held' without the hint and without the user's words it was
+ * built from (the next state is kept aside), so nothing of an unreviewed hint can leave.
  */
 export function recordSignal(store: AppStore, input: RecordSignalInput, now = Date.now()): RecordedSignal {
   const { persona, reply } = input;
@@ -81,16 +84,19 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
         )
       : null;
 
+  const held = hint !== null && review;
   const sample = buildSignalSample({
     persona,
     signal,
     context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
     reply,
-    nextState: input.nextState,
+    // The hint was built from these words: they wait beside the held row, not in it.
+    nextState: held && input.nextState ? withheldNextState(input.kind) : input.nextState,
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
   });
-  store.outbox.enqueue(sample, signal.id, { held: hint !== null && review, now });
+  store.outbox.enqueue(sample, signal.id, { held, now });
+  if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
 
   const timeline: TimelineEvent[] = [];
   const signalEvent = store.timeline.append({
@@ -128,24 +134,11 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
   return { signal, hint, sample, timeline };
 }
 
-const KIND_LABEL: Record<SignalKind, string> = {
-  positive: 'Positive follow-up',
-  correction: 'Correction',
-  requery: 'Re-asked',
-  neutral: 'Neutral follow-up',
-  negative_other: 'Negative follow-up',
-  thumb_up: 'Thumbs up',
-  thumb_down: 'Thumbs down',
-  inline_mark: 'Inline correction',
-  edit: 'Edited reply',
-  regenerate: 'Regenerated',
-};
-
 function describeSignal(signal: Signal, supersedes: Signal | null): string {
   const reward = signal.reward > 0 ? '+1' : signal.reward < 0 ? '−1' : '0';
   const by = signal.source === 'judge' ? ' (judge)' : '';
-  const replaces = supersedes ? `, replaces ${KIND_LABEL[supersedes.kind].toLowerCase()}` : '';
-  return `${KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces}`;
+  const replaces = supersedes ? `, replaces ${SIGNAL_KIND_LABEL[supersedes.kind].toLowerCase()}` : '';
+  return `${SIGNAL_KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces}`;
 }
 
 export function clip(text: string, max: number): string {

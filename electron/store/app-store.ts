@@ -1,4 +1,5 @@
 import { ConversationRepository } from './conversation-repository';
+import { HeldNextStateRepository } from './held-next-state-repository';
 import { HintRepository } from './hint-repository';
 import { MessageRepository } from './message-repository';
 import { openDatabase, type Db } from './open-database';
@@ -17,6 +18,7 @@ export interface AppStore {
   signals: SignalRepository;
   hints: HintRepository;
   outbox: OutboxRepository;
+  heldNextStates: HeldNextStateRepository;
   timeline: TimelineRepository;
   close(): void;
 }
@@ -32,6 +34,7 @@ export function openAppStore(file: string): AppStore {
     signals: new SignalRepository(db),
     hints: new HintRepository(db),
     outbox: new OutboxRepository(db),
+    heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
     close: () => db.close(),
   };

@@ -118,4 +118,17 @@ CREATE TABLE sync_state (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'held next states',
+    sql: `
+-- While a hint awaits review its outbox row is held with a placeholder next state, so the words the
+-- hint was built from (a correction, a thumbs-down reason, a rewrite) cannot leave before approval.
+-- The real next state waits here; the review puts it back (approve) or drops it (reject).
+CREATE TABLE held_next_states (
+  sample_id TEXT PRIMARY KEY REFERENCES outbox(sample_id),
+  next_state TEXT NOT NULL
+);
+`,
+  },
 ];

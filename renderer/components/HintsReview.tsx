@@ -19,7 +19,7 @@ export function HintsReview({ persona }: { persona: Persona }) {
           <h2>Hints</h2>
           <p className="muted small">
             {persona.hintMode === 'review'
-              ? 'Review mode: a hint leaves this machine only after you approve it. Rejected hints never do.'
+              ? 'Review mode: a hint, and the words it was built from, leave this machine only after you approve it. A rejected one never does; its signal goes with only the reward.'
               : 'Automatic mode: hints go to the box as they are made. Switch the persona to review mode to approve them first.'}
           </p>
         </div>

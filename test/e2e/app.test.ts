@@ -305,8 +305,12 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     expect(mark!.hint).toMatch(/Vienna, on the Danube/);
     expect(samples.find((s) => s.signalKind === 'thumb_up')).toMatchObject({ reward: 1 });
     expect(samples.find((s) => s.signalKind === 'regenerate')).toMatchObject({ reward: -1 });
-    // The reviewed hint travels as the user approved it.
-    expect(samples.find((s) => s.signalKind === 'thumb_down')).toMatchObject({ reward: -1, hint: 'Answer with just the city name.' });
+    // The reviewed hint travels as the user approved it, and with it the reason it was built from.
+    expect(samples.find((s) => s.signalKind === 'thumb_down')).toMatchObject({
+      reward: -1,
+      hint: 'Answer with just the city name.',
+      nextState: { role: 'feedback', content: 'thumbs down: Too long, just name the city and nothing else.' },
+    });
 
     // Nothing in the page broke the CSP or threw.
     expect(pageProblems).toEqual([]);

@@ -135,3 +135,57 @@ describe('core: hint review', () => {
     expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ hints: 1 });
   });
 });
+
+describe('core: the words behind a held hint', () => {
+  const correction = 'zorblax reactor of respiration';
+  const reason = 'Mention the quokka-shaped cristae';
+  const rewrite = 'Mitochondria turn glucose into ATP via oxidative phosphorylation in the Krebs cycle.';
+  const words = ['zorblax', 'quokka', 'cristae', 'Krebs', 'oxidative phosphorylation', correction, reason, rewrite];
+
+  it('stay on this machine while held and after a reject; only the reward travels', async () => {
+    const { persona, reply } = await replyIn('review');
+    const start = reply.content.indexOf('powerhouse');
+    const mark = await h.invoke('feedback:inlineMark', { messageId: reply.id, start, end: start + 'powerhouse'.length, correction });
+    const thumb = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason });
+    const edit = await h.invoke('feedback:edit', { messageId: reply.id, content: rewrite });
+    const hints = [mark.hint, thumb.hint!, edit.hint!];
+    expect(hints.map((x) => x.status)).toEqual(['pending', 'pending', 'pending']);
+
+    const held = outbox();
+    expect(held.map((r) => r.state)).toEqual(['held', 'held', 'held']);
+    for (const row of held) {
+      const json = JSON.stringify(row.sample);
+      for (const word of words) expect(json).not.toContain(word);
+    }
+
+    for (const hint of hints) await h.invoke('hints:review', { hintId: hint.id, action: 'reject' });
+    const released = outbox();
+    expect(released.map((r) => [r.state, r.sample.reward, r.sample.hint])).toEqual([
+      ['pending', -1, null],
+      ['pending', -1, null],
+      ['pending', -1, null],
+    ]);
+    expect(released.map((r) => r.sample.nextState)).toEqual([
+      { role: 'feedback', content: 'inline correction (details withheld by the user)' },
+      { role: 'feedback', content: 'thumbs down (details withheld by the user)' },
+      { role: 'feedback', content: 'edited reply (details withheld by the user)' },
+    ]);
+    for (const row of released) {
+      const json = JSON.stringify(row.sample);
+      for (const word of words) expect(json).not.toContain(word);
+    }
+    expect((await h.invoke('box:status', {})).held).toBe(0);
+    expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ hints: 0 });
+  });
+
+  it('go out once the hint is approved', async () => {
+    const { reply } = await replyIn('review');
+    const thumb = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason });
+    expect(outbox()[0]!.sample.nextState).toEqual({ role: 'feedback', content: 'thumbs down (details withheld by the user)' });
+    await h.invoke('hints:review', { hintId: thumb.hint!.id, action: 'approve' });
+    expect(outbox()[0]).toMatchObject({
+      state: 'pending',
+      sample: { reward: -1, hint: thumb.hint!.text, nextState: { role: 'feedback', content: `thumbs down: ${reason}` } },
+    });
+  });
+});
