@@ -19,7 +19,12 @@ export const GatewayConfigSchema = z.object({
   maxFrameBytes: z.number().int().positive().default(16 * 1024 * 1024),
   maxChatBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   heartbeatMs: z.number().int().positive().default(30_000),
-  weightsWaitMs: z.number().int().nonnegative().default(60_000),
+  /**
+   * How long a chat request waits out a weight update before it gets a 503 ("loading new policy
+   * weights"). Must stay well below the app's connect timeout (DEFAULT_CONNECT_TIMEOUT_MS, 90 s, in
+   * electron/policy/stream-chat-completion.ts), or the app gives up first and the user never sees why.
+   */
+  weightsWaitMs: z.number().int().nonnegative().default(45_000),
   weightsRetryAfterSeconds: z.number().int().positive().default(10),
   /**
    * chat_template_kwargs for chat requests that bring none. Thinking is off by default: the app shows

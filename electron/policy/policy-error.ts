@@ -35,5 +35,7 @@ export function describeHttpError(status: number, statusText: string, body: stri
     // Not JSON: keep the text.
   }
   const hint = status === 401 || status === 403 ? ' Check the box token in Settings.' : '';
-  return new PolicyError('http', `${url} answered ${status} ${statusText}${detail ? `: ${detail}` : ''}.${hint}`, status);
+  // The server's own sentence is kept as written (no second full stop after its own).
+  const said = detail ? `: ${detail}${/[.!?…]$/.test(detail) ? '' : '.'}` : '.';
+  return new PolicyError('http', `${url} answered ${status} ${statusText}${said}${hint}`, status);
 }

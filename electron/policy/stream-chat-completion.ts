@@ -20,7 +20,7 @@ export interface ChatCompletionRequest {
   /** Lets the box gateway keep the sampled tokens with the turn; other servers ignore them. */
   turn?: { personaId: string; conversationId: string; turnId: string };
   signal?: AbortSignal;
-  /** No response headers within this long → timeout. */
+  /** No response headers within this long → timeout (default DEFAULT_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number;
   /** No stream data for this long → timeout. */
   idleTimeoutMs?: number;
@@ -35,6 +35,13 @@ export interface ChatCompletionResult {
   policyVersion: string | null;
   model: string | null;
 }
+
+/**
+ * Headers must arrive within this long. Longer than the box gateway's wait during a weight update
+ * (weightsWaitMs, 45 s, in box/gateway/gateway-config.ts), so the gateway's 503 explaining the wait
+ * reaches the user instead of a bare timeout.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 90_000;
 
 /**
  * Streams `POST {endpoint}/chat/completions` from any OpenAI-compatible server (SGLang, vLLM,
@@ -68,7 +75,8 @@ export async function streamChatCompletion(
   }
 
   try {
-    arm(request.connectTimeoutMs ?? 60_000, `${url} did not answer within ${Math.round((request.connectTimeoutMs ?? 60_000) / 1000)} s.`);
+    const connectTimeoutMs = request.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    arm(connectTimeoutMs, `${url} did not answer within ${Math.round(connectTimeoutMs / 1000)} s.`);
     let response: Response;
     try {
       response = await doFetch(url, {

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicyError } from '../../../electron/policy/policy-error';
-import { streamChatCompletion } from '../../../electron/policy/stream-chat-completion';
+import { DEFAULT_CONNECT_TIMEOUT_MS, streamChatCompletion } from '../../../electron/policy/stream-chat-completion';
+import { GatewayConfigSchema } from '../../../box/gateway/gateway-config';
+import { startGatewayFixture, TEST_TOKEN, type GatewayFixture } from '../../box/gateway/gateway-fixture';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -140,5 +142,34 @@ describe('streamChatCompletion', () => {
     const result = await streamChatCompletion({ ...base, endpoint, signal: controller.signal }, () => controller.abort());
     expect(result.aborted).toBe(true);
     expect(result.content).toBe('first ');
+  });
+});
+
+describe('streamChatCompletion against the box gateway during a weight update', () => {
+  let fixture: GatewayFixture | null = null;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = null;
+  });
+
+  it('waits longer by default than the gateway holds a chat request, so the gateway explains first', () => {
+    const gatewayWaitMs = GatewayConfigSchema.parse({ sglangUrl: 'http://127.0.0.1:1', token: TEST_TOKEN, dataDir: '/tmp/x' }).weightsWaitMs;
+    // Room for the gateway's answer to travel and for a slow SGLang check after the wait.
+    expect(DEFAULT_CONNECT_TIMEOUT_MS - gatewayWaitMs).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it("surfaces the gateway's 503 message verbatim when the update outlasts its wait", async () => {
+    fixture = await startGatewayFixture({ weightsWaitMs: 200, weightsRetryAfterSeconds: 12 });
+    fixture.gateway.policy.beginWeightUpdate();
+    const error = await streamChatCompletion(
+      { ...base, endpoint: `${fixture.gateway.url}/v1`, apiKey: TEST_TOKEN, connectTimeoutMs: 20_000 },
+      () => undefined,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error).toMatchObject({ kind: 'http', status: 503 });
+    expect((error as PolicyError).message).toContain(
+      ': The box is loading new policy weights after a training step; retry in about 12 s.',
+    );
+    expect((error as PolicyError).message).not.toContain('s..');
   });
 });
