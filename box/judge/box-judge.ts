@@ -1,7 +1,7 @@
 import type { Reward } from '../../shared/domain';
 import type { ChatMessage } from '../../shared/protocol/box-stream';
 import type { SglangClient } from '../sglang/sglang-client';
-import { majorityVote, parseBoxedVote } from './boxed-vote';
+import { lastBoxedScore, majorityVote } from '../../shared/judge-votes';
 import { completeJudgeChat } from './judge-chat-client';
 import { hintFollowJudgeMessages, nextStateJudgeMessages } from './judge-prompts';
 
@@ -46,7 +46,7 @@ export class BoxJudge {
     const failures = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
     // Every vote failing means the engine is unreachable, not that the reply is neutral: retry later.
     if (failures.length === answers.length) throw failures[0]!.reason;
-    const votes = answers.map((a) => (a.status === 'fulfilled' ? parseBoxedVote(a.value) : null));
+    const votes = answers.map((a) => (a.status === 'fulfilled' ? lastBoxedScore(a.value) : null));
     return { reward: majorityVote(votes), votes };
   }
 }

@@ -4,8 +4,7 @@ import { clipWords } from '../normalize-text';
 import { finishHint } from '../phrase-hint';
 import type { FollowUpInput, JudgeVerdict } from '../types';
 import { buildHintPrompt, buildScorePrompt, type JudgeMessage } from './judge-prompts';
-import { bestHint, majorityVote } from './majority-vote';
-import { lastBoxedScore, lastHint } from './parse-judge-reply';
+import { bestHint, lastBoxedScore, lastHint, majorityVote } from '../../../shared/judge-votes';
 
 export interface JudgeOptions {
   /** OpenAI-compatible base URL (".../v1") or the full ".../v1/chat/completions" URL. */

@@ -3,8 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJudge } from '../../../electron/signals';
 import { chatCompletionsUrl } from '../../../electron/signals/judge/create-judge';
-import { bestHint, majorityVote } from '../../../electron/signals/judge/majority-vote';
-import { lastBoxedScore, lastHint } from '../../../electron/signals/judge/parse-judge-reply';
 import type { FollowUpInput } from '../../../electron/signals/types';
 
 const INPUT: FollowUpInput = {
@@ -78,44 +76,7 @@ afterEach(async () => {
   servers = [];
 });
 
-describe('judge parsing', () => {
-  it('the last boxed number counts; anything but -1, 0, 1 is no vote', () => {
-    expect(lastBoxedScore('first \\boxed{1}, on reflection \\boxed{-1}')).toBe(-1);
-    expect(lastBoxedScore('\\boxed{ 0 }')).toBe(0);
-    expect(lastBoxedScore('\\boxed{+1}')).toBe(1);
-    expect(lastBoxedScore('\\boxed{2}')).toBeNull();
-    expect(lastBoxedScore('score: 1')).toBeNull();
-    expect(lastBoxedScore('')).toBeNull();
-  });
-
-  it('the last hint block counts, trimmed', () => {
-    expect(lastHint('[HINT_START] a [HINT_END] then [HINT_START]\n Use grams. \n[HINT_END]')).toBe('Use grams.');
-    expect(lastHint('[HINT_START][HINT_END]')).toBeNull();
-    expect(lastHint('no hint')).toBeNull();
-  });
-
-  it('majority vote: ties and empty votes give 0', () => {
-    expect(majorityVote([1, 1, -1])).toBe(1);
-    expect(majorityVote([-1, null, -1, 1])).toBe(-1);
-    expect(majorityVote([1, -1])).toBe(0);
-    expect(majorityVote([1, -1, 0])).toBe(0);
-    expect(majorityVote([null, null])).toBe(0);
-    expect(majorityVote([])).toBe(0);
-    expect(majorityVote([0, 0, 1])).toBe(0);
-  });
-
-  it('best hint: longest over 10 characters among positive votes', () => {
-    expect(
-      bestHint([
-        { score: 1, hint: 'Use grams.' },
-        { score: 1, hint: 'Give every amount in grams and every temperature in Celsius.' },
-        { score: -1, hint: 'A much longer hint from a negative vote that must not be picked at all.' },
-        { score: null, hint: 'Another long hint from a vote without a valid decision here.' },
-      ]),
-    ).toBe('Give every amount in grams and every temperature in Celsius.');
-    expect(bestHint([{ score: 1, hint: 'too short' }])).toBeNull();
-  });
-
+describe('judge endpoint', () => {
   it('endpoint resolution', () => {
     expect(chatCompletionsUrl('http://127.0.0.1:9/v1')).toBe('http://127.0.0.1:9/v1/chat/completions');
     expect(chatCompletionsUrl('http://127.0.0.1:9/v1/')).toBe('http://127.0.0.1:9/v1/chat/completions');

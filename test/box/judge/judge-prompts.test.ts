@@ -1,31 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { majorityVote, parseBoxedVote } from '../../../box/judge/boxed-vote';
 import { hintFollowJudgeMessages, nextStateJudgeMessages } from '../../../box/judge/judge-prompts';
-
-describe('parseBoxedVote', () => {
-  it('takes the last \\boxed{n} and accepts only 1, -1 and 0', () => {
-    expect(parseBoxedVote('\\boxed{1}')).toBe(1);
-    expect(parseBoxedVote('first \\boxed{1}, on reflection \\boxed{-1}')).toBe(-1);
-    expect(parseBoxedVote('\\boxed{ 0 }')).toBe(0);
-    expect(parseBoxedVote('\\boxed{+1}')).toBe(1);
-    expect(parseBoxedVote('\\boxed{2}')).toBeNull();
-    expect(parseBoxedVote('\\boxed{1} then \\boxed{5}')).toBeNull();
-    expect(parseBoxedVote('I think it is 1')).toBeNull();
-  });
-});
-
-describe('majorityVote', () => {
-  it('lets the majority of valid votes win; ties and no valid vote give 0', () => {
-    expect(majorityVote([1, 1, -1])).toBe(1);
-    expect(majorityVote([-1, null, -1])).toBe(-1);
-    expect(majorityVote([1, -1, null])).toBe(0);
-    expect(majorityVote([1, -1, 0])).toBe(0);
-    expect(majorityVote([0, 0, 1])).toBe(0);
-    expect(majorityVote([null, null, 1])).toBe(1);
-    expect(majorityVote([null, null])).toBe(0);
-    expect(majorityVote([])).toBe(0);
-  });
-});
 
 describe('judge prompts', () => {
   it('shows the judge the reply and the next state with its role', () => {
