@@ -87,6 +87,11 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), sampleId: IdSchema, duplicate: z.boolean() }),
   /** The sample is invalid and will never be accepted; the app must not resend it. */
   z.object({ type: z.literal('reject'), sampleId: IdSchema, error: z.string() }),
+  /**
+   * The box could not store a valid sample just now (its own write failed): nothing was kept, so the
+   * app sends it again after a short pause. Order does not matter for a resend; the box dedupes by id.
+   */
+  z.object({ type: z.literal('retry'), sampleId: IdSchema, error: z.string() }),
   z.object({ type: z.literal('progress'), event: ProgressEventSchema }),
   z.object({ type: z.literal('incompatible'), supported: z.array(z.number().int()), message: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
