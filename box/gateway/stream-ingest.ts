@@ -165,9 +165,9 @@ export class StreamIngest {
     try {
       ({ duplicate } = this.options.sampleLog.store(sample, peer.clientId, receivedAt));
     } catch (error) {
-      // Not stored, so no ack: the app keeps the sample and delivers it again.
+      // Not stored, so no ack: ask the app to send it again (it stays in the app's outbox meanwhile).
       this.options.log('error', `could not store sample ${sample.sampleId}: ${(error as Error).message}`);
-      this.send(ws, { type: 'error', message: `the box could not store sample ${sample.sampleId} (${(error as Error).message}); it will be retried` });
+      this.send(ws, { type: 'retry', sampleId: sample.sampleId, error: `the box could not store it: ${(error as Error).message}` });
       return;
     }
     this.send(ws, { type: 'ack', sampleId: sample.sampleId, duplicate });

@@ -32,6 +32,8 @@ export interface BoxSyncLinkOptions {
   welcomeTimeoutMs?: number;
   /** With samples in flight and no ack or reject for this long, the link is presumed stuck and recycled. */
   ackTimeoutMs?: number;
+  /** A sample the box could not store (a `retry` frame) goes out again after this pause. */
+  storeRetryMs?: number;
   /** ws ping interval; a peer that misses a whole interval is dropped. */
   heartbeatMs?: number;
   /**
@@ -52,6 +54,8 @@ interface Connection {
   welcomed: boolean;
   /** sampleId → outbox seq of samples sent on this connection and not yet acked or rejected. */
   inflight: Map<string, number>;
+  /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
+  resendTimers: Map<string, NodeJS.Timeout>;
   failure: LinkFailure | null;
   lastError: string | null;
   alive: boolean;
@@ -96,6 +100,7 @@ export class BoxSyncLink {
   private readonly incompatibleRetryMs: number;
   private readonly welcomeTimeoutMs: number;
   private readonly ackTimeoutMs: number;
+  private readonly storeRetryMs: number;
   private readonly heartbeatMs: number;
   private readonly nudgeRetryMinMs: number;
 
@@ -106,6 +111,7 @@ export class BoxSyncLink {
     this.incompatibleRetryMs = options.incompatibleRetryMs ?? 5 * 60_000;
     this.welcomeTimeoutMs = options.welcomeTimeoutMs ?? 15_000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
+    this.storeRetryMs = options.storeRetryMs ?? 2_000;
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
     this.nudgeRetryMinMs = options.nudgeRetryMinMs ?? 5_000;
   }
@@ -228,6 +234,7 @@ export class BoxSyncLink {
       ws,
       welcomed: false,
       inflight: new Map(),
+      resendTimers: new Map(),
       failure: null,
       lastError: null,
       alive: true,
@@ -353,6 +360,9 @@ export class BoxSyncLink {
       case 'reject':
         this.onReject(connection, frame.sampleId, frame.error);
         return;
+      case 'retry':
+        this.onRetry(connection, frame.sampleId, frame.error);
+        return;
       case 'progress':
         this.onProgress(frame.event);
         return;
@@ -426,8 +436,11 @@ export class BoxSyncLink {
     let rows;
     try {
       // Scanning from the start (not from the last sent seq) also picks up held rows released late.
-      // The in-flight rows are at most inflight.size of the first rows, so this limit always leaves `room`.
-      rows = this.outbox.nextPending(room + connection.inflight.size).filter((row) => !connection.inflight.has(row.sampleId));
+      // In-flight and pausing rows are at most that many of the first rows, so this limit always leaves `room`.
+      const skip = connection.inflight.size + connection.resendTimers.size;
+      rows = this.outbox
+        .nextPending(room + skip)
+        .filter((row) => !connection.inflight.has(row.sampleId) && !connection.resendTimers.has(row.sampleId));
     } catch (error) {
       this.log('error', `cannot read the outbox: ${messageOf(error)}`);
       return;
@@ -506,6 +519,31 @@ export class BoxSyncLink {
     this.armAckTimer(connection, true);
     this.schedulePump();
     this.scheduleStatus();
+  }
+
+  /**
+   * The box could not store the sample now: it is no longer in flight, the outbox row remembers why,
+   * and it goes out again after a pause (later rows may overtake it; the box dedupes by id).
+   */
+  private onRetry(connection: Connection, sampleId: string, error: string): void {
+    const wasInflight = connection.inflight.delete(sampleId);
+    this.armAckTimer(connection, true);
+    if (!wasInflight) {
+      this.log('warn', `the box asked to resend a sample not in flight: ${truncate(sampleId, 80)}`);
+      return;
+    }
+    try {
+      this.outbox!.recordError(sampleId, error);
+    } catch (storeError) {
+      this.log('error', `cannot record the error of sample ${sampleId}: ${messageOf(storeError)}`);
+    }
+    this.log('warn', `the box could not store sample ${sampleId} (${truncate(error, 300)}); sending it again in ${formatSeconds(this.storeRetryMs)}`);
+    const timer = setTimeout(() => {
+      connection.resendTimers.delete(sampleId);
+      if (this.connection === connection) this.schedulePump();
+    }, this.storeRetryMs);
+    connection.resendTimers.set(sampleId, timer);
+    this.schedulePump();
   }
 
   private onProgress(progress: ProgressEvent): void {
@@ -607,6 +645,8 @@ function clearConnectionTimers(connection: Connection): void {
   if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
   if (connection.ackTimer) clearTimeout(connection.ackTimer);
   if (connection.heartbeatTimer) clearInterval(connection.heartbeatTimer);
+  for (const timer of connection.resendTimers.values()) clearTimeout(timer);
+  connection.resendTimers.clear();
   connection.welcomeTimer = null;
   connection.ackTimer = null;
   connection.heartbeatTimer = null;

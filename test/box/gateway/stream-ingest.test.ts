@@ -184,6 +184,35 @@ describe('box stream ingest: durable samples', () => {
   });
 });
 
+describe('box stream ingest: a write that fails', () => {
+  it('answers retry (not ack) when the sample cannot be stored, and stores it when it comes again', async () => {
+    fixture = await startGatewayFixture();
+    const failing = makeSample();
+    const fine = makeSample();
+    // A real SQLite failure on the gateway's own connection, for this one sample only.
+    fixture.gateway.db.exec(
+      `CREATE TEMP TRIGGER fail_one BEFORE INSERT ON samples WHEN NEW.sample_id = '${failing.sampleId}'
+       BEGIN SELECT RAISE(ABORT, 'disk is full (test)'); END`,
+    );
+    const client = await connect();
+    client.hello();
+    client.send({ type: 'sample', sample: failing });
+    client.send({ type: 'sample', sample: fine });
+    const frames = await client.waitForFrames(3);
+    expect(frames[1]).toEqual({ type: 'retry', sampleId: failing.sampleId, error: expect.stringContaining('disk is full (test)') });
+    expect(frames[2]).toEqual({ type: 'ack', sampleId: fine.sampleId, duplicate: false });
+    expect(fixture.gateway.sampleLog.get(failing.sampleId)).toBeNull();
+    expect(fixture.logs.some((l) => l.startsWith('error:') && l.includes(failing.sampleId))).toBe(true);
+
+    fixture.gateway.db.exec('DROP TRIGGER temp.fail_one');
+    client.send({ type: 'sample', sample: failing });
+    const [, , , again] = await client.waitForFrames(4);
+    expect(again).toEqual({ type: 'ack', sampleId: failing.sampleId, duplicate: false });
+    expect(fixture.gateway.sampleLog.get(failing.sampleId)?.sample).toEqual(failing);
+    expect(fixture.gateway.sampleLog.count()).toBe(2);
+  });
+});
+
 describe('box stream ingest: progress', () => {
   const progress = (message: string) => ({
     kind: 'training_step' as const,
