@@ -8,6 +8,7 @@ import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import { probeBox } from './box-probe';
+import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export type InvokeHandlers = {
   [C in InvokeChannel]: (request: z.output<InvokeContract[C]['request']>) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
@@ -57,10 +58,16 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'personas:create': (input) => store.personas.create(input),
     'personas:update': ({ id, ...patch }) => store.personas.update(id, patch) ?? throwError(notFound('persona', id)),
     'personas:delete': ({ id }) => {
-      store.db.transaction(() => {
+      const withdrawn = store.db.transaction(() => {
         if (!store.personas.softDelete(id)) throw notFound('persona', id);
         store.conversations.softDeleteForPersona(id);
+        // Nobody can review this persona's pending hints any more; their held rows must not wait forever.
+        return store.hints
+          .listForPersona(id, 'pending')
+          .map((hint) => withdrawPendingHint(store, hint.signalId, 'persona_deleted'))
+          .filter((event) => event !== null);
       })();
+      for (const event of withdrawn) ctx.events.emit('timeline:appended', event);
       return { ok: true as const };
     },
 

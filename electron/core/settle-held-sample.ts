@@ -15,3 +15,18 @@ export function releaseHeldSample(store: AppStore, signalId: string, approvedHin
   const nextState = approvedHint !== null || real === null ? real : withheldNextState(row.sample.signalKind);
   store.outbox.release(row.sampleId, { ...row.sample, nextState, hint: approvedHint });
 }
+
+/**
+ * Settles a held row whose hint will never be reviewed (its signal was replaced, its persona
+ * deleted): it never goes out and stays as 'rejected' with `why`, so the held count drains.
+ */
+export function dropHeldSample(store: AppStore, signalId: string, why: string): void {
+  const row = store.outbox.getBySignal(signalId);
+  if (!row || row.state !== 'held') return;
+  store.heldNextStates.take(row.sampleId);
+  // The outbox rejects only pending rows. Both steps share the caller's transaction, so the sync
+  // worker (its own connection) never sees the row pending.
+  const nextState = row.sample.nextState === null ? null : withheldNextState(row.sample.signalKind);
+  store.outbox.release(row.sampleId, { ...row.sample, nextState, hint: null });
+  if (!store.outbox.markRejected(row.sampleId, why)) throw new Error(`outbox row ${row.sampleId} could not be settled`);
+}

@@ -14,6 +14,7 @@ import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
 import { withheldNextState } from './withheld-next-state';
+import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export interface RecordSignalInput {
   persona: Persona;
@@ -62,10 +63,8 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     },
     now,
   );
-  let supersedes: Signal | null = null;
-  for (const old of input.supersede) {
-    if (store.signals.supersede(old.id, signal.id) && (!supersedes || old.createdAt >= supersedes.createdAt)) supersedes = old;
-  }
+  const replaced = input.supersede.filter((old) => store.signals.supersede(old.id, signal.id));
+  const supersedes = replaced.reduce<Signal | null>((newest, old) => (!newest || old.createdAt >= newest.createdAt ? old : newest), null);
 
   const hintText = input.hint ? input.hint.text.trim().slice(0, HINT_MAX) : '';
   const review = persona.hintMode === 'review';
@@ -130,6 +129,11 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       createdAt: now,
     });
     if (hintEvent) timeline.push(hintEvent);
+  }
+  // A replaced signal's hint can no longer be reviewed: withdraw it so its held row never waits forever.
+  for (const old of replaced) {
+    const withdrawn = withdrawPendingHint(store, old.id, 'superseded', now);
+    if (withdrawn) timeline.push(withdrawn);
   }
   return { signal, hint, sample, timeline };
 }

@@ -20,12 +20,16 @@ afterEach(async () => {
   await policy.close();
 });
 
-function outbox(): Array<{ sampleId: string; state: string; sample: SignalSample }> {
+function outbox(): Array<{ sampleId: string; state: string; lastError: string | null; sample: SignalSample }> {
   const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
   try {
-    return (db.prepare('SELECT sample_id, state, payload FROM outbox ORDER BY seq').all() as Array<{ sample_id: string; state: string; payload: string }>).map(
-      (r) => ({ sampleId: r.sample_id, state: r.state, sample: SignalSampleSchema.parse(JSON.parse(r.payload)) }),
-    );
+    const rows = db.prepare('SELECT sample_id, state, last_error, payload FROM outbox ORDER BY seq').all() as Array<{
+      sample_id: string;
+      state: string;
+      last_error: string | null;
+      payload: string;
+    }>;
+    return rows.map((r) => ({ sampleId: r.sample_id, state: r.state, lastError: r.last_error, sample: SignalSampleSchema.parse(JSON.parse(r.payload)) }));
   } finally {
     db.close();
   }
@@ -187,5 +191,67 @@ describe('core: the words behind a held hint', () => {
       state: 'pending',
       sample: { reward: -1, hint: thumb.hint!.text, nextState: { role: 'feedback', content: `thumbs down: ${reason}` } },
     });
+  });
+});
+
+describe('core: held rows whose hint can no longer be reviewed', () => {
+  it('are settled, never sent, when a later signal replaces theirs', async () => {
+    const { persona, conversation, reply } = await replyIn('review');
+    policy.script({ chunks: ['The ribosome builds proteins.'] });
+    const follow = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant what the ribosome does.' });
+    await h.waitFor('chat:message', (m) => m.id === follow.assistantMessage.id && m.status !== 'streaming');
+    const thumbA = await h.invoke('feedback:thumb', { messageId: follow.assistantMessage.id, up: false, reason: 'Say that it reads mRNA' });
+    const inferredHint = (await h.invoke('hints:list', { personaId: persona.id, status: 'pending' })).find((x) => x.signalId === follow.signal!.id);
+    expect(inferredHint).toBeDefined();
+    expect(thumbA.hint?.status).toBe('pending');
+    expect((await h.invoke('box:status', {})).held).toBe(2);
+
+    // A thumb on the first reply replaces the inferred correction; a second thumb replaces the first.
+    const up = await h.invoke('feedback:thumb', { messageId: reply.id, up: true });
+    const thumbB = await h.invoke('feedback:thumb', { messageId: follow.assistantMessage.id, up: false });
+    expect(thumbB.hint).toBeNull();
+
+    expect((await h.invoke('box:status', {})).held).toBe(0);
+    expect(await h.invoke('hints:list', { personaId: persona.id, status: 'pending' })).toEqual([]);
+    const rejected = await h.invoke('hints:list', { personaId: persona.id, status: 'rejected' });
+    expect(rejected.map((x) => x.id).sort()).toEqual([inferredHint!.id, thumbA.hint!.id].sort());
+    const rows = new Map(outbox().map((r) => [r.sampleId, r]));
+    for (const id of [follow.signal!.id, thumbA.signal.id]) {
+      expect(rows.get(id)).toMatchObject({ state: 'rejected', lastError: 'superseded before review', sample: { hint: null } });
+      expect(JSON.stringify(rows.get(id)!.sample)).not.toContain('mRNA');
+    }
+    // The follow-up the inferred hint came from is not in its row (later turns carry it as context).
+    expect(JSON.stringify(rows.get(follow.signal!.id)!.sample)).not.toContain('No, I meant');
+    expect(rows.get(up.signal.id)).toMatchObject({ state: 'pending', sample: { supersedes: follow.signal!.id } });
+    expect(rows.get(thumbB.signal.id)).toMatchObject({ state: 'pending', sample: { supersedes: thumbA.signal.id } });
+
+    const reviewed = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['hint_reviewed'] });
+    expect(reviewed.map((e) => e.data)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ hintId: inferredHint!.id, status: 'rejected', reason: 'superseded' }),
+        expect.objectContaining({ hintId: thumbA.hint!.id, status: 'rejected', reason: 'superseded' }),
+      ]),
+    );
+    expect(h.events.filter((e) => e.event === 'timeline:appended' && (e.payload as { kind: string }).kind === 'hint_reviewed')).toHaveLength(2);
+    const late = await h.core.handle('hints:review', { hintId: thumbA.hint!.id, action: 'approve' });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('are settled when their persona is deleted', async () => {
+    const { persona, reply } = await replyIn('review');
+    const thumb = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason: 'Say that it produces ATP' });
+    const start = reply.content.indexOf('powerhouse');
+    const mark = await h.invoke('feedback:inlineMark', { messageId: reply.id, start, end: start + 10, correction: 'ATP factory' });
+    expect((await h.invoke('box:status', {})).held).toBe(2);
+
+    await h.invoke('personas:delete', { id: persona.id });
+    expect((await h.invoke('box:status', {})).held).toBe(0);
+    expect(outbox().map((r) => [r.sampleId, r.state, r.lastError])).toEqual([
+      [thumb.signal.id, 'rejected', 'persona deleted before review'],
+      [mark.signal.id, 'rejected', 'persona deleted before review'],
+    ]);
+    expect((await h.invoke('hints:list', { personaId: persona.id, status: 'rejected' })).map((x) => x.id).sort()).toEqual([thumb.hint!.id, mark.hint.id].sort());
+    const reviewed = await h.invoke('timeline:list', { personaId: persona.id, kinds: ['hint_reviewed'] });
+    expect(reviewed.map((e) => e.data.reason)).toEqual(['persona_deleted', 'persona_deleted']);
   });
 });
