@@ -81,8 +81,21 @@ export const ProgressEventSchema = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
+/**
+ * A box's own identity, random and kept in its database: a new box, or a box whose data was reset,
+ * has a new one. Progress seqs count per box, so the app keeps its replay cursor per box id.
+ */
+export const BoxIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a box id is 1-64 letters, digits, _ or -');
+
 export const ServerFrameSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), protocol: z.number().int(), boxVersion: z.string(), policyVersion: z.string().nullable() }),
+  z.object({
+    type: z.literal('welcome'),
+    protocol: z.number().int(),
+    boxVersion: z.string(),
+    policyVersion: z.string().nullable(),
+    /** Absent from boxes older than box ids; the app then keeps one cursor for "the box". */
+    boxId: BoxIdSchema.optional(),
+  }),
   /** Sent only after the sample is durably written; `duplicate` when the id was already stored. */
   z.object({ type: z.literal('ack'), sampleId: IdSchema, duplicate: z.boolean() }),
   /** The sample is invalid and will never be accepted; the app must not resend it. */
