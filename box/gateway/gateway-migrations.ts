@@ -1,6 +1,6 @@
 import type { ModuleMigration } from './box-database';
 
-/** The gateway's tables: the durable sample log, the progress log and the turn log. */
+/** The gateway's tables: the durable sample log, the progress log, the turn log and the box's id. */
 export const gatewayMigrations: readonly ModuleMigration[] = [
   {
     version: 1,
@@ -46,6 +46,17 @@ CREATE TABLE turns (
   finished_at INTEGER NOT NULL
 );
 CREATE INDEX turns_by_conversation ON turns(conversation_id, started_at);
+`,
+  },
+  {
+    version: 2,
+    // One row: this box's random id, sent in every welcome (a reset data dir means a new box).
+    sql: `
+CREATE TABLE box_identity (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  box_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
 `,
   },
 ];

@@ -32,6 +32,7 @@ import { BOX_PROTOCOL_VERSION, BOX_STREAM_PATH, type ProgressEvent } from '../..
 import { SglangClient } from '../sglang/sglang-client';
 import { isAuthorizedBearer } from './bearer-auth';
 import { applyModuleMigrations, openBoxDatabase, type BoxDb } from './box-database';
+import { readOrCreateBoxId } from './box-identity';
 import { ChatProxy } from './chat-proxy';
 import {
   BOX_DATABASE_FILE,
@@ -60,6 +61,8 @@ export interface Gateway {
   host: string;
   port: number;
   config: ResolvedGatewayConfig;
+  /** This box's id (kept in box.sqlite; sent in every welcome). */
+  boxId: string;
   db: BoxDb;
   sampleLog: SampleLog;
   progressLog: ProgressLog;
@@ -111,6 +114,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   const dbFile = join(config.dataDir, BOX_DATABASE_FILE);
   const db = openBoxDatabase(dbFile);
   applyModuleMigrations(db, 'gateway', gatewayMigrations);
+  const boxId = readOrCreateBoxId(db);
   // Turns are written on every chat reply; an fsync each would stall streaming for everyone.
   const turnDb = openBoxDatabase(dbFile, 'NORMAL');
 
@@ -140,6 +144,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     progressLog,
     policy,
     hooks,
+    boxId,
     boxVersion: BOX_GATEWAY_VERSION,
     maxFrameBytes: config.maxFrameBytes,
     heartbeatMs: config.heartbeatMs,
@@ -167,6 +172,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
         status: 'ok',
         protocol: BOX_PROTOCOL_VERSION,
         boxVersion: BOX_GATEWAY_VERSION,
+        boxId,
         policyVersion: policy.version,
         weightsUpdating: policy.weightsUpdating,
       }),
@@ -228,6 +234,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     host: config.host,
     port,
     config,
+    boxId,
     db,
     sampleLog,
     progressLog,

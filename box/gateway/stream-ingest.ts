@@ -20,6 +20,8 @@ export interface StreamIngestOptions {
   progressLog: ProgressLog;
   policy: PolicyState;
   hooks: GatewayHooks;
+  /** Sent in every welcome, so apps keep their progress cursor per box. */
+  boxId: string;
   boxVersion: string;
   /** Frames larger than this are refused: the socket closes with 1009 (message too big). */
   maxFrameBytes: number;
@@ -175,7 +177,13 @@ export class StreamIngest {
   }
 
   private greet(ws: WebSocket, peer: Peer, clientId: string, progressAfter: number): void {
-    this.send(ws, { type: 'welcome', protocol: BOX_PROTOCOL_VERSION, boxVersion: this.options.boxVersion, policyVersion: this.options.policy.version });
+    this.send(ws, {
+      type: 'welcome',
+      protocol: BOX_PROTOCOL_VERSION,
+      boxVersion: this.options.boxVersion,
+      policyVersion: this.options.policy.version,
+      boxId: this.options.boxId,
+    });
     // Replay and joining the broadcast happen in one synchronous run, so no event falls between.
     let after = progressAfter;
     for (;;) {

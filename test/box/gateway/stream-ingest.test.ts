@@ -74,6 +74,34 @@ describe('box stream ingest: protocol', () => {
     expect(fixture.gateway.connectedClients()).toBe(1);
   });
 
+  it("names the box in welcome: the same id across restarts, a new one for a new data dir", async () => {
+    fixture = await startGatewayFixture();
+    const first = await connect();
+    first.hello();
+    const [welcome] = await first.waitForFrames(1);
+    const boxId = fixture.gateway.boxId;
+    expect(boxId).toMatch(/^box-[0-9a-f-]{36}$/);
+    expect(welcome).toMatchObject({ type: 'welcome', boxId });
+    expect(await (await fetch(`${fixture.gateway.url}/health`)).json()).toMatchObject({ boxId });
+
+    await first.close();
+    clients.length = 0;
+    await fixture.gateway.close();
+    await fixture.restart();
+    const again = await connect();
+    again.hello();
+    expect((await again.waitForFrames(1))[0]).toMatchObject({ type: 'welcome', boxId });
+
+    // A reset box (fresh data dir) is a different box.
+    const other = await startGatewayFixture();
+    try {
+      expect(other.gateway.boxId).toMatch(/^box-/);
+      expect(other.gateway.boxId).not.toBe(boxId);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('closes with 4400 when the first frame is not hello', async () => {
     fixture = await startGatewayFixture();
     const client = await connect();
