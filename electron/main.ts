@@ -111,6 +111,9 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
+/** How long quitting waits for the core to close before the process goes anyway. */
+const QUIT_GRACE_MS = 5_000;
+
 let quitting = false;
 app.on('before-quit', (event) => {
   if (quitting || !core) return;
@@ -118,7 +121,15 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   quitting = true;
   unregisterIpc?.();
-  void core.close().finally(() => app.quit());
+  // SQLite commits each write on its own, so leaving mid-close loses nothing already stored.
+  const forceQuit = setTimeout(() => {
+    console.error(`[apprentice] the core did not close within ${QUIT_GRACE_MS} ms; quitting anyway`);
+    app.exit(0);
+  }, QUIT_GRACE_MS);
+  void core.close().finally(() => {
+    clearTimeout(forceQuit);
+    app.quit();
+  });
 });
 
 if (!app.requestSingleInstanceLock()) {

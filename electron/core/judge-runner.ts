@@ -19,13 +19,15 @@ export interface JudgeRequest {
  */
 export class JudgeRunner {
   private readonly running = new Set<Promise<void>>();
+  /** Aborted on close, so shutdown does not wait for a judge that is slow or never answers. */
+  private readonly shutdown = new AbortController();
   private closed = false;
 
   constructor(private readonly ctx: CoreContext) {}
 
   schedule(request: JudgeRequest): void {
     const mode = this.ctx.settings.get().judge.mode;
-    if (mode === 'off' || !shouldAskJudge(request.heuristic, mode)) return;
+    if (this.closed || mode === 'off' || !shouldAskJudge(request.heuristic, mode)) return;
     const run = this.run(request).catch((error: unknown) => this.ctx.log('error', `judge run failed: ${String(error)}`));
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
@@ -38,12 +40,14 @@ export class JudgeRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.shutdown.abort();
     await this.idle();
   }
 
   private async run(request: JudgeRequest): Promise<void> {
     const settings = this.ctx.settings.get();
     const target = resolveJudgeTarget(settings, await this.ctx.tokenVault.get());
+    if (this.closed) return;
     const heuristicSignal = this.ctx.store.signals.get(request.signalId);
     if (!heuristicSignal) return;
     const personaId = heuristicSignal.personaId;
@@ -61,7 +65,7 @@ export class JudgeRunner {
         apiKey: target.apiKey ?? undefined,
         fetch: this.ctx.fetch,
       });
-      verdict = await judge.judge(request.input);
+      verdict = await judge.judge(request.input, this.shutdown.signal);
     } catch (error) {
       this.reportError(personaId, request.signalId, heuristicSignal.messageId, error instanceof Error ? error.message : String(error));
       return;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,42 @@ describe('core: judge', () => {
     } finally {
       slow.closeAllConnections();
       await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+
+  it('closing the core does not wait for a judge that never answers', async () => {
+    const received: IncomingMessage[] = [];
+    let firstRequest!: () => void;
+    const arrived = new Promise<void>((resolve) => (firstRequest = resolve));
+    const silent = createServer((req) => {
+      received.push(req);
+      firstRequest();
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      // The longest judge timeout there is: only an abort can end these calls before it.
+      await h.invoke('settings:update', { judge: { endpoint: `http://127.0.0.1:${port}/v1`, timeoutMs: 600_000 } });
+      const { persona, second } = await twoTurns('Thanks, that is perfect!');
+      await h.waitFor('chat:message', (m) => m.id === second.assistantMessage.id && m.status === 'complete');
+      await arrived;
+      const closed = await Promise.race([
+        h.core.close().then(() => 'closed' as const),
+        new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000).unref()),
+      ]);
+      expect(closed).toBe('closed');
+      // Every judge request was abandoned by the client, and nothing was recorded for the aborted run.
+      await Promise.all(received.map((req) => (req.socket.destroyed ? null : new Promise((r) => req.socket.once('close', r)))));
+      const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
+      try {
+        expect(db.prepare("SELECT COUNT(*) AS n FROM timeline_events WHERE persona_id = ? AND kind IN ('error', 'judge')").get(persona.id)).toEqual({ n: 0 });
+        expect(db.prepare('SELECT COUNT(*) AS n FROM signals').get()).toEqual({ n: 1 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
     }
   });
 });
