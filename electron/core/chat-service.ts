@@ -9,7 +9,7 @@ import { resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
-import { isExplicitSignal } from './supersede-rules';
+import { explicitSignalToCarryHint, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
   /** How often streamed text goes out as chat:delta (coalesced). */
@@ -50,14 +50,31 @@ export class ChatService {
       let recorded: RecordedSignal | null = null;
       if (last && last.role === 'assistant' && last.status !== 'error' && last.content !== '') {
         const active = store.signals.listActiveForMessage(last.id);
-        // An explicit signal already speaks for this reply; explicit beats inferred.
-        if (!active.some(isExplicitSignal)) {
-          const input: FollowUpInput = {
-            context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
-            assistant: last.content,
-            nextUser: content,
-          };
-          const verdict = classifyFollowUp(input);
+        const input: FollowUpInput = {
+          context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
+          assistant: last.content,
+          nextUser: content,
+        };
+        const verdict = classifyFollowUp(input);
+        if (active.some(isExplicitSignal)) {
+          // Explicit beats inferred: the user's reward stands. A hint the follow-up gives still counts.
+          const carrier = explicitSignalToCarryHint(active, (s) => store.hints.getBySignal(s.id) !== null);
+          if (carrier && verdict.hint) {
+            recorded = recordSignal(store, {
+              persona,
+              reply: last,
+              kind: carrier.kind,
+              reward: carrier.reward,
+              confidence: carrier.confidence,
+              source: 'explicit',
+              evidence: [...carrier.evidence, ...verdict.evidence.map((e) => `follow-up ${e}`)],
+              triggerMessageId: userMessage.id,
+              nextState: { role: 'user', content },
+              hint: { text: verdict.hint, source: 'rule' },
+              supersede: [carrier],
+            });
+          }
+        } else {
           recorded = recordSignal(store, {
             persona,
             reply: last,

@@ -18,3 +18,13 @@ export function signalsReplacedBy(kind: 'thumb' | 'inline_mark' | 'edit', active
     return false;
   });
 }
+
+/**
+ * Which explicit signal a follow-up's hint joins when the reply already has explicit feedback: the
+ * newest negative one without a hint of its own (a bare thumbs down, an edit that gave no hint).
+ * Positive feedback, or feedback that carries the user's own hint, stands as it is.
+ */
+export function explicitSignalToCarryHint(active: readonly Signal[], hasHint: (signal: Signal) => boolean): Signal | null {
+  const candidates = active.filter((s) => isExplicitSignal(s) && s.reward < 0 && !hasHint(s));
+  return candidates.reduce<Signal | null>((newest, s) => (!newest || s.createdAt >= newest.createdAt ? s : newest), null);
+}

@@ -232,4 +232,63 @@ describe('core: follow-up signals', () => {
     expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ signals: 1 });
     await finished(retry.assistantMessage.id);
   });
+
+  it('keeps the hint of a follow-up that comes after a bare thumbs down, with the thumb\'s reward', async () => {
+    policy.script({ chunks: ['Paris is the capital of France.'] }, { chunks: ['Berlin is the capital of Germany.'] });
+    const { persona, conversation } = await newConversation();
+    const first = await h.invoke('chat:send', { conversationId: conversation.id, content: 'What is the capital of France?' });
+    await finished(first.assistantMessage.id);
+    const thumb = await h.invoke('feedback:thumb', { messageId: first.assistantMessage.id, up: false });
+    expect(thumb.hint).toBeNull();
+
+    const second = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant the capital of Germany.' });
+    expect(second.signal).toMatchObject({
+      kind: 'thumb_down',
+      reward: -1,
+      source: 'explicit',
+      messageId: first.assistantMessage.id,
+      triggerMessageId: second.userMessage.id,
+      supersededBy: null,
+    });
+    const { signals, hints } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    expect(signals.find((s) => s.id === thumb.signal.id)?.supersededBy).toBe(second.signal!.id);
+    expect(hints).toEqual([expect.objectContaining({ signalId: second.signal!.id, source: 'rule', status: 'auto' })]);
+    expect(hints[0]!.text).toMatch(/Germany/);
+    const row = outboxRows().find((r) => r.sample_id === second.signal!.id)!;
+    expect(SignalSampleSchema.parse(JSON.parse(row.payload))).toMatchObject({
+      reward: -1,
+      rewardSource: 'explicit',
+      signalKind: 'thumb_down',
+      hint: hints[0]!.text,
+      supersedes: thumb.signal.id,
+      nextState: { role: 'user', content: 'No, I meant the capital of Germany.' },
+    });
+    expect(await h.invoke('timeline:stats', { personaId: persona.id })).toMatchObject({ signals: 1, negative: 1, hints: 1 });
+    // Changing one's mind still works: a thumb up replaces the thumb that now carries the hint.
+    const up = await h.invoke('feedback:thumb', { messageId: first.assistantMessage.id, up: true });
+    expect((await h.invoke('signals:listForConversation', { conversationId: conversation.id })).signals.filter((s) => s.supersededBy === null).map((s) => s.id)).toEqual([up.signal.id]);
+    await finished(second.assistantMessage.id);
+  });
+
+  it('lets explicit feedback that is positive, or that carries its own hint, stand as it is', async () => {
+    policy.script({ chunks: ['Paris is the capital of France.'] }, { chunks: ['Berlin.'] }, { chunks: ['Rome is the capital of Italy.'] }, { chunks: ['Madrid.'] });
+    const { conversation } = await newConversation();
+    const first = await h.invoke('chat:send', { conversationId: conversation.id, content: 'What is the capital of France?' });
+    await finished(first.assistantMessage.id);
+    const up = await h.invoke('feedback:thumb', { messageId: first.assistantMessage.id, up: true });
+    const second = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant the capital of Germany.' });
+    expect(second.signal).toBeNull();
+    await finished(second.assistantMessage.id);
+
+    const third = await h.invoke('chat:send', { conversationId: conversation.id, content: 'What is the capital of Italy?' });
+    await finished(third.assistantMessage.id);
+    const down = await h.invoke('feedback:thumb', { messageId: third.assistantMessage.id, up: false, reason: 'Too long, just name the city.' });
+    expect(down.hint).not.toBeNull();
+    const fourth = await h.invoke('chat:send', { conversationId: conversation.id, content: 'No, I meant the capital of Spain.' });
+    expect(fourth.signal).toBeNull();
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    const live = signals.filter((s) => s.supersededBy === null && s.messageId !== second.assistantMessage.id);
+    expect(live.map((s) => s.id)).toEqual([up.signal.id, down.signal.id]);
+    await finished(fourth.assistantMessage.id);
+  });
 });
