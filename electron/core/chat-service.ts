@@ -124,13 +124,9 @@ export class ChatService {
       await active.done;
       return;
     }
-    const message = this.ctx.store.messages.get(messageId);
-    if (!message) throw notFound('message', messageId);
-    if (message.status === 'streaming') {
-      // Left streaming by a previous run: nothing is producing it any more.
-      const stored = this.ctx.store.messages.finish(messageId, { content: message.content, status: 'stopped' });
-      if (stored) this.ctx.events.emit('chat:message', stored);
-    }
+    // Nothing streams it: it has finished already (replies left streaming by a previous run were
+    // closed at startup), so there is nothing to stop.
+    if (!this.ctx.store.messages.get(messageId)) throw notFound('message', messageId);
   }
 
   /** Replaces the last reply with a new one; the old one leaves the thread and gets a 'regenerate' signal. */

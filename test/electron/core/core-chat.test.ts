@@ -105,6 +105,10 @@ describe('core: chat', () => {
     await h.invoke('chat:stop', { messageId: sent.assistantMessage.id });
     const stopped = await finished(sent.assistantMessage.id);
     expect(stopped).toMatchObject({ status: 'stopped', content: 'partial answer', error: null });
+    // Stopping it again, or stopping something unknown, changes nothing.
+    await h.invoke('chat:stop', { messageId: sent.assistantMessage.id });
+    expect((await h.invoke('messages:list', { conversationId: conversation.id })).at(-1)).toEqual(stopped);
+    expect(await h.core.handle('chat:stop', { messageId: 'no-such-message' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('stores upstream failures on the message and keeps working', async () => {
