@@ -52,6 +52,11 @@ interface LinkFailure {
 interface Connection {
   ws: WebSocket;
   welcomed: boolean;
+  /** The box whose cursor the hello sent, and that cursor. */
+  helloBoxId: string | null;
+  helloProgressAfter: number;
+  /** The box that welcomed us (null: one too old to say); its cursor and timeline ids apply. */
+  boxId: string | null;
   /** sampleId → outbox seq of samples sent on this connection and not yet acked or rejected. */
   inflight: Map<string, number>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
@@ -87,6 +92,8 @@ export class BoxSyncLink {
   private retryInMs: number | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private policyVersion: string | null = null;
+  /** The box last welcomed (persisted): the next hello sends its cursor. */
+  private boxId: string | null = null;
   private stopped = false;
   private lastConnectAt = Number.NEGATIVE_INFINITY;
 
@@ -192,7 +199,8 @@ export class BoxSyncLink {
     this.outbox = new OutboxRepository(db);
     this.timeline = new TimelineRepository(db);
     this.syncState = new SyncStateRepository(db);
-    this.policyVersion = this.syncState.policyVersion();
+    this.boxId = this.syncState.currentBoxId();
+    this.policyVersion = this.syncState.policyVersion(this.boxId);
   }
 
   private closeDatabase(): void {
@@ -233,6 +241,9 @@ export class BoxSyncLink {
     const connection: Connection = {
       ws,
       welcomed: false,
+      helloBoxId: null,
+      helloProgressAfter: 0,
+      boxId: null,
       inflight: new Map(),
       resendTimers: new Map(),
       failure: null,
@@ -257,11 +268,13 @@ export class BoxSyncLink {
       if (this.connection !== connection) return;
       let hello: ClientFrame;
       try {
+        connection.helloBoxId = this.boxId;
+        connection.helloProgressAfter = this.syncState!.progressAfter(this.boxId);
         hello = {
           type: 'hello',
           protocol: BOX_PROTOCOL_VERSION,
           clientId: this.syncState!.clientId(),
-          progressAfter: this.syncState!.progressAfter(),
+          progressAfter: connection.helloProgressAfter,
         };
       } catch (error) {
         connection.lastError = `cannot read the sync state: ${messageOf(error)}`;
@@ -364,7 +377,7 @@ export class BoxSyncLink {
         this.onRetry(connection, frame.sampleId, frame.error);
         return;
       case 'progress':
-        this.onProgress(frame.event);
+        this.onProgress(connection, frame.event);
         return;
       case 'incompatible':
         connection.failure = {
@@ -392,13 +405,16 @@ export class BoxSyncLink {
       connection.ws.close(1000);
       return;
     }
+    const boxId = frame.boxId ?? null;
+    if (boxId !== connection.helloBoxId && !this.switchBox(connection, boxId)) return;
     connection.welcomed = true;
+    connection.boxId = boxId;
     if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
     connection.welcomeTimer = null;
     this.backoff.reset();
     if (frame.policyVersion !== null && frame.policyVersion !== this.policyVersion) {
       this.policyVersion = frame.policyVersion;
-      this.syncState?.setPolicyVersion(frame.policyVersion);
+      this.syncState?.setPolicyVersion(boxId, frame.policyVersion);
     }
     connection.heartbeatTimer = setInterval(() => {
       if (!connection.alive) {
@@ -411,6 +427,34 @@ export class BoxSyncLink {
     }, this.heartbeatMs);
     this.setState('connected', this.connectedDetail(frame.boxVersion), null);
     this.pump();
+  }
+
+  /**
+   * Another box answers at this address than the one whose cursor the hello sent (the user switched
+   * boxes, or the box's data was reset and its seqs start over). Its own cursor and policy version
+   * apply from now on; if the replay the box is about to send started from the wrong cursor, ask
+   * again at once. Returns true when this connection can go on.
+   */
+  private switchBox(connection: Connection, boxId: string | null): boolean {
+    const syncState = this.syncState!;
+    let cursor: number;
+    try {
+      syncState.useBox(boxId);
+      cursor = syncState.progressAfter(boxId);
+    } catch (error) {
+      connection.lastError = `cannot record which box this is: ${messageOf(error)}`;
+      connection.ws.terminate();
+      return false;
+    }
+    this.boxId = boxId;
+    this.policyVersion = syncState.policyVersion(boxId);
+    if (cursor === connection.helloProgressAfter) return true;
+    this.log(
+      'info',
+      `${boxId === null ? 'a box without an id' : `box ${boxId}`} answers at ${this.config?.boxUrl ?? 'this address'} now; asking it for its progress after seq ${cursor}.`,
+    );
+    this.connect();
+    return false;
   }
 
   private connectedDetail(boxVersion?: string): string {
@@ -546,17 +590,22 @@ export class BoxSyncLink {
     this.schedulePump();
   }
 
-  private onProgress(progress: ProgressEvent): void {
+  private onProgress(connection: Connection, progress: ProgressEvent): void {
+    if (!connection.welcomed) {
+      this.log('warn', 'ignored progress from the box before its welcome');
+      return;
+    }
     const syncState = this.syncState!;
+    const boxId = connection.boxId;
     const result = this.db!.transaction(() => {
-      const seenBefore = progress.seq <= syncState.progressAfter();
-      const event = this.timeline!.append(progressTimelineEvent(progress));
+      const seenBefore = progress.seq <= syncState.progressAfter(boxId);
+      const event = this.timeline!.append(progressTimelineEvent(progress, boxId));
       // Persisted after (and atomically with) the timeline write: a crash in between replays it.
-      syncState.advanceProgressAfter(progress.seq);
+      syncState.advanceProgressAfter(boxId, progress.seq);
       let policyChanged = false;
       if (!seenBefore && progress.kind === 'policy_version' && progress.policyVersion !== null) {
         policyChanged = progress.policyVersion !== this.policyVersion;
-        syncState.setPolicyVersion(progress.policyVersion);
+        syncState.setPolicyVersion(boxId, progress.policyVersion);
       }
       return { event, policyChanged };
     })();

@@ -2,12 +2,13 @@ import type { ProgressEvent } from '../../shared/protocol/box-stream';
 import type { NewTimelineEvent } from '../store/timeline-repository';
 
 /**
- * A box progress event as a timeline entry. The id is derived from the box's seq and the persona, so a
- * replayed event lands on the same row and adds nothing.
+ * A box progress event as a timeline entry. The id is derived from the box's id, its seq and the
+ * persona, so a replayed event lands on the same row and adds nothing, while another box's (or a reset
+ * box's) seq 1 is a new row. `boxId` null: a box too old to send its id (the ids used before box ids).
  */
-export function progressTimelineEvent(event: ProgressEvent): NewTimelineEvent {
+export function progressTimelineEvent(event: ProgressEvent, boxId: string | null): NewTimelineEvent {
   return {
-    id: `progress:${event.seq}:${event.personaId}`,
+    id: boxId === null ? `progress:${event.seq}:${event.personaId}` : `progress:${boxId}:${event.seq}:${event.personaId}`,
     personaId: event.personaId,
     kind: event.kind,
     sampleId: event.sampleIds.length === 1 ? (event.sampleIds[0] ?? null) : null,
@@ -19,6 +20,7 @@ export function progressTimelineEvent(event: ProgressEvent): NewTimelineEvent {
       policyVersion: event.policyVersion,
       sampleIds: event.sampleIds,
       progressSeq: event.seq,
+      boxId,
     },
     createdAt: event.at,
   };

@@ -28,6 +28,8 @@ export interface StreamTestBoxOptions {
   /** 'auto' acks each sample as it arrives; 'manual' queues acks until releaseAcks(). */
   ackMode?: 'auto' | 'manual';
   policyVersion?: string | null;
+  /** Sent in welcome; absent = a box too old to have an id. */
+  boxId?: string;
   /** Close every new connection right after the upgrade with this code, before any welcome. */
   closeOnConnect?: { code: number; reason?: string } | null;
   /** Answer hello with `incompatible` and close 4426. */
@@ -198,7 +200,13 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
           return;
         }
         ws.send(
-          JSON.stringify({ type: 'welcome', protocol: BOX_PROTOCOL_VERSION, boxVersion: 'test-box', policyVersion: options.policyVersion ?? null } satisfies ServerFrame),
+          JSON.stringify({
+            type: 'welcome',
+            protocol: BOX_PROTOCOL_VERSION,
+            boxVersion: 'test-box',
+            policyVersion: options.policyVersion ?? null,
+            ...(options.boxId ? { boxId: options.boxId } : {}),
+          } satisfies ServerFrame),
         );
         const after = options.replayIgnoringProgressAfter ? 0 : frame.progressAfter;
         for (const event of progressLog) {

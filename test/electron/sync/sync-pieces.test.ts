@@ -60,26 +60,61 @@ describe('SyncStateRepository', () => {
     const id = stateA.clientId();
     expect(id).toMatch(/^app-/);
     expect(stateA.clientId()).toBe(id);
-    expect(stateA.progressAfter()).toBe(0);
-    stateA.advanceProgressAfter(7);
-    stateA.advanceProgressAfter(3);
-    stateA.setPolicyVersion('v3');
+    expect(stateA.progressAfter(null)).toBe(0);
+    stateA.advanceProgressAfter(null, 7);
+    stateA.advanceProgressAfter(null, 3);
+    stateA.setPolicyVersion(null, 'v3');
     a.close();
 
     const b = openDatabase(temp.dbFile);
     cleanups.push(() => b.close());
     const stateB = new SyncStateRepository(b);
     expect(stateB.clientId()).toBe(id);
-    expect(stateB.progressAfter()).toBe(7);
-    expect(stateB.policyVersion()).toBe('v3');
+    expect(stateB.progressAfter(null)).toBe(7);
+    expect(stateB.policyVersion(null)).toBe('v3');
+  });
+
+  it('keeps a cursor and policy version per box; the first box with an id inherits the ones kept before ids', () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.remove);
+    const db = openDatabase(temp.dbFile);
+    cleanups.push(() => db.close());
+    const state = new SyncStateRepository(db);
+    state.advanceProgressAfter(null, 12);
+    state.setPolicyVersion(null, 'old-v');
+    expect(state.currentBoxId()).toBeNull();
+
+    state.useBox('box-a');
+    expect(state.currentBoxId()).toBe('box-a');
+    expect(state.progressAfter('box-a')).toBe(12);
+    expect(state.policyVersion('box-a')).toBe('old-v');
+    state.advanceProgressAfter('box-a', 15);
+
+    // Another box starts from nothing, and does not touch box-a's cursor.
+    state.useBox('box-b');
+    expect(state.progressAfter('box-b')).toBe(0);
+    expect(state.policyVersion('box-b')).toBeNull();
+    state.advanceProgressAfter('box-b', 2);
+    state.setPolicyVersion('box-b', 'b-v1');
+
+    // Back to box-a, or via a box without an id to a brand-new box: nothing is inherited again.
+    state.useBox('box-a');
+    expect(state.progressAfter('box-a')).toBe(15);
+    state.useBox(null);
+    expect(state.currentBoxId()).toBeNull();
+    state.useBox('box-c');
+    expect(state.progressAfter('box-c')).toBe(0);
+    expect(state.policyVersion('box-c')).toBeNull();
+    expect(state.progressAfter('box-b')).toBe(2);
+    expect(state.policyVersion('box-b')).toBe('b-v1');
   });
 });
 
 describe('progressTimelineEvent', () => {
   it('derives a stable id and readable summaries', () => {
-    const event = progressTimelineEvent({
+    const progress = {
       seq: 9,
-      kind: 'policy_version',
+      kind: 'policy_version' as const,
       personaId: 'p',
       sampleIds: ['a', 'b'],
       step: 4,
@@ -87,14 +122,17 @@ describe('progressTimelineEvent', () => {
       metrics: { loss: 1 },
       message: '  ',
       at: 1234,
-    });
-    expect(event).toMatchObject({
-      id: 'progress:9:p',
+    };
+    expect(progressTimelineEvent(progress, 'box-1')).toMatchObject({
+      id: 'progress:box-1:9:p',
       kind: 'policy_version',
       sampleId: null,
       summary: 'Now serving policy step-4',
       createdAt: 1234,
-      data: { metrics: { loss: 1 }, step: 4, policyVersion: 'step-4', sampleIds: ['a', 'b'], progressSeq: 9 },
+      data: { metrics: { loss: 1 }, step: 4, policyVersion: 'step-4', sampleIds: ['a', 'b'], progressSeq: 9, boxId: 'box-1' },
     });
+    // The same seq from another box is another event; a box without an id keeps the old ids.
+    expect(progressTimelineEvent(progress, 'box-2').id).toBe('progress:box-2:9:p');
+    expect(progressTimelineEvent(progress, null).id).toBe('progress:9:p');
   });
 });
