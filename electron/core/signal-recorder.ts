@@ -113,6 +113,8 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       confidence: signal.confidence,
       evidence: signal.evidence,
       supersedes: supersedes?.id ?? null,
+      // Every signal this one replaced (usually one), so views can count only live signals.
+      supersededIds: replaced.map((old) => old.id),
     },
     createdAt: now,
   });

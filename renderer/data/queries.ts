@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import type { TimelineKind } from '../../shared/domain';
 import { useApi } from '../ipc/api-context';
 import { applyFetchedList, emptyThread, type ThreadCache } from './message-cache';
+import { CHART_EVENT_KINDS } from '../timeline/timeline-chart-data';
 import { queryKeys } from './query-keys';
 
 /** Data the views read through the IPC contract. Live events keep these caches fresh (see useLiveUpdates). */
@@ -100,12 +101,12 @@ export function useTimelineStats(personaId: string | null) {
   });
 }
 
-/** The newest signal and training-step events, for the timeline's charts. */
+/** The newest signal, judge and training-step events, for the timeline's charts. */
 export function useTimelineChartEvents(personaId: string | null) {
   const api = useApi();
   return useQuery({
     queryKey: [...queryKeys.timelineAll(personaId ?? ''), 'chart'],
-    queryFn: () => api.invoke('timeline:list', { personaId: personaId!, limit: 500, kinds: ['signal', 'training_step'] }),
+    queryFn: () => api.invoke('timeline:list', { personaId: personaId!, limit: 500, kinds: [...CHART_EVENT_KINDS] }),
     enabled: personaId !== null,
   });
 }

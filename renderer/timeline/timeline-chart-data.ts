@@ -1,8 +1,8 @@
-import type { TimelineEvent } from '../../shared/domain';
+import type { TimelineEvent, TimelineKind } from '../../shared/domain';
 
 /**
  * Chart series derived from a persona's timeline: reward mean and loss per training step, and
- * positive/negative signals per time bucket. Event data comes from the box, so every field is read
+ * positive/negative live signals per time bucket. Event data comes from the box, so every field is read
  * defensively and events without usable numbers are skipped.
  */
 
@@ -58,8 +58,32 @@ export function bucketWidth(spanMs: number, maxBuckets = 24): number {
   return widths.find((w) => spanMs / w <= maxBuckets) ?? widths[widths.length - 1]!;
 }
 
+/** The timeline kinds the charts read: signals (heuristic or explicit), judge signals, training steps. */
+export const CHART_EVENT_KINDS = ['signal', 'judge', 'training_step'] as const satisfies readonly TimelineKind[];
+
+/** Signal ids that a signal event in `events` says it replaced. */
+function replacedSignalIds(events: TimelineEvent[]): Set<string> {
+  const replaced = new Set<string>();
+  for (const event of events) {
+    if (event.kind !== 'signal' && event.kind !== 'judge') continue;
+    const { supersedes, supersededIds } = event.data;
+    if (typeof supersedes === 'string') replaced.add(supersedes);
+    if (Array.isArray(supersededIds)) for (const id of supersededIds) if (typeof id === 'string') replaced.add(id);
+  }
+  return replaced;
+}
+
+/**
+ * Live signals per time bucket, counted like timeline:stats: judge signals included, signals that a
+ * later one replaced (a judge overruling a heuristic, a thumb replacing an inferred one) left out.
+ */
 export function signalBuckets(events: TimelineEvent[]): SignalBucket[] {
-  const signals = events.filter((e) => e.kind === 'signal');
+  const replaced = replacedSignalIds(events);
+  const signals = events.filter((e) => {
+    if (e.kind !== 'signal' && e.kind !== 'judge') return false;
+    const id = e.data['signalId'];
+    return !(typeof id === 'string' && replaced.has(id));
+  });
   if (signals.length === 0) return [];
   const times = signals.map((e) => e.createdAt);
   const min = Math.min(...times);

@@ -41,6 +41,24 @@ describe('timeline chart data', () => {
     expect(bucketWidth(10 * 86_400_000)).toBe(86_400_000);
   });
 
+  it('counts live signals like timeline:stats: judge signals in, replaced signals out', () => {
+    const at = 60_000;
+    const buckets = signalBuckets([
+      // A heuristic +1 that a judge overruled with −1, which a thumb up then replaced.
+      event('signal', { signalId: 's1', reward: 1, supersedes: null, supersededIds: [] }, at),
+      event('judge', { signalId: 's2', reward: -1, supersedes: 's1', supersededIds: ['s1'] }, at + 1_000),
+      event('signal', { signalId: 's3', reward: 1, supersedes: 's2', supersededIds: ['s2'] }, at + 2_000),
+      // A judge verdict nothing replaced, and one signal that replaced two (only the newest named in `supersedes`).
+      event('judge', { signalId: 's4', reward: 0, supersedes: 's0', supersededIds: ['s0'] }, at + 3_000),
+      event('signal', { signalId: 's5', reward: -1, supersedes: null, supersededIds: [] }, at + 4_000),
+      event('signal', { signalId: 's6', reward: -1, supersedes: null, supersededIds: [] }, at + 4_500),
+      event('signal', { signalId: 's7', reward: -1, supersedes: 's6', supersededIds: ['s5', 's6', 42] }, at + 5_000),
+      // Other events name signals too, but replace nothing.
+      event('hint_reviewed', { signalId: 's9', supersedes: 's7' }, at),
+    ]);
+    expect(buckets).toEqual([{ at, positive: 1, negative: 1, neutral: 1 }]);
+  });
+
   it('describes events defensively', () => {
     const step = event('training_step', { step: 3, metrics: { reward_mean: 0.123456, loss: 2 }, policyVersion: 'v3' });
     expect(eventFacts(step)).toEqual([
