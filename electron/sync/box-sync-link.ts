@@ -10,7 +10,7 @@ import {
   type ServerFrame,
 } from '../../shared/protocol/box-stream';
 import { openDatabase, type Db } from '../store/open-database';
-import { OutboxRepository } from '../store/outbox-repository';
+import { OutboxRepository, type OutboxRow } from '../store/outbox-repository';
 import { TimelineRepository } from '../store/timeline-repository';
 import { boxStreamUrl } from './box-stream-url';
 import { progressTimelineEvent } from './progress-timeline-event';
@@ -61,6 +61,8 @@ interface Connection {
   inflight: Map<string, number>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
   resendTimers: Map<string, NodeJS.Timeout>;
+  /** A pump that hit a store error (e.g. SQLITE_BUSY) runs again when this fires. */
+  pumpRetryTimer: NodeJS.Timeout | null;
   failure: LinkFailure | null;
   lastError: string | null;
   alive: boolean;
@@ -71,6 +73,8 @@ interface Connection {
 
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const DATABASE_RETRY_MS = 5_000;
+/** After a store error while sending (the database stayed locked past its busy timeout). */
+const PUMP_RETRY_MS = 1_000;
 
 /**
  * Keeps one app's outbox flowing to its box over the ws sample stream: hello → welcome, then pending
@@ -246,6 +250,7 @@ export class BoxSyncLink {
       boxId: null,
       inflight: new Map(),
       resendTimers: new Map(),
+      pumpRetryTimer: null,
       failure: null,
       lastError: null,
       alive: true,
@@ -356,9 +361,10 @@ export class BoxSyncLink {
     try {
       this.onServerFrame(connection, parsed.data);
     } catch (error) {
-      // A store error (e.g. a long lock) must not take the link down: the row stays pending and
-      // the ack timeout or the next reconnect resends it.
+      // A store error (e.g. a long lock) must not take the link down: the row stays pending, and
+      // once out of flight the next pump resends it (the box dedupes).
       this.log('error', `could not apply a ${parsed.data.type} frame: ${messageOf(error)}`);
+      this.retryPumpLater(connection);
     }
   }
 
@@ -467,8 +473,23 @@ export class BoxSyncLink {
     // Acks usually arrive in bursts; one pump after the burst refills the window in one query.
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      // Nothing above this frame catches: an error here would end the worker.
+      try {
+        this.pump();
+      } catch (error) {
+        this.log('error', `sending samples failed: ${messageOf(error)}`);
+        if (this.connection) this.retryPumpLater(this.connection);
+      }
     });
+  }
+
+  /** Pumps again after a pause: the store was busy or failed, and no ack may come to trigger it. */
+  private retryPumpLater(connection: Connection): void {
+    if (connection.pumpRetryTimer) return;
+    connection.pumpRetryTimer = setTimeout(() => {
+      connection.pumpRetryTimer = null;
+      if (this.connection === connection) this.schedulePump();
+    }, PUMP_RETRY_MS);
   }
 
   /** Fills the in-flight window with the lowest-seq pending rows not already sent on this connection. */
@@ -486,24 +507,20 @@ export class BoxSyncLink {
         .nextPending(room + skip)
         .filter((row) => !connection.inflight.has(row.sampleId) && !connection.resendTimers.has(row.sampleId));
     } catch (error) {
-      this.log('error', `cannot read the outbox: ${messageOf(error)}`);
+      this.log('error', `cannot read the outbox (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
+      this.retryPumpLater(connection);
       return;
     }
-    const db = this.db!;
     for (const row of rows.slice(0, room)) {
-      const delivered = db.transaction(() => {
-        const first = this.outbox!.markSent(row.sampleId);
-        if (!first) return null;
-        return this.timeline!.append({
-          id: `delivered:${row.sampleId}`,
-          personaId: row.personaId,
-          kind: 'delivered',
-          sampleId: row.sampleId,
-          messageId: row.sample.turnId,
-          summary: 'Sent to the box',
-          data: { outboxSeq: row.seq },
-        });
-      })();
+      let delivered: TimelineEvent | null;
+      try {
+        delivered = this.recordSent(row);
+      } catch (error) {
+        // E.g. SQLITE_BUSY past the busy timeout. Not sent, so nothing is lost: later rows wait too, to keep order.
+        this.log('error', `cannot mark sample ${row.sampleId} as sent (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
+        this.retryPumpLater(connection);
+        break;
+      }
       const frame: ClientFrame = { type: 'sample', sample: row.sample };
       connection.ws.send(JSON.stringify(frame));
       connection.inflight.set(row.sampleId, row.seq);
@@ -511,6 +528,22 @@ export class BoxSyncLink {
     }
     if (rows.length > 0) this.armAckTimer(connection, false);
     this.scheduleStatus();
+  }
+
+  /** Counts the send attempt; on the first one also the 'delivered' timeline entry, which it returns. */
+  private recordSent(row: OutboxRow): TimelineEvent | null {
+    return this.db!.transaction(() => {
+      if (!this.outbox!.markSent(row.sampleId)) return null;
+      return this.timeline!.append({
+        id: `delivered:${row.sampleId}`,
+        personaId: row.personaId,
+        kind: 'delivered',
+        sampleId: row.sampleId,
+        messageId: row.sample.turnId,
+        summary: 'Sent to the box',
+        data: { outboxSeq: row.seq },
+      });
+    })();
   }
 
   private onAck(connection: Connection, sampleId: string, duplicate: boolean): void {
@@ -694,6 +727,8 @@ function clearConnectionTimers(connection: Connection): void {
   if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
   if (connection.ackTimer) clearTimeout(connection.ackTimer);
   if (connection.heartbeatTimer) clearInterval(connection.heartbeatTimer);
+  if (connection.pumpRetryTimer) clearTimeout(connection.pumpRetryTimer);
+  connection.pumpRetryTimer = null;
   for (const timer of connection.resendTimers.values()) clearTimeout(timer);
   connection.resendTimers.clear();
   connection.welcomeTimer = null;
