@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ExitListeners } from './exit-listeners';
 import { PortListeners } from './port-listeners';
 import type { SyncWorkerPort, ToWorker } from './types';
 import { describeZodError, FromWorkerSchema } from './worker-message-schemas';
@@ -22,6 +23,8 @@ export function spawnThreadSyncWorker(options: ThreadSyncWorkerOptions = {}): Sy
       })
     : new Worker(entry);
   const listeners = new PortListeners();
+  const exitListeners = new ExitListeners();
+  let crash: string | null = null;
   let exited = false;
   let terminating = false;
   let stoppedSeen = false;
@@ -41,13 +44,17 @@ export function spawnThreadSyncWorker(options: ThreadSyncWorkerOptions = {}): Sy
     listeners.emit(parsed.data);
   });
   worker.on('error', (error) => {
-    listeners.emit({ type: 'log', level: 'error', message: `sync worker crashed: ${error.message}` });
+    crash ??= error.message;
+    listeners.emit({ type: 'log', level: 'error', message: `sync worker crashed: ${error.stack ?? error.message}` });
   });
   worker.on('exit', (code) => {
     exited = true;
     for (const wake of stoppedWaiters.splice(0)) wake();
-    if (!terminating) {
-      listeners.emit({ type: 'log', level: 'error', message: `sync worker exited unexpectedly (code ${code})` });
+    // After 'stopped' the thread ends on its own: that exit was asked for.
+    if (!terminating && !stoppedSeen) {
+      const reason = `the sync worker exited unexpectedly (code ${code}${crash ? `: ${crash}` : ''})`;
+      listeners.emit({ type: 'log', level: 'error', message: reason });
+      exitListeners.emit(reason);
     }
   });
 
@@ -57,6 +64,9 @@ export function spawnThreadSyncWorker(options: ThreadSyncWorkerOptions = {}): Sy
     },
     onMessage(listener) {
       listeners.add(listener);
+    },
+    onUnexpectedExit(listener) {
+      exitListeners.add(listener);
     },
     async terminate() {
       if (exited) return;

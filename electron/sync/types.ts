@@ -30,4 +30,9 @@ export interface SyncWorkerPort {
   post(message: ToWorker): void;
   onMessage(listener: (message: FromWorker) => void): void;
   terminate(): Promise<void>;
+  /**
+   * Called once if the worker ends without terminate() having asked it to (a crash, a kill), with a
+   * sentence saying how. Hosts that can tell implement it; SupervisedSyncWorker restarts on it.
+   */
+  onUnexpectedExit?(listener: (reason: string) => void): void;
 }

@@ -1,3 +1,4 @@
+import { ExitListeners } from './exit-listeners';
 import { PortListeners } from './port-listeners';
 import type { SyncWorkerPort, ToWorker } from './types';
 import { describeZodError, FromWorkerSchema } from './worker-message-schemas';
@@ -28,8 +29,10 @@ export function spawnUtilityProcessSyncWorker(
 ): SyncWorkerPort {
   const child = forker.fork(modulePath, [], { serviceName: 'Apprentice sync' });
   const listeners = new PortListeners();
+  const exitListeners = new ExitListeners();
   let exited = false;
   let terminating = false;
+  let stoppedSeen = false;
   const waiters: Array<() => void> = [];
   const wakeAll = () => {
     for (const wake of waiters.splice(0)) wake();
@@ -41,14 +44,19 @@ export function spawnUtilityProcessSyncWorker(
       listeners.emit({ type: 'log', level: 'error', message: `bad message from the sync worker: ${describeZodError(parsed.error)}` });
       return;
     }
-    if (parsed.data.type === 'stopped') wakeAll();
+    if (parsed.data.type === 'stopped') {
+      stoppedSeen = true;
+      wakeAll();
+    }
     listeners.emit(parsed.data);
   });
   child.on('exit', (code) => {
     exited = true;
     wakeAll();
-    if (!terminating) {
-      listeners.emit({ type: 'log', level: 'error', message: `sync worker process exited unexpectedly (code ${code})` });
+    if (!terminating && !stoppedSeen) {
+      const reason = `the sync worker process exited unexpectedly (code ${code})`;
+      listeners.emit({ type: 'log', level: 'error', message: reason });
+      exitListeners.emit(reason);
     }
   });
 
@@ -58,6 +66,9 @@ export function spawnUtilityProcessSyncWorker(
     },
     onMessage(listener) {
       listeners.add(listener);
+    },
+    onUnexpectedExit(listener) {
+      exitListeners.add(listener);
     },
     async terminate() {
       if (exited) return;
