@@ -12,6 +12,7 @@ import type { IpcResult } from '../../shared/ipc/transport';
 import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
 import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
+import { superviseSyncWorker } from '../sync/supervised-sync-worker';
 import type { SyncConfig } from '../sync/types';
 import { ChatService, type ChatTiming } from './chat-service';
 import type { CoreContext } from './core-context';
@@ -156,7 +157,7 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const spawn = options.spawnSyncWorker === undefined ? spawnDefaultSyncWorker : options.spawnSyncWorker;
-  const syncStarted = spawn ? sync.start(spawn, syncConfig) : Promise.resolve();
+  const syncStarted = spawn ? sync.start(superviseSyncWorker(spawn), syncConfig) : Promise.resolve();
 
   let closing: Promise<void> | null = null;
 
