@@ -100,6 +100,12 @@ function sendAll(
           outstanding.delete(frame.sampleId);
           (frame.duplicate ? outcome.duplicates : outcome.acked).push(frame.sampleId);
           break;
+        case 'retry': {
+          // The box could not store it just now; send it again, as the app's sync worker does.
+          const again = samples.find((s) => s.sampleId === frame.sampleId);
+          if (again) setTimeout(() => ws.send(JSON.stringify({ type: 'sample', sample: again })), 500);
+          break;
+        }
         case 'reject':
           outstanding.delete(frame.sampleId);
           outcome.rejected.push({ sampleId: frame.sampleId, error: frame.error });
