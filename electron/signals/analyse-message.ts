@@ -20,7 +20,9 @@ export interface MessageAnalysis {
   language: string | null;
   cues: CompiledCueSet | null;
   hits: Record<PhraseCategory, CueHit[]>;
-  /** The correction, approval or question opener the message starts with, if any. */
+  /** The last clause opens (after fillers) like a question: the message ends by asking something new. */
+  asksAtEnd: boolean;
+  /** The correction, approval or question opener the message starts with (after fillers), if any. */
   correctionOpener: CueHit | null;
   positiveOpener: CueHit | null;
   questionOpener: CueHit | null;
@@ -97,6 +99,32 @@ function inside(hit: CueHit, span: CueHit): boolean {
   return hit.index >= span.index && hit.end <= span.end;
 }
 
+/** "eso es la comunidad, … 3,3 millones": an approval opener that runs on into a stated number states a fact. */
+function approvalOpener(text: string, hit: CueHit | null): CueHit | null {
+  if (!hit) return null;
+  const sentence = /^[^.!?\n]*/u.exec(text.slice(hit.end))?.[0] ?? '';
+  return /^\s*[\p{L}]/u.test(sentence) && /\d/.test(sentence) ? null : hit;
+}
+
+/** How many filler words ("ok", "so", "lol") run from words[from]. */
+function leadingFillers(words: readonly Token[], from: number, cues: CompiledCueSet): number {
+  let i = from;
+  while (i < words.length && cues.fillers.has((words[i] as Token).key)) i += 1;
+  return i - from;
+}
+
+/**
+ * "it's a leather sofa, is it ruined", "ok so how much would 200 a month become": the last clause opens
+ * like a question, with or without "?". Values and facts before it are context for the new ask.
+ */
+function lastClauseAsks(text: string, words: readonly Token[], cues: CompiledCueSet): boolean {
+  const body = text.replace(/[\s.!?…)\]"'*_\p{Extended_Pictographic}]+$/u, '');
+  const boundary = Math.max(...[',', ';', '.', '!', '?', '\n', ':'].map((c) => body.lastIndexOf(c)));
+  const first = words.findIndex((w) => w.index > boundary);
+  if (first < 0) return false;
+  return cues.questionOpener.matchAt(words, first + leadingFillers(words, first, cues)) !== null;
+}
+
 /** Analyses one (normalised, clipped) message; `conversation` is text whose language is the fallback. */
 export function analyseMessage(text: string, conversation = ''): MessageAnalysis {
   const tokens = tokenize(text);
@@ -123,9 +151,11 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
     if (!kept) matchable = matchable.slice(0, b.index) + ' '.repeat(b.end - b.index) + matchable.slice(b.end);
   }
   const startsWithWord = tokens[0]?.kind === 'word';
+  // "ok so how …", "lol no.", "🤔 is there …": the opener is read after fillers and leading emoji too.
+  const lead = cues ? leadingFillers(words, 0, cues) : 0;
   const opener = (index: 'correctionOpener' | 'positiveOpener' | 'questionOpener' | 'requeryOpener'): CueHit | null => {
-    if (!cues || !startsWithWord) return null;
-    const hit = cues[index].matchAt(words, 0);
+    if (!cues) return null;
+    const hit = (startsWithWord ? cues[index].matchAt(words, 0) : null) ?? (lead > 0 || !startsWithWord ? cues[index].matchAt(words, lead) : null);
     return hit && !benign.some((b) => inside(hit, b)) ? hit : null;
   };
   return {
@@ -137,8 +167,9 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
     language: cues?.source.language ?? null,
     cues,
     hits,
+    asksAtEnd: cues !== null && lastClauseAsks(text, words, cues),
     correctionOpener: opener('correctionOpener'),
-    positiveOpener: opener('positiveOpener'),
+    positiveOpener: approvalOpener(text, opener('positiveOpener')),
     questionOpener: opener('questionOpener'),
     requeryOpener: opener('requeryOpener'),
   };

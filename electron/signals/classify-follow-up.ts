@@ -51,6 +51,8 @@ interface TurnContext {
   requestFacts: readonly Fact[];
   replyNames: ReadonlySet<string>;
   replyAsked: boolean;
+  /** The reply's last question asks the user something, rather than proposing ("How about Luna?"). */
+  replyAskedUser: boolean;
   requestAsksValue: boolean;
 }
 
@@ -59,10 +61,31 @@ const VALUE_QUESTIONS = new PhraseIndex(LANGUAGE_CUE_SETS.flatMap((set) => set.v
 
 /** The reply ends by asking the user something: its last sentence, or one of its last two, is a question. */
 function endsWithQuestion(reply: string): boolean {
-  const tail = reply.slice(-200);
-  if (/\?[\s\p{Extended_Pictographic})"'*_]*$/u.test(tail)) return true;
+  // Closing marks after the last sentence ("… first.)", "…?**") do not end it.
+  const tail = reply.slice(-200).replace(/[\s)\]"'*_]+$/u, '');
+  if (/\?[\s\p{Extended_Pictographic}]*$/u.test(tail)) return true;
   // "What dates will you be away? I'll draft it then." — a question followed by one short sentence.
-  return /\?\s+[^?.!\n]{1,60}[.!]?\s*$/u.test(tail);
+  return /\?\s+[(]?[^?.!\n]{1,60}[.!]?$/u.test(tail);
+}
+
+/** Proposal openers of every language: the reply may be in another language than the follow-up. */
+const PROPOSAL_OPENERS = new PhraseIndex(LANGUAGE_CUE_SETS.flatMap((set) => set.proposalOpeners ?? []));
+
+/** Second-person words of every language. */
+const SECOND_PERSON: ReadonlySet<string> = new Set(
+  LANGUAGE_CUE_SETS.flatMap((set) => (set.secondPerson ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
+);
+
+/**
+ * The reply's last question asks the user for something: it addresses them ("what's your budget?") and
+ * does not propose ("How about Luna, Milo, or Oliver?"). A translated question ("¿Dónde está …?") asks nothing.
+ */
+function lastQuestionAsksUser(reply: string): boolean {
+  const end = reply.lastIndexOf('?');
+  if (end < 0) return false;
+  const start = Math.max(...['.', '!', '?', '\n', ':'].map((c) => reply.lastIndexOf(c, end - 1))) + 1;
+  const words = tokenize(reply.slice(start, end), 60).filter((t) => t.kind === 'word');
+  return PROPOSAL_OPENERS.matchAt(words, 0) === null && words.some((w) => SECOND_PERSON.has(w.key));
 }
 
 /** "yes", "no", "sure" opening a reply to the assistant's own question answer it; they judge nothing. */
@@ -103,7 +126,10 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const answer = answersReplyQuestion(analysis, turn);
   const rawCorrection = detectCorrection(analysis);
   // "no, keep them in English" after "Should I translate the titles?" answers; it does not correct.
-  const correction = answer && rawCorrection?.weak ? null : rawCorrection;
+  // "it's behind cloudflare too, does that cap anything": a weak finding before a new question is context.
+  // A statement after the reply's own question ("we're fully remote" after "Where is the office?") answers it.
+  const answered = answer || (turn.replyAskedUser && rawCorrection?.statement === true);
+  const correction = (answered || analysis.asksAtEnd) && rawCorrection?.weak ? null : rawCorrection;
   const requery = detectRequery(analysis, turn);
   const thanks = detectThanks(analysis);
   const contradiction = detectContradiction(analysis, turn.userFacts, turn);
@@ -112,6 +138,9 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
     // "8 liters?? isn't it more like 2": the question marks carry a contradiction, not a re-ask.
     const symbolCueOnly = analysis.hits.requery.length > 0 && analysis.hits.requery.every((h) => h.words === 0);
     if (contradiction && symbolCueOnly) return contradiction;
+    // "Doch, in Bayern ist Fronleichnam ein Feiertag": the request's words restated after "no"/"doch" contradict the reply.
+    const bySimilarityOnly = analysis.hits.requery.length === 0;
+    if (bySimilarityOnly && correction && analysis.correctionOpener && !/\?\s*$/.test(analysis.text)) return correction;
     return requery;
   }
   if (contradiction) {
@@ -137,7 +166,9 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   if (thanks) return thanks;
   if (requery) return requery;
   if (missed) return missed;
-  return detectSpecification(analysis, turn.previousTerms, turn.assistantTerms) ?? neutral(analysis, turn);
+  // A fragment after the reply's own question answers it.
+  const specification = turn.replyAskedUser ? null : detectSpecification(analysis, turn.previousTerms, turn.assistantTerms);
+  return specification ?? neutral(analysis, turn);
 }
 
 /**
@@ -155,6 +186,7 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
   const replyWords = tokenize(replyText, 600).filter((t) => t.kind === 'word');
   const requestText = previousRequest ? normalizeText(clipForAnalysis(previousRequest)) : '';
   const requestWords = requestText ? tokenize(requestText, 300).filter((t) => t.kind === 'word') : [];
+  const replyAsked = endsWithQuestion(assistant);
   const turn: TurnContext = {
     previousTerms: previousRequest ? contentTerms(previousRequest) : null,
     assistantTerms: contentTerms(assistant),
@@ -163,7 +195,8 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
     replyFacts: factsOf(replyText, replyWords),
     requestFacts: factsOf(requestText, requestWords),
     replyNames: namesOf(replyText, replyWords),
-    replyAsked: endsWithQuestion(assistant),
+    replyAsked,
+    replyAskedUser: replyAsked && lastQuestionAsksUser(replyText),
     requestAsksValue: VALUE_QUESTIONS.matchAll(requestWords, []).length > 0,
   };
   const detection = decide(analysis, turn);

@@ -37,10 +37,27 @@ export interface CompiledCueSet {
   questionOpener: PhraseIndex;
   requeryOpener: PhraseIndex;
   bareReask: PhraseIndex;
+  fillers: ReadonlySet<string>;
+  valueQuestion: PhraseIndex;
+  firstPerson: ReadonlySet<string>;
+  /** Matches text that ends in a hypothetical ("… would be "), to test what precedes a praise word. */
+  hypothetical: RegExp | null;
   sarcasmTail: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One regex for "text ends in a hypothetical": "… would be ", "… that'd be really ". */
+function compileHypothetical(phrases: readonly string[]): RegExp | null {
+  if (phrases.length === 0) return null;
+  // A phrase that starts with a letter must start a word; "'d be" follows one.
+  const alternatives = phrases.map((p) => (/^\p{L}/u.test(p) ? `(?<![\\p{L}'])${escapeRegExp(p)}` : escapeRegExp(p)));
+  return new RegExp(`(?:${alternatives.join('|')})\\s+(?:(?:really|also|very|so|sehr|auch|muy|très|vraiment)\\s+)?$`, 'u');
 }
 
 export function compileCueSet(set: CueSet): CompiledCueSet {
@@ -67,6 +84,10 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     questionOpener: new PhraseIndex(set.questionOpeners),
     requeryOpener: new PhraseIndex(set.requeryOpeners),
     bareReask: new PhraseIndex(set.bareReasks ?? []),
+    hypothetical: compileHypothetical(set.hypotheticals ?? []),
+    firstPerson: new Set((set.firstPerson ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
+    valueQuestion: new PhraseIndex(set.valueQuestions ?? []),
+    fillers: new Set((set.fillers ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
     sarcasmTail: new PhraseIndex(set.sarcasmTails ?? []),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),

@@ -87,7 +87,7 @@ function found(analysis: MessageAnalysis, evidence: string, confidence: number, 
  */
 export function detectContradiction(analysis: MessageAnalysis, userFacts: readonly Fact[], context: ContradictionContext): Detection | null {
   if (!analysis.cues || context.replyAsked || analysis.words.length === 0 || analysis.words.length > MAX_WORDS) return null;
-  if (analysis.questionOpener || movesOn(analysis)) return null;
+  if (analysis.questionOpener || analysis.asksAtEnd || movesOn(analysis)) return null;
   for (const fact of userFacts) {
     if (hasFact(context.replyFacts, fact)) continue;
     const sameKind = context.replyFacts.filter((f) => f.kind === fact.kind);

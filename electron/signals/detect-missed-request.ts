@@ -15,6 +15,8 @@ export interface MissedRequestContext {
 
 /** A re-ask is short; a long message that shares a request word is usually a new step. */
 const MAX_WORDS = 10;
+/** An "and …" pointer back at the request is short. */
+const AND_POINTER_WORDS = 5;
 
 function movesOn(analysis: MessageAnalysis): boolean {
   const first = analysis.words[0]?.key;
@@ -31,9 +33,13 @@ function movesOn(analysis: MessageAnalysis): boolean {
 export function detectMissedRequest(analysis: MessageAnalysis, context: MissedRequestContext): Detection | null {
   const previous = context.previousTerms;
   if (!previous || !analysis.cues || context.replyAsked) return null;
-  if (analysis.words.length === 0 || analysis.words.length > MAX_WORDS || movesOn(analysis)) return null;
+  if (analysis.words.length === 0 || analysis.words.length > MAX_WORDS) return null;
   const missed: string[] = [];
   for (const term of analysis.terms) if (previous.has(term) && !context.assistantTerms.has(term)) missed.push(term);
+  // "and killing one", "und der Salat?": a short "and …" that names only what the request asked and the reply
+  // left out points back at the gap; an "and …" with anything new moves on.
+  const pointsBack = analysis.words.length <= AND_POINTER_WORDS && missed.length > 0 && missed.length === analysis.terms.size;
+  if (movesOn(analysis) && !pointsBack) return null;
   // Asked: the message ends as a question, or is one sentence opened like one ("which one is cheaper though").
   const oneSentence = !/[.!?]\s+\S/.test(analysis.text);
   const asks = /\?\s*$/.test(analysis.text) || (oneSentence && (analysis.questionOpener !== null || analysis.requeryOpener !== null));
@@ -44,7 +50,9 @@ export function detectMissedRequest(analysis: MessageAnalysis, context: MissedRe
     }
   }
   const gaveValue = context.replyFacts.some((f) => f.kind === 'number' || f.kind === 'weekday' || f.kind === 'month');
-  if (context.requestAsksValue && !gaveValue && asks && analysis.terms.size <= 4) {
+  // "ok but how many minutes", "calories?": asked for a value again; "is there a word for …" asks something else.
+  const asksValue = analysis.cues.valueQuestion.matchAll(analysis.words, []).length > 0 || analysis.terms.size <= 1;
+  if (context.requestAsksValue && !gaveValue && asks && asksValue && analysis.terms.size <= 4) {
     return { label: 'requery', confidence: 0.55, evidence: ['the request asked for a value the reply never gave; asked again'], hint: null, weak: true };
   }
   return null;

@@ -13,6 +13,8 @@ export function negativeHits(analysis: MessageAnalysis): CueHit[] {
   return analysis.hits.negative.filter((hit) => stillNegative(analysis.text, hit));
 }
 
+const SARCASM_TAG = /(?:^|\s)\/s\s*$/u;
+
 /**
  * "super helpful. really." / "great advice..." : praise, then a one-word sentence that takes it back, or
  * a trailing ellipsis after praise in a short message. Returns the marker.
@@ -35,6 +37,10 @@ export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
   const marker = analysis.hits.sarcasm[0];
   if (marker) {
     return { label: 'negative_other', confidence: 0.75, evidence: [`sarcasm:"${marker.phrase}"`], hint: null };
+  }
+  // The "/s" tag only as its own last token: "km/s" or "m/s" is a unit, not a tag.
+  if (SARCASM_TAG.test(analysis.text)) {
+    return { label: 'negative_other', confidence: 0.75, evidence: ['sarcasm:"/s"'], hint: null };
   }
   const praise = praiseHits(analysis);
   if (praise.length === 0) return null;

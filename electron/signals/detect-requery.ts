@@ -7,6 +7,9 @@ export const REQUERY_SIMILARITY = 0.6;
 /** Between this and REQUERY_SIMILARITY a question is only a possible re-query (low confidence). */
 export const REQUERY_SIMILARITY_MAYBE = 0.4;
 
+/** A symbol re-ask cue counts in a message of at most this many words. */
+const SHORT_POINTER_WORDS = 4;
+
 export interface RequeryContext {
   /** Content terms of the previous user request; null when there is none. */
   previousTerms: ReadonlySet<string> | null;
@@ -18,7 +21,8 @@ export interface RequeryContext {
  * or the message repeats the previous request's content words without adding much that is new.
  */
 export function detectRequery(analysis: MessageAnalysis, context: RequeryContext): Detection | null {
-  const cue = analysis.hits.requery[0];
+  // "🤔" or "??" alone re-asks; before a full new question ("🤔 is there a word for …") it is only thinking.
+  const cue = analysis.hits.requery.find((h) => h.words > 0 || analysis.words.length <= SHORT_POINTER_WORDS);
   const next = analysis.terms;
   const previous = context.previousTerms;
   const similarity = previous ? termOverlap(next, previous) : 0;

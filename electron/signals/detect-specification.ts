@@ -21,6 +21,8 @@ export function detectSpecification(
   if (analysis.text.includes('?') || analysis.tokens.some((t) => t.kind === 'emoji')) return null;
   if (PHRASE_CATEGORIES.some((c) => analysis.hits[c].length > 0)) return null;
   if (analysis.correctionOpener || analysis.positiveOpener || analysis.questionOpener || analysis.requeryOpener) return null;
+  // "I'm so excited" has a subject: a clause about the user, not a fragment that specifies.
+  if (analysis.cues.firstPerson.has((analysis.words[0] as { key: string }).key)) return null;
   if (analysis.terms.size === 0 || novelTerms(analysis.terms, previousTerms ?? new Set(), assistantTerms) === 0) return null;
   const message = clipWords(analysis.text.replace(/"/g, "'"), 120);
   return {

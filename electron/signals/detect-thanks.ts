@@ -4,10 +4,12 @@ import type { Detection } from './detection';
 const NEGATED = /(?:^|[^\p{L}])(?:not|never|isn't|isnt|wasn't|wasnt|nicht|kein|pas|jamais)\s+(?:[\p{L}']+\s+)?$/iu;
 
 /** Praise inside a question ("is this helpful for beginners?") is not praise, unless it opens the sentence. */
-function praiseCounts(text: string, hit: CueHit): boolean {
+function praiseCounts(text: string, hit: CueHit, hypothetical: RegExp | null): boolean {
   const before = text.slice(0, hit.index);
   // "that's not how it works", "not great", "never helpful": praise under a negation is not praise.
   if (NEGATED.test(before.slice(-16))) return false;
+  // "something Welsh would be nice": praise of what the user wishes for, not of the reply.
+  if (hypothetical?.test(before.slice(-28).toLowerCase())) return false;
   const sentenceStart = Math.max(before.lastIndexOf('.'), before.lastIndexOf('!'), before.lastIndexOf('?'), before.lastIndexOf('\n')) + 1;
   const endMatch = /[.!?\n]/.exec(text.slice(hit.end));
   const isQuestion = endMatch?.[0] === '?';
@@ -18,7 +20,8 @@ function praiseCounts(text: string, hit: CueHit): boolean {
 }
 
 export function praiseHits(analysis: MessageAnalysis): CueHit[] {
-  return analysis.hits.positive.filter((hit) => praiseCounts(analysis.text, hit));
+  const hypothetical = analysis.cues?.hypothetical ?? null;
+  return analysis.hits.positive.filter((hit) => praiseCounts(analysis.text, hit, hypothetical));
 }
 
 /** Thanks or approval: "thanks!", "that worked", "perfect", "👍", "exactly". */
@@ -27,7 +30,7 @@ export function detectThanks(analysis: MessageAnalysis): Detection | null {
   if (hits.length === 0 && !analysis.positiveOpener) return null;
   const short = analysis.words.length <= 12;
   const evidence = hits.slice(0, 3).map((h) => `cue:"${h.phrase}"`);
-  if (analysis.positiveOpener) evidence.unshift(`opener:"${analysis.positiveOpener}"`);
+  if (analysis.positiveOpener) evidence.unshift(`opener:"${analysis.positiveOpener.phrase}"`);
   return {
     label: 'positive',
     // One praise word in a long message is often about something else ("loved that book"): uncertain.

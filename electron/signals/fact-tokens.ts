@@ -1,4 +1,4 @@
-import { FACT_WORDS } from './cues/fact-words';
+import { FACT_WORDS, UNIT_WORDS } from './cues/fact-words';
 import type { Token } from './phrase-index';
 
 /** A concrete value in a text: a number (with its unit, if any) or a word of a known kind. */
@@ -15,15 +15,23 @@ const KIND_OF_WORD: ReadonlyMap<string, string> = new Map(
   Object.entries(FACT_WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind] as [string, string])),
 );
 
-const NUMBER = /(?<![\p{L}\d.,])(\d+(?:[.,]\d+)?)\s?([\p{L}%°$€£]{1,4})?(?![\p{L}])/gu;
+const UNIT_OF_WORD: ReadonlyMap<string, string> = new Map(
+  Object.entries(UNIT_WORDS).flatMap(([unit, words]) => words.map((w) => [w, unit] as [string, string])),
+);
+
+// "300,000" and "1.500" group thousands; "3,3" and "52.50" have decimals.
+const NUMBER = /(?<![\p{L}\d.,])(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*(?:(?!\2)[.,]\d+)?(?![.,]?\d)|\d+(?:[.,]\d+)?)\s?([\p{L}%°$€£]{1,4})?(?![\p{L}])/gu;
+/** A longer unit word right after a number ("8 hours", "1100 euros"); "8 hours" and "30 minutes" do not compare. */
+const LONG_UNIT = /^\s?(\p{L}{5,12})(?![\p{L}])/u;
 const MAX_FACTS = 40;
 
 /** Numbers (e.g. "1,5", "150g", "3pm") and known-kind words of a text, at most MAX_FACTS. */
 export function factsOf(text: string, words: readonly Token[]): Fact[] {
   const facts: Fact[] = [];
   for (const m of text.slice(0, 4_000).matchAll(NUMBER)) {
-    const value = (m[1] as string).replace(',', '.');
-    const unit = m[2]?.toLowerCase();
+    const value = m[2] !== undefined ? (m[1] as string).split(m[2]).join('').replace(',', '.') : (m[1] as string).replace(',', '.');
+    const longUnit = m[3] ? undefined : LONG_UNIT.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 14))?.[1]?.toLowerCase();
+    const unit = m[3]?.toLowerCase() ?? (longUnit !== undefined ? UNIT_OF_WORD.get(longUnit) : undefined);
     facts.push({ kind: 'number', value, number: Number(value), ...(unit ? { unit } : {}) });
     if (facts.length >= MAX_FACTS) return facts;
   }
@@ -42,8 +50,9 @@ export function factsOf(text: string, words: readonly Token[]): Fact[] {
 export function comparableNumbers(a: Fact, b: Fact): boolean {
   if (a.number === undefined || b.number === undefined) return false;
   if (a.unit && b.unit && a.unit !== b.unit) return false;
-  const year = (n: number): boolean => Number.isInteger(n) && n >= 1000 && n <= 2200;
-  if (year(a.number) || year(b.number)) return year(a.number) && year(b.number);
+  // A number with a unit ("1100 euros") is an amount, not a year.
+  const year = (f: Fact): boolean => !f.unit && Number.isInteger(f.number) && (f.number as number) >= 1000 && (f.number as number) <= 2200;
+  if (year(a) || year(b)) return year(a) && year(b);
   if (a.number === 0 || b.number === 0) return false;
   const ratio = a.number / b.number;
   return ratio >= 0.25 && ratio <= 4;

@@ -40,6 +40,16 @@ export interface CueSet {
   positiveOpeners: string[];
   /** Openers of a new question ("how do i"): cue words inside one ("… instead of sums?") are not a correction. */
   questionOpeners: string[];
+  /** Words right before a praise word that make it a wish, not praise ("something Welsh would be nice"). */
+  hypotheticals?: string[];
+  /** A reply's question that proposes rather than asks ("How about Luna or Milo?"): a fact after it still corrects. */
+  proposalOpeners?: string[];
+  /** Second-person words: a reply's question asks the user something only if it addresses them ("what's your budget?"). */
+  secondPerson?: string[];
+  /** First-person subjects ("i", "we're", "ich"): a message opened by one is a clause, not a bare fragment. */
+  firstPerson?: string[];
+  /** Words that carry nothing before an opener ("ok so how …", "lol no."): openers are also read after them. */
+  fillers?: string[];
   /** Message openers that turn a question into a re-ask ("but can it …?", "ok and how …?"). */
   requeryOpeners: string[];
   /** Phrases that say the question was not answered or is being asked again. */

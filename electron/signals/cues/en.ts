@@ -61,7 +61,7 @@ export const EN: CueSet = {
     "what's this", 'seriously', 'overkill', 'overcomplicated', 'robotic', 'soulless', 'wordy',
     'non-answer', 'non answer', "didn't help", 'did not help', "doesn't help", 'does not help', 'are you sure', 'ai-sounding', 'sounds like ai', 'sounds like a robot', 'hurts more', 'made it worse', 'breaks', 'broke it', 'stopped working', 'no longer works', 'bad advice', 'so bad', 'really bad', 'pretty bad', 'bad idea', 'still no', 'worst', 'lmao no', 'nobody talks like that', 'no one talks like that', 'nobody buys that',
     'it still', 'i still', 'this still', 'that still', 'still too', 'still wrong',
-    'yikes', 'oof', 'eww', 'ew', 'are you even listening', 'are you listening', 'did you even read', 'did you read my', "you're not listening", 'not listening', 'you have no idea',
+    'yikes', 'oof', 'eww', 'ew', 'oh no', 'could have just', "could've just", 'couldve just', 'are you even listening', 'are you listening', 'did you even read', 'did you read my', "you're not listening", 'not listening', 'you have no idea',
   ],
   sarcasm: [
     'thanks for nothing', 'wall of text', 'yeah right', 'sure because', 'oh great', 'oh wonderful', 'oh perfect',
@@ -74,7 +74,7 @@ export const EN: CueSet = {
     'truly groundbreaking', 'groundbreaking', 'revolutionary', 'what a surprise', 'shocking', 'who knew',
     'thanks a bunch', 'thanks i guess', 'very insightful', 'so insightful', 'amazing advice', 'thanks captain obvious',
     'captain obvious', 'didn\'t see that coming', 'never would have guessed', 'love being ignored',
-    'exactly what i didn\'t ask', '🙄', '/s',
+    'exactly what i didn\'t ask', '🙄',
   ],
   sarcasmTails: ['really', 'sure', 'right', 'not', 'lol', 'as if', 'yeah right', 'totally'],
   correction: [
@@ -86,11 +86,16 @@ export const EN: CueSet = {
     "that's not true", 'not true', "isn't true", "doesn't have", "isn't there", "there's no", 'there is no',
     "doesn't support", 'does not support', 'deprecated', 'was removed', 'off by', 'miscalculated', 'math is off',
     'numbers are off', "that's not a", 'that is not a', "this isn't a", "that isn't a", "doesn't add up", 'does not add up', 'you mixed up', 'mixed up', 'confused',
-    'though', 'tho', 'other way round', 'other way around', 'the other way', 'backwards', 'a new one', 'a different one', 'not using', "don't have", 'do not have', "doesn't have", "can't use", "can't eat", 'allergic', 'intolerant', 'vegan', 'vegetarian', 'over budget',
+    'though', 'tho', 'other way round', 'other way around', 'the other way', 'backwards', 'a new one', 'a different one', 'not using', "don't have", 'do not have', "doesn't have", "can't use", "can't eat", 'allergic', 'intolerant', 'allergy', 'allergies', 'vegan', 'vegetarian', 'over budget',
     'the actual', 'already own', 'already have', 'already read', 'already seen', 'already watched', 'already did that', 'already done that', 'seen it', 'seen them', 'read it already', 'own it already',
   ],
   correctionOpeners: ['no', 'nope', 'nah', 'not', 'actually', 'wait', 'hold on', 'not quite', 'close', 'almost',
     'not exactly', 'not really', 'no no'],
+  hypotheticals: ['would be', "would've been", 'would have been', "'d be", 'could be', 'might be', 'will be', 'would', 'if it was', 'if it were', 'if it is'],
+  proposalOpeners: ['how about', 'what about', 'why not', 'maybe', 'perhaps', 'or maybe', 'or how about', 'or what about'],
+  secondPerson: ['you', 'your', 'yours', "you're", "you've", "you'd", "you'll", 'yourself', 'u', 'ur'],
+  firstPerson: ['i', "i'm", 'im', "i've", "i'd", "i'll", 'we', "we're", "we've", "we'd", "we'll", 'my', 'our'],
+  fillers: ['ok', 'okay', 'k', 'so', 'hmm', 'hm', 'lol', 'haha', 'oh', 'ah', 'well', 'alright', 'um', 'uh', 'erm', 'hey'],
   requeryOpeners: ['but', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'fine but', 'i mean', 'no i mean'],
   questionOpeners: [
     'how do i', 'how can i', 'how would i', 'how should i', 'how do you', 'how do we', 'how to', 'what', "what's",
@@ -351,6 +356,16 @@ export const EN: CueSet = {
       requires: ["it's", 'its', 'it is', "that's", 'thats', 'that is', 'answer is', "they're", 'they are', "he's", "she's", 'it was'],
       pattern: `^(?:(?:no|nope|nah|actually|um|erm|hmm|but|well)[,.!]?\\s+)?(?:it's|its|it is|it was|that's|thats|that is|the answer is|answer is|they're|they are|he's|she's|he is|she is)\\s+(?<right>(?!(?:not|a\\s+good|good|great|fine|ok|okay|perfect|fair|true|right|correct|cool|nice|amazing|awesome|better|helpful|working|interesting|funny|done|fixed|it|all|so|very|really|too|lol|exactly|just what)(?![\\p{L}]))${REST}{1,80}?)(?:\\s+(?:actually|though|tho))?[.!…]*$`,
       hint: 'Take into account that it is {right}.',
+    },
+    {
+      // "we're fully remote", "I'm in Dublin", "we've seen all of those": a bare fact about the user, said
+      // instead of going on, tells the reply what it assumed wrongly. Not a fact about their mood or plans.
+      name: 'self-state',
+      statement: true,
+      weak: true,
+      requires: ["i'm", 'im ', 'i am', "we're", 'we are', "i've", "we've", 'ive ', 'i have', 'we have', "she's", "he's", "they're", 'my ', 'our '],
+      pattern: `^(?:(?:but|well|actually|sorry|oh|um|hmm|fyi)[,.!]?\\s+)?(?<clause>(?:i'm|im|i am|we're|we are|i've got|we've got|i've|ive|we've|i have|we have|she's|he's|they're|(?:my|our)\\s+[\\p{L}-]+\\s+(?:is|are|has|was|were))\\s+(?!(?:a|another|one more|some|no|not|so|very|really|just|still|also|sure|done|good|fine|ok|okay|happy|glad|back|ready|confused|lost|curious|wondering|interested|excited|going|gonna|trying|about|thinking|looking|hoping|planning|learning|new|sorry|afraid|grateful|thankful)(?![\\p{L}]))${REST}{2,70}?)[.!]*$`,
+      hint: 'Take this into account: {clause}.',
     },
     {
       name: 'constraint',

@@ -21,3 +21,19 @@ export const FACT_WORDS: Record<string, readonly string[]> = {
   dayPart: ['am', 'pm', 'morning', 'evening', 'night', 'afternoon', 'morgens', 'abends', 'mañana', 'tarde', 'noche', 'matin', 'soir'],
   platform: ['windows', 'mac', 'macos', 'linux', 'ubuntu', 'android', 'ios', 'iphone', 'ipad', 'samsung', 'pixel', 'chromebook'],
 };
+
+/**
+ * Unit words longer than four letters, by the unit they name, in every language the engine reads.
+ * A number's unit decides what it can contradict: "8 hours ahead" is no correction of "30 minutes".
+ */
+export const UNIT_WORDS: Record<string, readonly string[]> = {
+  second: ['seconds', 'second', 'sekunden', 'sekunde', 'segundos', 'segundo', 'secondes', 'seconde', 'secondi', 'seconden'],
+  minute: ['minutes', 'minute', 'minuten', 'minutos', 'minuto', 'minuti'],
+  hour: ['hours', 'stunden', 'stunde', 'horas', 'heures', 'heure', 'uren'],
+  day: ['tagen', 'jours', 'giorni', 'dagen'],
+  week: ['weeks', 'wochen', 'woche', 'semanas', 'semana', 'semaines', 'semaine', 'settimane', 'weken'],
+  month: ['months', 'month', 'monate', 'monaten', 'meses', 'mesi', 'maanden'],
+  year: ['years', 'jahre', 'jahren', 'años', 'annees', 'années', 'anni', 'jaren', 'anos'],
+  money: ['euros', 'dollars', 'dollar', 'pounds', 'bucks', 'francs', 'pesos', 'reais'],
+  percent: ['percent', 'prozent', 'pourcent', 'procent'],
+};
