@@ -39,6 +39,14 @@ describe('buildInlineMarkHint', () => {
     expect(buildInlineMarkHint({ assistant: 'x', quote: '***', correction: 'a summary first' })).toBe('The reply should have said "a summary first".');
   });
 
+  it('a dunder identifier keeps its underscores in the quote, inside or outside a code span', () => {
+    const assistant = 'Define `__init__` to set the fields; Python calls __init__ for you.';
+    expect(buildInlineMarkHint({ assistant, quote: 'Define `__init__`', correction: 'Define __post_init__ on a dataclass' })).toBe(
+      'Where the reply said "Define __init__", it should have said "Define __post_init__ on a dataclass".',
+    );
+    expect(buildInlineMarkHint({ assistant, quote: 'calls __init__ for', correction: 'calls __new__ first' })).toContain('"calls __init__ for"');
+  });
+
   it('an instruction about the span stays an instruction', () => {
     const hint = buildInlineMarkHint({ assistant: 'Dear Sir or Madam, thank you for…', quote: 'Dear Sir or Madam', correction: "don't use a generic greeting, use her name" });
     expectUsableHint(hint);

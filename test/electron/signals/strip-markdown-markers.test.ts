@@ -18,7 +18,23 @@ describe('stripMarkdownMarkers', () => {
     expect(stripMarkdownMarkers('a*b*c')).toBe('a*b*c');
   });
 
+  it('keeps code as code: spans, fences and dunder identifiers keep their underscores and stars', () => {
+    expect(stripMarkdownMarkers('define `__init__` on the class')).toBe('define __init__ on the class');
+    expect(stripMarkdownMarkers('the **`__init__`** method')).toBe('the __init__ method');
+    expect(stripMarkdownMarkers('call __init__ first, then check __name__')).toBe('call __init__ first, then check __name__');
+    expect(stripMarkdownMarkers('`**kwargs` and **bold**')).toBe('**kwargs and bold');
+    expect(stripMarkdownMarkers('``a ` b``')).toBe('a ` b');
+    expect(stripMarkdownMarkers('```py\ndef __init__(self):\n    pass\n```')).toBe('py\ndef __init__(self):\n    pass');
+  });
+
+  it('a selection cut inside a code span keeps the code side as it is', () => {
+    expect(stripMarkdownMarkers('init__` method')).toBe('init__ method');
+    expect(stripMarkdownMarkers('see `__ini')).toBe('see __ini');
+    expect(stripMarkdownMarkers('_ever_ and `x')).toBe('ever and x');
+  });
+
   it('is safe on any input', () => {
+    expect(stripMarkdownMarkers('\uE0000\uE001 `a`')).toBe('0 a');
     expect(stripMarkdownMarkers('')).toBe('');
     expect(stripMarkdownMarkers('*'.repeat(10_000))).toBe('');
     expect(stripMarkdownMarkers('🙂 **ok** 🙂')).toBe('🙂 ok 🙂');
