@@ -141,3 +141,22 @@ describe('a bare fact about the user corrects what the reply assumed', () => {
     expect(classify('I want to repaint my bedroom', paint, "no, it's white now. thinking sage green").label).toBe('neutral');
   });
 });
+
+describe('Italian, Portuguese and Dutch are read, not guessed as English or Spanish', () => {
+  it.each([
+    ['qual è la capitale della Sicilia', 'La capitale della Sicilia è Catania.', 'ma no, è Palermo', 'correction', 'it'],
+    ['quanto cuocere gli spaghetti', 'Di solito 8–9 minuti in acqua bollente salata.', 'perfetti, grazie mille!', 'positive', 'it'],
+    ['qual é a capital do Brasil', 'A capital do Brasil é o Rio de Janeiro.', 'não, é Brasília', 'correction', 'pt'],
+    ['como tirar mancha de café', 'Água fria por trás da mancha e detergente neutro.', 'deu certo!! valeu demais', 'positive', 'pt'],
+    ['wat is de hoofdstad van Nederland', 'De hoofdstad van Nederland is Den Haag.', 'nee, dat is Amsterdam. in Den Haag zit de regering', 'correction', 'nl'],
+    ['vat dit artikel samen', 'Het artikel is interessant en bevat informatie.', 'serieus? hier heb ik niks aan', 'negative_other', 'nl'],
+  ])('%s … %s → %s', (request, assistant, next, label, language) => {
+    const v = classify(request, assistant, next);
+    expect(v.label).toBe(label);
+    expect(v.evidence[0]).toBe(`language:${language}`);
+  });
+
+  it('English with "we", "was" or "op" stays English', () => {
+    expect(classify('plan a trip', 'Day 1: museums.', 'we was there last year, op shops are better').evidence[0]).toBe('language:en');
+  });
+});
