@@ -46,7 +46,7 @@ export function lowerSameLength(text: string): string {
 
 function signalCount(set: CompiledCueSet, words: readonly Token[], others: readonly Token[]): number {
   let count = 0;
-  for (const category of ['positive', 'negative', 'correction', 'requery', 'acknowledgement'] as const) {
+  for (const category of ['positive', 'negative', 'sarcasm', 'correction', 'requery', 'acknowledgement'] as const) {
     count += set.phrases[category].matchAll(words, others).length;
   }
   if (set.correctionOpener.matchAt(words, 0) || set.positiveOpener.matchAt(words, 0)) count += 1;

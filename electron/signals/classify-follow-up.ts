@@ -52,7 +52,8 @@ interface TurnContext {
   replyNames: ReadonlySet<string>;
   replyAsked: boolean;
   /** The reply's last question asks the user something, rather than proposing ("How about Luna?"). */
-  replyAskedUser: boolean;
+  /** Read only when a statement or fragment needs it (it tokenises the reply's last question). */
+  replyAskedUser: () => boolean;
   requestAsksValue: boolean;
 }
 
@@ -128,7 +129,7 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   // "no, keep them in English" after "Should I translate the titles?" answers; it does not correct.
   // "it's behind cloudflare too, does that cap anything": a weak finding before a new question is context.
   // A statement after the reply's own question ("we're fully remote" after "Where is the office?") answers it.
-  const answered = answer || (turn.replyAskedUser && rawCorrection?.statement === true);
+  const answered = answer || (rawCorrection?.statement === true && turn.replyAskedUser());
   const correction = (answered || analysis.asksAtEnd) && rawCorrection?.weak ? null : rawCorrection;
   const requery = detectRequery(analysis, turn);
   const thanks = detectThanks(analysis);
@@ -167,7 +168,7 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   if (requery) return requery;
   if (missed) return missed;
   // A fragment after the reply's own question answers it.
-  const specification = turn.replyAskedUser ? null : detectSpecification(analysis, turn.previousTerms, turn.assistantTerms);
+  const specification = turn.replyAskedUser() ? null : detectSpecification(analysis, turn.previousTerms, turn.assistantTerms);
   return specification ?? neutral(analysis, turn);
 }
 
@@ -196,7 +197,7 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
     requestFacts: factsOf(requestText, requestWords),
     replyNames: namesOf(replyText, replyWords),
     replyAsked,
-    replyAskedUser: replyAsked && lastQuestionAsksUser(replyText),
+    replyAskedUser: () => replyAsked && lastQuestionAsksUser(replyText),
     requestAsksValue: VALUE_QUESTIONS.matchAll(requestWords, []).length > 0,
   };
   const detection = decide(analysis, turn);

@@ -30,7 +30,8 @@ function stripLeading(text: string, indexes: readonly PhraseIndex[]): string {
 export function cleanCapture(text: string | undefined, cues: CompiledCueSet | null, stripLeadIns = false): string {
   let out = (text ?? '').replace(/\s+/g, ' ').trim();
   if (cues) out = stripLeading(out, stripLeadIns ? [cues.politeness, cues.leadIn] : [cues.politeness]);
-  out = out.replace(/[\s,;:.!?"'-]+$/u, '').replace(/^[\s,;:"'(-]+/u, '');
+  // A leading dash is punctuation ("- use X"), unless it starts a flag or a number ("--previous", "-p", "-5").
+  out = out.replace(/[\s,;:.!?"'-]+$/u, '').replace(/^(?:[\s,;:"'(]|-(?![-\p{L}\p{N}]))+/u, '');
   out = out.replace(/[\s,]+(?:please|pls|plz|bitte|thanks|thank you)$/iu, '').trim();
   return clipWords(out, HINT_QUOTE_CHARS);
 }

@@ -74,7 +74,8 @@ export const EN: CueSet = {
     'truly groundbreaking', 'groundbreaking', 'revolutionary', 'what a surprise', 'shocking', 'who knew',
     'thanks a bunch', 'thanks i guess', 'very insightful', 'so insightful', 'amazing advice', 'thanks captain obvious',
     'captain obvious', 'didn\'t see that coming', 'never would have guessed', 'love being ignored',
-    'exactly what i didn\'t ask', '🙄',
+    'exactly what i didn\'t ask', 'outdid yourself', 'outdone yourself', 'genius at work', 'real genius', 'thanks genius',
+    'slow clap', 'just wow', "you don't say", "tell me something i don't know", 'what would i do without you', 'how original', '🙄',
   ],
   sarcasmTails: ['really', 'sure', 'right', 'not', 'lol', 'as if', 'yeah right', 'totally'],
   correction: [
@@ -354,7 +355,8 @@ export const EN: CueSet = {
       statement: true,
       weak: true,
       requires: ["it's", 'its', 'it is', "that's", 'thats', 'that is', 'answer is', "they're", 'they are', "he's", "she's", 'it was'],
-      pattern: `^(?:(?:no|nope|nah|actually|um|erm|hmm|but|well)[,.!]?\\s+)?(?:it's|its|it is|it was|that's|thats|that is|the answer is|answer is|they're|they are|he's|she's|he is|she is)\\s+(?<right>(?!(?:not|a\\s+good|good|great|fine|ok|okay|perfect|fair|true|right|correct|cool|nice|amazing|awesome|better|helpful|working|interesting|funny|done|fixed|it|all|so|very|really|too|lol|exactly|just what)(?![\\p{L}]))${REST}{1,80}?)(?:\\s+(?:actually|though|tho))?[.!…]*$`,
+      // At the start, or as the last sentence after a short one ("that's the current one. it's --previous").
+      pattern: `(?:^|^[^.!?\\n]{1,40}[.!]\\s+)(?:(?:no|nope|nah|actually|um|erm|hmm|but|well)[,.!]?\\s+)?(?:it's|its|it is|it was|that's|thats|that is|the answer is|answer is|they're|they are|he's|she's|he is|she is)\\s+(?<right>(?!(?:not|a\\s+good|good|great|fine|ok|okay|perfect|fair|true|right|correct|cool|nice|amazing|awesome|better|helpful|working|interesting|funny|done|fixed|it|all|so|very|really|too|lol|exactly|just what)(?![\\p{L}]))${REST}{1,80}?)(?:\\s+(?:actually|though|tho))?[.!…]*$`,
       hint: 'Take into account that it is {right}.',
     },
     {

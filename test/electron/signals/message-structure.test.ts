@@ -27,6 +27,13 @@ describe('a question at the end, with or without "?", makes what comes before it
     expect(classify("what's the capital of australia", 'The capital of Australia is Sydney.', "it's Canberra").label).toBe('correction');
   });
 
+  it('"it\'s X" as the last sentence after a short one still corrects', () => {
+    const logs = 'Use kubectl logs <pod> --since=1h to see logs from the crashed container.';
+    const v = classify('k8s: logs from the previous crashed container', logs, "that's the current one. it's --previous / -p");
+    expect(v.label).toBe('correction');
+    expect(v.hint).toContain('--previous');
+  });
+
   it('a weak directive inside a question is no correction ("… under 400 euros")', () => {
     const desks = 'Pros: less sitting. Cons: standing all day is not healthy either. Alternate every 30 to 60 minutes.';
     expect(classify('pros and cons of a standing desk', desks, 'which one would you recommend under 400 euros').label).toBe('neutral');
@@ -87,6 +94,12 @@ describe('emoji, tags and openers that only look like signals', () => {
     const names = 'Some ideas: Crumb & Co., Rise, The Daily Loaf, Golden Crust.';
     expect(classify('I need a name for my bakery', names, "it's in a small village in Wales, something Welsh would be nice").label).not.toBe('positive');
     expect(classify('I need a name for my bakery', names, 'Rise is nice, thanks').label).toBe('positive');
+  });
+
+  it('sarcasm idioms without a praise word ("you really outdid yourself") complain, even before a critique', () => {
+    const summary = 'The committee, which met on Tuesday, had a long debate about the budget, and after that long debate they agreed to cut spending.';
+    expect(classify('summarise this in one sentence', summary, 'you really outdid yourself. longer than the original')).toMatchObject({ label: 'negative_other', reward: -1 });
+    expect(classify('name three primary colours', 'Red, green and purple.', 'slow clap')).toMatchObject({ label: 'negative_other', reward: -1 });
   });
 
   it('grimace and blank faces complain; "doch" contradicts; "you could have just …" reproaches', () => {
