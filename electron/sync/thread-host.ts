@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ExitListeners } from './exit-listeners';
-import { PortListeners } from './port-listeners';
-import type { SyncWorkerPort, ToWorker } from './types';
-import { describeZodError, FromWorkerSchema } from './worker-message-schemas';
+import type { SyncWorkerPort } from './types';
+import { createWorkerPortLifecycle } from './worker-port-lifecycle';
 
 export interface ThreadSyncWorkerOptions {
   /** The worker entry; defaults to sync-worker.ts beside this file (source) or out/main/sync-worker.js (bundle). */
@@ -22,66 +20,21 @@ export function spawnThreadSyncWorker(options: ThreadSyncWorkerOptions = {}): Sy
         workerData: { entry: pathToFileURL(entry).href },
       })
     : new Worker(entry);
-  const listeners = new PortListeners();
-  const exitListeners = new ExitListeners();
-  let crash: string | null = null;
-  let exited = false;
-  let terminating = false;
-  let stoppedSeen = false;
   const exitedPromise = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const stoppedWaiters: Array<() => void> = [];
-
-  worker.on('message', (data: unknown) => {
-    const parsed = FromWorkerSchema.safeParse(data);
-    if (!parsed.success) {
-      listeners.emit({ type: 'log', level: 'error', message: `bad message from the sync worker: ${describeZodError(parsed.error)}` });
-      return;
-    }
-    if (parsed.data.type === 'stopped') {
-      stoppedSeen = true;
-      for (const wake of stoppedWaiters.splice(0)) wake();
-    }
-    listeners.emit(parsed.data);
-  });
-  worker.on('error', (error) => {
-    crash ??= error.message;
-    listeners.emit({ type: 'log', level: 'error', message: `sync worker crashed: ${error.stack ?? error.message}` });
-  });
-  worker.on('exit', (code) => {
-    exited = true;
-    for (const wake of stoppedWaiters.splice(0)) wake();
-    // After 'stopped' the thread ends on its own: that exit was asked for.
-    if (!terminating && !stoppedSeen) {
-      const reason = `the sync worker exited unexpectedly (code ${code}${crash ? `: ${crash}` : ''})`;
-      listeners.emit({ type: 'log', level: 'error', message: reason });
-      exitListeners.emit(reason);
-    }
-  });
-
-  return {
-    post(message: ToWorker) {
-      if (!exited) worker.postMessage(message);
+  const lifecycle = createWorkerPortLifecycle(
+    {
+      send: (message) => worker.postMessage(message),
+      kill: async () => {
+        await worker.terminate();
+        await exitedPromise;
+      },
     },
-    onMessage(listener) {
-      listeners.add(listener);
-    },
-    onUnexpectedExit(listener) {
-      exitListeners.add(listener);
-    },
-    async terminate() {
-      if (exited) return;
-      terminating = true;
-      if (!stoppedSeen) {
-        const stopped = new Promise<void>((resolve) => stoppedWaiters.push(resolve));
-        worker.postMessage({ type: 'stop' } satisfies ToWorker);
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopTimeoutMs ?? 5_000)))]);
-        clearTimeout(timer);
-      }
-      if (!exited) await worker.terminate();
-      await exitedPromise;
-    },
-  };
+    { what: 'worker', stopTimeoutMs: options.stopTimeoutMs },
+  );
+  worker.on('message', (data: unknown) => lifecycle.received(data));
+  worker.on('error', (error) => lifecycle.crashed(error.message, error.stack));
+  worker.on('exit', (code) => lifecycle.exited(code));
+  return lifecycle.port;
 }
 
 function defaultWorkerEntry(): string {
