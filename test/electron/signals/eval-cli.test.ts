@@ -112,8 +112,8 @@ describe('npm run eval:signals (as a child process)', () => {
     expect(stdout).toMatch(/split holdout: \d+/);
     const last = stdout.trimEnd().split('\n').pop() ?? '';
     expect(last).toMatch(/^polarity macro-F1: 0\.\d{3}$/);
-    // Measured 0.721 (0.698 before the structural detectors); the floor catches a real regression.
-    expect(Number(last.split(': ')[1])).toBeGreaterThanOrEqual(0.65);
+    // Measured 0.737 (0.721 after the second pass, 0.698 before the structural detectors); the floor catches a real regression.
+    expect(Number(last.split(': ')[1])).toBeGreaterThanOrEqual(0.68);
   });
 
   it('the blind set\'s half B (never tuned on): polarity and label macro-F1 stay above their floors', async () => {
@@ -123,10 +123,25 @@ describe('npm run eval:signals (as a child process)', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toMatch(/half B: 1[23]\d/);
-    // Measured: polarity 0.864, label 0.811 (baseline 0.816 / 0.753). Floors sit a little below.
+    // Measured: polarity 0.890, label 0.847 after the third pass (0.864 / 0.811 after the second, baseline
+    // 0.816 / 0.753). Floors sit a little below.
     const polarity = Number(/^polarity macro-F1: (0\.\d{3})$/m.exec(stdout)?.[1]);
     const label = Number(/^label macro-F1: (0\.\d{3})$/m.exec(stdout)?.[1]);
-    expect(polarity).toBeGreaterThanOrEqual(0.83);
-    expect(label).toBeGreaterThanOrEqual(0.77);
+    expect(polarity).toBeGreaterThanOrEqual(0.85);
+    expect(label).toBeGreaterThanOrEqual(0.80);
+  });
+
+  it('the third blind set\'s half B (written before reading the engine, never tuned on): above its floors', async () => {
+    const { stdout, code } = await run(TSX, [CLI, join(ROOT, 'test/fixtures/signals/blind-c.jsonl'), '--half', 'B'], { cwd: ROOT, timeout: 120_000 }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { stdout: string; code: number }) => e,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/read 26\d records .*half B: 1[2-4]\d/);
+    // Measured: polarity 0.776, label 0.753 (0.700 / 0.668 before the third pass). Floors sit a little below.
+    const polarity = Number(/^polarity macro-F1: (0\.\d{3})$/m.exec(stdout)?.[1]);
+    const label = Number(/^label macro-F1: (0\.\d{3})$/m.exec(stdout)?.[1]);
+    expect(polarity).toBeGreaterThanOrEqual(0.74);
+    expect(label).toBeGreaterThanOrEqual(0.72);
   });
 });
