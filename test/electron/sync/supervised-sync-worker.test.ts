@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/store/open-database';
 import { superviseSyncWorker } from '../../../electron/sync/supervised-sync-worker';
 import { spawnThreadSyncWorker } from '../../../electron/sync/thread-host';
-import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
+import type { FromWorker, ToWorker } from '../../../electron/sync/types';
 import { enqueueSamples } from './outbox-fixture';
 import { makeTempDir } from './link-harness';
+import { collect } from './port-messages';
 import { startStreamTestBox } from './stream-test-box';
 
 const TOKEN = 'supervisor-token';
@@ -17,32 +18,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
-
-function collect(port: SyncWorkerPort) {
-  const messages: FromWorker[] = [];
-  const waiters = new Set<() => void>();
-  port.onMessage((message) => {
-    messages.push(message);
-    for (const wake of [...waiters]) wake();
-  });
-  const waitFor = (predicate: (m: FromWorker) => boolean, what: string, from = 0, timeoutMs = 60_000) =>
-    new Promise<FromWorker>((resolve, reject) => {
-      const check = () => {
-        const found = messages.slice(from).find(predicate);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(messages.slice(-5))}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  return { messages, waitFor };
-}
 
 describe('SupervisedSyncWorker', () => {
   it('reports a dead worker as disconnected, restarts it with the last configure, and stops for good on terminate', async () => {

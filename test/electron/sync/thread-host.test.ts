@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/store/open-database';
 import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import { spawnThreadSyncWorker } from '../../../electron/sync/thread-host';
-import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
+import type { ToWorker } from '../../../electron/sync/types';
 import { FromWorkerSchema } from '../../../electron/sync/worker-message-schemas';
 import { enqueueSamples } from './outbox-fixture';
 import { makeTempDir } from './link-harness';
+import { collect } from './port-messages';
 import { startStreamTestBox } from './stream-test-box';
 
 const TOKEN = 'thread-token';
@@ -15,32 +16,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
-
-function collect(port: SyncWorkerPort) {
-  const messages: FromWorker[] = [];
-  const waiters = new Set<() => void>();
-  port.onMessage((message) => {
-    messages.push(message);
-    for (const wake of [...waiters]) wake();
-  });
-  const waitFor = (predicate: (m: FromWorker) => boolean, what: string, timeoutMs = 30_000) =>
-    new Promise<FromWorker>((resolve, reject) => {
-      const check = () => {
-        const found = messages.find(predicate);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(messages.slice(-5))}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  return { messages, waitFor };
-}
 
 describe('spawnThreadSyncWorker', () => {
   it('runs the worker in a real thread: configure, deliver, nudge, bad message, stop', async () => {
