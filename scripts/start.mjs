@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureUiBuilt } from './ensure-ui-built.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -38,8 +39,6 @@ if (electronBinary()) {
 } else {
   console.log('[apprentice] Electron is not available on this machine (its binary was not downloaded).');
   console.log('[apprentice] Starting browser mode instead; open the address printed below.');
-  if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
-    console.log('[apprentice] The UI is not built yet: run `npm run build` (the page will tell you too).');
-  }
+  ensureUiBuilt();
   run(npx, ['tsx', 'electron/web/main.ts', ...extra]);
 }
