@@ -122,7 +122,40 @@ function lastClauseAsks(text: string, words: readonly Token[], cues: CompiledCue
   const boundary = Math.max(...[',', ';', '.', '!', '?', '\n', ':'].map((c) => body.lastIndexOf(c)));
   const first = words.findIndex((w) => w.index > boundary);
   if (first < 0) return false;
-  return cues.questionOpener.matchAt(words, first + leadingFillers(words, first, cues)) !== null;
+  if (cues.questionOpener.matchAt(words, first + leadingFillers(words, first, cues)) !== null) return true;
+  return asksMidSentence(body, words, cues);
+}
+
+/** Words after which an aux + pronoun pair is a relative clause ("the one that does it"), not a question. */
+const RELATIVES: ReadonlySet<string> = new Set(['that', 'which', 'who', 'what', 'how', 'where', 'when', 'if', 'whether', 'as', 'whatever']);
+
+/**
+ * "its a wool rug does that change anything": phone typists drop the comma and the "?", so an aux + pronoun
+ * pair after the last sentence's first two words, with words after it, still asks.
+ */
+function asksMidSentence(body: string, words: readonly Token[], cues: CompiledCueSet): boolean {
+  const sentenceStart = Math.max(body.lastIndexOf('.'), body.lastIndexOf('!'), body.lastIndexOf('?'), body.lastIndexOf('\n'));
+  const first = words.findIndex((w) => w.index > sentenceStart);
+  if (first < 0) return false;
+  for (let i = first + 2; i < words.length - 2; i += 1) {
+    const hit = cues.inversion.matchAt(words, i);
+    if (!hit || i + hit.words >= words.length) continue;
+    if (!RELATIVES.has((words[i - 1] as Token).key)) return true;
+  }
+  return false;
+}
+
+/**
+ * Quoted text is mentioned, not said: "'I am boring' vs 'I am bored'", "how about 'thank you for the food'",
+ * or the reply's own words quoted back. Spans open after a space or punctuation, so "don't" opens nothing.
+ */
+const QUOTED = /(?<![\p{L}\p{N}])(['"])(?=\S)([^'"\n]{1,160}?)(?<=\S)\1(?![\p{L}\p{N}])/gu;
+
+export function quotedSpans(text: string): Array<[number, number]> {
+  if (!text.includes("'") && !text.includes('"')) return [];
+  const spans: Array<[number, number]> = [];
+  for (const m of text.matchAll(QUOTED)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
 }
 
 /** Analyses one (normalised, clipped) message; `conversation` is text whose language is the fallback. */
@@ -141,6 +174,13 @@ export function analyseMessage(text: string, conversation = ''): MessageAnalysis
   if (benign.length > 0) {
     for (const category of PHRASE_CATEGORIES) {
       if (category !== 'benign') hits[category] = hits[category].filter((h) => !benign.some((b) => inside(h, b)));
+    }
+  }
+  const quoted = quotedSpans(text);
+  if (quoted.length > 0) {
+    for (const category of PHRASE_CATEGORIES) {
+      if (category === 'benign' || category === 'followUp') continue;
+      hits[category] = hits[category].filter((h) => !quoted.some(([from, to]) => h.index > from && h.end < to));
     }
   }
   // "also", "now", "next" only move the conversation on at the start of a sentence or clause.

@@ -7,6 +7,7 @@ import { detectMissedRequest } from './detect-missed-request';
 import { detectRequery } from './detect-requery';
 import { detectSpecification } from './detect-specification';
 import { detectThanks } from './detect-thanks';
+import { dropDescribingComplaints } from './describing-complaints';
 import type { Detection } from './detection';
 import { factsOf, type Fact } from './fact-tokens';
 import { clipForAnalysis, normalizeText } from './normalize-text';
@@ -200,6 +201,8 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
     replyAskedUser: () => replyAsked && lastQuestionAsksUser(replyText),
     requestAsksValue: VALUE_QUESTIONS.matchAll(requestWords, []).length > 0,
   };
+  // "boring stuff at my job" after "What kind of work do you do?" answers; it judges nothing.
+  if (analysis.hits.negative.length > 0 && turn.replyAskedUser()) dropDescribingComplaints(analysis);
   const detection = decide(analysis, turn);
   return toVerdict(detection, analysis.language);
 }

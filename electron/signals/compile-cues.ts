@@ -43,6 +43,10 @@ export interface CompiledCueSet {
   /** Matches text that ends in a hypothetical ("… would be "), to test what precedes a praise word. */
   hypothetical: RegExp | null;
   sarcasmTail: PhraseIndex;
+  deadpanOpener: PhraseIndex;
+  describingComplaints: ReadonlySet<string>;
+  choiceTail: PhraseIndex;
+  inversion: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -89,6 +93,10 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     valueQuestion: new PhraseIndex(set.valueQuestions ?? []),
     fillers: new Set((set.fillers ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
     sarcasmTail: new PhraseIndex(set.sarcasmTails ?? []),
+    deadpanOpener: new PhraseIndex(set.deadpanOpeners ?? []),
+    describingComplaints: new Set((set.describingComplaints ?? []).map((w) => w.toLowerCase())),
+    choiceTail: new PhraseIndex(set.choiceTails ?? []),
+    inversion: new PhraseIndex(set.inversions ?? []),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so

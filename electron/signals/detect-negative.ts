@@ -42,6 +42,8 @@ export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
   if (SARCASM_TAG.test(analysis.text)) {
     return { label: 'negative_other', confidence: 0.75, evidence: ['sarcasm:"/s"'], hint: null };
   }
+  const deadpan = detectDeadpan(analysis);
+  if (deadpan) return deadpan;
   const praise = praiseHits(analysis);
   if (praise.length === 0) return null;
   const tail = sarcasmTail(analysis, praise[praise.length - 1] as CueHit);
@@ -65,6 +67,25 @@ export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
     evidence: [`praise:"${first.phrase}" then complaint:"${complaint.phrase}"`, 'sarcasm'],
     hint: null,
   };
+}
+
+/** Thanks words and warm emoji that make a "wow," opener sincere. */
+const SINCERE = /!|\b(?:thanks?|thx|ty|thank you|danke|gracias|merci|grazie|obrigad[oa]|bedankt)\b|[\u{1F60A}\u{1F60D}\u{1F64F}\u{2764}\u{1F970}\u{1F929}\u{1F973}]/iu;
+const DEADPAN_MAX_WORDS = 10;
+
+/**
+ * "wow. amazing work there", "wow, so creative", "wow, riveting": an interjection set off by "." or ",",
+ * then a flat verdict with no "!", thanks or warm emoji, reads as deadpan sarcasm whatever the praise word.
+ */
+function detectDeadpan(analysis: MessageAnalysis): Detection | null {
+  const cues = analysis.cues;
+  if (!cues || analysis.words.length < 2 || analysis.words.length > DEADPAN_MAX_WORDS) return null;
+  const opener = cues.deadpanOpener.matchAt(analysis.words, 0);
+  if (!opener || opener.index !== 0 || opener.words >= analysis.words.length) return null;
+  if (!/^\s*[.,]/u.test(analysis.text.slice(opener.end)) || SINCERE.test(analysis.text)) return null;
+  // "wow, ok" or "wow, I didn't know" is surprise; deadpan praises or judges.
+  if (analysis.hits.negative.length === 0 && praiseHits(analysis).length === 0 && !/^\s*[.,]\s*(?:so|such|how|truly|really|very)\s/iu.test(analysis.text.slice(opener.end)) && analysis.words.length > 2) return null;
+  return { label: 'negative_other', confidence: 0.6, evidence: [`deadpan:"${opener.phrase}"`, 'sarcasm'], hint: null };
 }
 
 /** Negative without a directive: "this is useless", "still broken", "👎". */

@@ -32,6 +32,23 @@ export interface CueSet {
   sarcasm: string[];
   /** A last sentence that turns praise before it into sarcasm ("super helpful. really."). */
   sarcasmTails?: string[];
+  /**
+   * Interjections that open a deadpan verdict ("wow. amazing work there", "wow, so creative"): read as
+   * sarcasm when set off by "." or "," in a short message with no "!", thanks or happy emoji.
+   */
+  deadpanOpeners?: string[];
+  /**
+   * Complaint adjectives ("boring", "terrible") that describe the user's own world when they stand before
+   * a noun in an answer to the reply's question ("boring stuff at my job"): no verdict on the reply.
+   */
+  describingComplaints?: string[];
+  /** A closing "<choice> it is" that takes up a suggestion ("Milo it is!", "REST it is."): approval. */
+  choiceTails?: string[];
+  /**
+   * Aux + pronoun pairs that ask even mid-clause, without "?" ("its a wool rug does that change anything").
+   * A message holding one after its first words ends by asking, like a question-opened last clause.
+   */
+  inversions?: string[];
   /** Phrases that say the reply should have been different (without a structured pattern). */
   correction: string[];
   /** Words that signal a correction only when they open the message ("no, …", "actually …"). */
