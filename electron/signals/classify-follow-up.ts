@@ -4,9 +4,10 @@ import { contrastAfterPraise, detectCorrection } from './detect-correction';
 import { detectNegative, detectSarcasm, negativeHits } from './detect-negative';
 import { detectContradiction, namesOf } from './detect-contradiction';
 import { detectMissedRequest } from './detect-missed-request';
+import { detectRepeatedError } from './detect-repeated-error';
 import { detectRequery } from './detect-requery';
 import { detectSpecification } from './detect-specification';
-import { detectThanks } from './detect-thanks';
+import { detectThanks, praiseHits } from './detect-thanks';
 import { dropDescribingComplaints } from './describing-complaints';
 import type { Detection } from './detection';
 import { factsOf, type Fact } from './fact-tokens';
@@ -23,6 +24,16 @@ function lastUserTurn(context: unknown): string | null {
     if (turn?.role === 'user' && typeof turn.content === 'string' && turn.content.trim()) return turn.content;
   }
   return null;
+}
+
+/** The user's earlier turns, joined and clipped like any analysed text. */
+function userTurnsText(context: unknown): string {
+  if (!Array.isArray(context)) return '';
+  const parts: string[] = [];
+  for (const turn of context as Array<Partial<Turn> | undefined>) {
+    if (turn?.role === 'user' && typeof turn.content === 'string') parts.push(clipForAnalysis(turn.content));
+  }
+  return normalizeText(parts.join('\n').slice(-20_000));
 }
 
 function toVerdict(detection: Detection, language: string | null): SignalVerdict {
@@ -56,6 +67,8 @@ interface TurnContext {
   /** Read only when a statement or fragment needs it (it tokenises the reply's last question). */
   replyAskedUser: () => boolean;
   requestAsksValue: boolean;
+  /** Every earlier user turn, joined: an error pasted again is compared with it. */
+  earlierUserText: () => string;
 }
 
 /** Value questions of every language: the request may be in another language than the follow-up. */
@@ -121,10 +134,39 @@ function neutral(analysis: MessageAnalysis, turn: TurnContext): Detection {
   return { label: 'neutral', confidence: 0.45, evidence: ['no clear signal'], hint: null };
 }
 
+/** Directives that say the reply left something out ("you forgot …", "du hast … vergessen"). */
+const FORGOT_DIRECTIVES = ['forgot', 'vergessen'];
+
+/** Content terms after `from` that the request had and the reply never used. */
+function skippedRequestTerms(analysis: MessageAnalysis, turn: TurnContext, from: number): string[] {
+  const request = turn.previousTerms;
+  if (!request) return [];
+  const after = contentTerms(analysis.text.slice(from));
+  const skipped: string[] = [];
+  for (const term of after) if (request.has(term) && !turn.assistantTerms.has(term)) skipped.push(term);
+  return skipped;
+}
+
+/** Praise, then words naming another item, then the correction: it describes the new item. */
+function shapesNewItem(analysis: MessageAnalysis, correction: Detection): boolean {
+  const cues = analysis.cues;
+  const praise = analysis.hits.positive[0] ?? analysis.positiveOpener;
+  if (!cues || !praise || correction.at === undefined || correction.at < praise.end) return false;
+  for (let i = 0; i < analysis.words.length; i += 1) {
+    const word = analysis.words[i] as { index: number };
+    if (word.index < praise.end) continue;
+    if (word.index >= correction.at) break;
+    if (cues.newItem.matchAt(analysis.words, i)) return true;
+  }
+  return false;
+}
+
 /** Weighs the detectors: an explicit correction beats a re-query, which beats complaint, which beats praise. */
 function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const sarcasm = detectSarcasm(analysis);
   if (sarcasm) return sarcasm;
+  const repeatedError = detectRepeatedError(analysis.text, turn.earlierUserText());
+  if (repeatedError && praiseHits(analysis).length === 0) return repeatedError;
   const answer = answersReplyQuestion(analysis, turn);
   const rawCorrection = detectCorrection(analysis);
   // "no, keep them in English" after "Should I translate the titles?" answers; it does not correct.
@@ -135,7 +177,14 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const requery = detectRequery(analysis, turn);
   const thanks = detectThanks(analysis);
   const contradiction = detectContradiction(analysis, turn.userFacts, turn);
-  if (correction && !correction.weak) return correction;
+  if (correction && !correction.weak) {
+    // "perfect, now one for my twitter, shorter": praise, then a style ask for a new item of the same kind.
+    if (thanks && shapesNewItem(analysis, correction)) return { ...thanks, confidence: 0.6, evidence: [...thanks.evidence, 'then a new item'] };
+    // "you skipped the rent part" when the request asked about rent: a part of the request left unanswered.
+    const skipped = FORGOT_DIRECTIVES.some((d) => correction.evidence.includes(`directive:${d}`)) ? skippedRequestTerms(analysis, turn, correction.at ?? 0) : [];
+    if (skipped.length > 0) return { label: 'requery', confidence: 0.65, evidence: [...correction.evidence, `points at unanswered request term(s): ${skipped.slice(0, 3).join(', ')}`], hint: null };
+    return correction;
+  }
   if (requery && !requery.weak) {
     // "8 liters?? isn't it more like 2": the question marks carry a contradiction, not a re-ask.
     const symbolCueOnly = analysis.hits.requery.length > 0 && analysis.hits.requery.every((h) => h.words === 0);
@@ -200,6 +249,7 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
     replyAsked,
     replyAskedUser: () => replyAsked && lastQuestionAsksUser(replyText),
     requestAsksValue: VALUE_QUESTIONS.matchAll(requestWords, []).length > 0,
+    earlierUserText: () => userTurnsText(input?.context),
   };
   // "boring stuff at my job" after "What kind of work do you do?" answers; it judges nothing.
   if (analysis.hits.negative.length > 0 && turn.replyAskedUser()) dropDescribingComplaints(analysis);

@@ -46,6 +46,7 @@ export interface CompiledCueSet {
   deadpanOpener: PhraseIndex;
   describingComplaints: ReadonlySet<string>;
   choiceTail: PhraseIndex;
+  newItem: PhraseIndex;
   inversion: PhraseIndex;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
@@ -96,6 +97,7 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     deadpanOpener: new PhraseIndex(set.deadpanOpeners ?? []),
     describingComplaints: new Set((set.describingComplaints ?? []).map((w) => w.toLowerCase())),
     choiceTail: new PhraseIndex(set.choiceTails ?? []),
+    newItem: new PhraseIndex(set.newItemWords ?? []),
     inversion: new PhraseIndex(set.inversions ?? []),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),

@@ -5,11 +5,37 @@ import { cleanCapture, fillTemplate, finishHint, HINT_QUOTE_CHARS, toImperative 
 
 interface DirectiveMatch {
   name: string;
+  index: number;
   weak: boolean;
   statement: boolean;
   matched: string;
   hint: string;
 }
+
+/**
+ * "can I then remove them but keep one of each", "so if I make 60k and put in 6%, they add 1800?": in a question
+ * whose nearest subject before the verb is the user, the verb is the user's own next step, not an instruction.
+ */
+function asksAboutOwnStep(analysis: MessageAnalysis, at: number): boolean {
+  const cues = analysis.cues;
+  if (!cues) return false;
+  const { text } = analysis;
+  const start = Math.max(text.lastIndexOf('.', at - 1), text.lastIndexOf('!', at - 1), text.lastIndexOf('?', at - 1), text.lastIndexOf('\n', at - 1)) + 1;
+  const endMatch = /[.!?\n]/u.exec(text.slice(at));
+  const isQuestion = endMatch?.[0] === '?' || (endMatch === null && /\?\s*$/u.test(text));
+  const first = analysis.words.findIndex((w) => w.index >= start);
+  if (first < 0) return false;
+  if (!isQuestion && cues.questionOpener.matchAt(analysis.words, first) === null) return false;
+  let subject: 'user' | 'assistant' | null = null;
+  for (let i = first; i < analysis.words.length && (analysis.words[i] as { index: number }).index < at; i += 1) {
+    const key = (analysis.words[i] as { key: string }).key;
+    if (cues.firstPerson.has(key)) subject = 'user';
+    else if (SECOND_PERSON_KEYS.has(key)) subject = 'assistant';
+  }
+  return subject === 'user';
+}
+
+const SECOND_PERSON_KEYS: ReadonlySet<string> = new Set(['you', 'u', 'youre', 'du', 'tu', 'usted', 'vous', 'jij', 'je', 'voce', 'você', 'lei']);
 
 /** Tries the language's structured corrections in order; the first strong one wins, else the first weak one. */
 export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null {
@@ -22,6 +48,7 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
     if (directive.requires.length > 0 && !directive.requires.some((r) => matchable.includes(r))) continue;
     const m = directive.regex.exec(matchable);
     if (!m) continue;
+    if (!directive.statement && asksAboutOwnStep(analysis, m.index)) continue;
     // Groups were matched on lower-cased text; quote them from the original (same offsets).
     const spans = m.indices?.groups ?? {};
     const groups: Record<string, string | undefined> = {};
@@ -33,7 +60,7 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
       if (!fix && (directive.name.startsWith('comparative') || analysis.words.length > 8)) continue;
       hint = fix ?? fillTemplate(cues.source.templates.tooGeneric, { style: groups.style });
       if (!fix) {
-        weakMatch ??= { name: directive.name, weak: true, statement: false, matched: groups.style, hint: finishHint(hint) };
+        weakMatch ??= { name: directive.name, index: m.index, weak: true, statement: false, matched: groups.style, hint: finishHint(hint) };
         continue;
       }
     } else {
@@ -45,7 +72,7 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
     }
     const whole = m.indices?.[0];
     const matched = whole ? text.slice(whole[0], whole[1]).trim() : m[0].trim();
-    const match: DirectiveMatch = { name: directive.name, weak: directive.weak, statement: directive.statement, matched, hint: finishHint(hint) };
+    const match: DirectiveMatch = { name: directive.name, index: m.index, weak: directive.weak, statement: directive.statement, matched, hint: finishHint(hint) };
     if (!directive.weak) return match;
     weakMatch ??= match;
   }
@@ -73,7 +100,10 @@ function genericHint(analysis: MessageAnalysis, part: string): string {
 export function contrastAfterPraise(analysis: MessageAnalysis): CueHit | null {
   const praise = analysis.hits.positive[0] ?? analysis.positiveOpener;
   if (!praise) return null;
-  return analysis.hits.contrast.find((c) => c.index >= praise.end) ?? null;
+  const contrast = analysis.hits.contrast.find((c) => c.index >= praise.end);
+  // "Perfect. Now my boss wants the same but by month": a "but" after "now …" belongs to the new request.
+  if (contrast && analysis.hits.followUp.some((f) => f.index >= praise.end && f.end <= contrast.index)) return null;
+  return contrast ?? null;
 }
 
 /**
@@ -91,6 +121,7 @@ export function detectCorrection(analysis: MessageAnalysis): Detection | null {
       hint: directive.hint,
       weak: directive.weak,
       statement: directive.statement,
+      at: directive.index,
     };
   }
   const opener = analysis.correctionOpener;

@@ -22,7 +22,8 @@ const SARCASM_TAG = /(?:^|\s)\/s\s*$/u;
 function sarcasmTail(analysis: MessageAnalysis, lastPraise: CueHit): string | null {
   const after = analysis.text.slice(lastPraise.end);
   if (analysis.words.length <= 8 && /^[^\p{L}\p{N}]*(?:\.\.\.|…)\s*$/u.test(after) && !analysis.hits.positive.some((h) => /^(?:thanks?|thx|ty|thank you)$/i.test(h.phrase))) return '…';
-  const lastSentence = /(?:^|[.!?]\s+)([^.!?]+)[.!?]*\s*$/u.exec(after)?.[1];
+  // The tail is its own sentence ("super helpful. really."); "feels better lol" is one sincere sentence.
+  const lastSentence = /[.!?]\s+([^.!?]+)[.!?]*\s*$/u.exec(after)?.[1];
   if (!lastSentence || !analysis.cues) return null;
   const words = analysis.words.filter((w) => w.index >= lastPraise.end + after.lastIndexOf(lastSentence));
   const hit = analysis.cues.sarcasmTail.matchAt(words, 0);
@@ -35,7 +36,10 @@ function sarcasmTail(analysis: MessageAnalysis, lastPraise: CueHit): string | nu
  */
 export function detectSarcasm(analysis: MessageAnalysis): Detection | null {
   const marker = analysis.hits.sarcasm[0];
-  if (marker) {
+  // "i'm at 3000 steps because i work from home 🙃 how do i sneak more in": an emoji before a new question
+  // is the user's wry aside about themselves, like "🤔" before a question.
+  const aside = marker !== undefined && marker.words === 0 && analysis.asksAtEnd && analysis.words.filter((w) => w.index > marker.end).length >= 4;
+  if (marker && !aside) {
     return { label: 'negative_other', confidence: 0.75, evidence: [`sarcasm:"${marker.phrase}"`], hint: null };
   }
   // The "/s" tag only as its own last token: "km/s" or "m/s" is a unit, not a tag.

@@ -10,4 +10,6 @@ export interface Detection {
   weak?: boolean;
   /** A correction read from a statement of fact ("it's a Mac"); a complaint in the message wins over it. */
   statement?: boolean;
+  /** Where in the message the finding starts (directives), to tell what it is about. */
+  at?: number;
 }

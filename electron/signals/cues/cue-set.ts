@@ -42,6 +42,11 @@ export interface CueSet {
    * a noun in an answer to the reply's question ("boring stuff at my job"): no verdict on the reply.
    */
   describingComplaints?: string[];
+  /**
+   * Words naming another item of the kind just made ("another", "one for my twitter", "otro"): a style ask
+   * after them and after praise ("perfect, now one for twitter, shorter") shapes the new item, not the reply.
+   */
+  newItemWords?: string[];
   /** A closing "<choice> it is" that takes up a suggestion ("Milo it is!", "REST it is."): approval. */
   choiceTails?: string[];
   /**

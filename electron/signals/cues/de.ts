@@ -53,6 +53,7 @@ export const DE: CueSet = {
   bareReasks: ['nochmal', 'also', 'und', 'hallo', 'na'],
   valueQuestions: ['wie lange', 'wie viele', 'wie viel', 'wieviel', 'wann', 'welches jahr', 'welcher tag', 'wie alt', 'wie weit', 'wie oft', 'um wie viel uhr', 'wie spät'],
   contrast: ['aber', 'jedoch', 'allerdings', 'nur', 'trotzdem', 'außer'],
+  newItemWords: ['noch eine', 'noch einen', 'noch ein', 'eine weitere', 'einen weiteren', 'eine für', 'einen für', 'das gleiche für'],
   followUp: ['was ist mit', 'und was', 'und wie', 'was wäre wenn', 'außerdem', 'noch eine frage', 'andere frage',
     'neue frage', 'übrigens', 'als nächstes', 'jetzt', 'und dann', 'und für'],
   acknowledgement: ['ok', 'okay', 'alles klar', 'gut', 'hmm', 'ja', 'na gut', 'verstehe', 'aha', 'achso', 'ach so'],

@@ -39,6 +39,7 @@ export const EN: CueSet = {
     'it helped', 'helped a lot', 'learned something', 'tasty', 'delicious', 'it was a hit', 'they loved it',
     'loved it', 'works like a charm', 'exactly that', 'bingo', 'yay', 'woohoo', 'excellent answer', 'ok cool',
     'good suggestion', 'nice suggestion', 'good call', 'good thinking', 'a great idea', 'a good idea', 'great tip', 'a great tip', 'good tip', 'a good tip', 'is good', 'is great', 'was great', 'good one', 'yum', 'yummy', 'cute', 'smart', 'clever', 'that was it', 'is back', 'fast again', 'works again', 'working again', 'back to normal', 'best one', 'teared up', 'made my day', 'so good', 'really good', 'very good', 'pretty good', 'not bad', 'it booted', 'runs now', 'compiles now', 'tests pass', 'passes all', 'got the job', 'loved', 'finally', 'needed that', 'perfect thanks', 'sorted', 'done',
+    'good to know', 'works', 'worked', 'feels better', 'feel better', 'made a difference', 'made a big difference', 'made it click', 'it clicked',
     'i like it', 'i like this', 'i like that', 'like it', 'liked it', 'ordered it', 'booked it', 'bought it', "i'll take it", 'sounds fun', 'looks fun', 'want to read more', 'want more of this', 'more of this', 'ooh', 'great shout', 'good shout', 'genius', 'you saved', 'saved me', 'saved my', 'you are a star', "you're a star", 'hero',
   ],
   negative: [
@@ -60,7 +61,7 @@ export const EN: CueSet = {
     'too generic', 'way off', 'completely off', 'way too', 'no no', 'not helpful at all', 'what is this',
     "what's this", 'seriously', 'overkill', 'overcomplicated', 'robotic', 'soulless', 'wordy',
     'non-answer', 'non answer', "didn't help", 'did not help', "doesn't help", 'does not help', 'are you sure', 'ai-sounding', 'sounds like ai', 'sounds like a robot', 'hurts more', 'made it worse', 'breaks', 'broke it', 'stopped working', 'no longer works', 'bad advice', 'so bad', 'really bad', 'pretty bad', 'bad idea', 'still no', 'worst', 'lmao no', 'nobody talks like that', 'no one talks like that', 'nobody buys that',
-    'it still', 'i still', 'this still', 'that still', 'still too', 'still wrong',
+    'it still', 'i still', 'this still', 'that still', 'still too', 'still wrong', 'like a robot', 'a robot wrote',
     'yikes', 'oof', 'eww', 'ew', 'oh no', 'could have just', "could've just", 'couldve just', 'are you even listening', 'are you listening', 'did you even read', 'did you read my', "you're not listening", 'not listening', 'you have no idea',
   ],
   sarcasm: [
@@ -133,6 +134,7 @@ export const EN: CueSet = {
     'like i said', 'as i said', 'again what', 'again how', 'in plain english', 'in simple terms', 'eli5',
     'like i\'m five', 'dumb it down', 'lost me', 'you lost me', 'over my head', 'huh',
     'like what', 'such as', 'meaning what', 'how so', 'when exactly', 'how exactly', 'what exactly', 'ok but', 'okay but', 'right but', 'yes but', 'sure but', 'or not', 'in normal words', 'in plain words', 'normal words', 'what does that mean', 'what does it mean', "what's that mean", 'actually explain', 'actually answer', 'explain it properly', 'properly explain', 'but how', 'but when', 'but where', 'but which', 
+    'i know what', 'i know why', 'i know how', 'i know that', 'i already know', 'i know what it is',
     'nothing to do with my question', 'has nothing to do with', 'not related to my question', 'unrelated to my question',
   ],
   bareReasks: ['again', 'so', 'still', 'well', 'hello', 'answer', 'and', 'anyone', 'ok so', 'so what', 'so which', 'and so'],
@@ -146,6 +148,7 @@ export const EN: CueSet = {
     'that said', 'having said that', 'that being said', 'just one', 'small thing', 'minor thing', 'only problem',
     'only issue', 'one small', 'one question', 'yet', 'still',
   ],
+  newItemWords: ['another', 'one more', 'one for', 'a second one', 'the same for', 'same for', 'same thing for', 'a version for'],
   followUp: [
     'what about', 'how about', 'and what', 'and how', 'what if', 'also', 'one more', 'another question',
     'next', 'now', 'then', 'can you also', 'could you also', 'additionally', 'by the way', 'btw', 'unrelated',
@@ -232,7 +235,7 @@ export const EN: CueSet = {
     {
       name: 'not-x-but-y',
       requires: ['not'],
-      pattern: `(?:^|[.!?;]\\s*|${WB}(?:no|nope|nah)[,.!]?\\s+)not\\s+(?<wrong>[^,.;!?\\n]{1,50}?)\\s*(?:,\\s*but|,|;|${WB}but)\\s+(?<right>[^,.;!?\\n]{1,60})`,
+      pattern: `(?:^|[.!?;]\\s*|${WB}(?:no|nope|nah)[,.!]?\\s+)not\\s+(?![^,.;!?\\n]{0,50}?\\sat\\s+all\\s*[,;])(?<wrong>[^,.;!?\\n]{1,50}?)\\s*(?:,\\s*but|,|;|${WB}but)\\s+(?<right>[^,.;!?\\n]{1,60})`,
       hint: 'Use {right}, not {wrong}.',
     },
     {
@@ -301,7 +304,7 @@ export const EN: CueSet = {
     {
       name: 'rework-it',
       requires: ['rewrite', 'rephrase', 'redo', 'reword', 'shorten', 'simplify', 'condense', 'trim', 'tighten', 'remove', 'delete', 'drop', 'cut', 'lose', 'ditch', 'get rid', 'skip', 'undo', 'revert', 'tone'],
-      pattern: `${START}(?<clause>(?:rewrite|rephrase|redo|reword|shorten|simplify|condense|trim|tighten|remove|delete|drop|cut|lose|ditch|get rid of|skip|undo|revert|tone\\s+(?:it|that|this)\\s+down|tone\\s+down)\\s*${REST}{0,160})`,
+      pattern: `${START}(?<clause>(?:rewrite|rephrase|redo|reword|shorten|simplify|condense|trim|tighten|remove|delete|drop|cut|lose|ditch|get rid of|skip|undo|revert|tone\\s+(?:it|that|this)\\s+down|tone\\s+down)(?![\\p{L}])\\s*${REST}{0,160})`,
       hint: '{clause}.',
     },
     {
@@ -382,7 +385,7 @@ export const EN: CueSet = {
       statement: true,
       weak: true,
       requires: ['i', 'we', 'my', 'our', 'no '],
-      pattern: `^(?:(?:but|well|actually|sorry|um|hmm)[,.!]?\\s+)?(?=[^.!?\\n]*(?:(?<![\\p{L}])(?:not|no|only|though|tho|already|allergic|intolerant|vegan|vegetarian|fine|instead)(?![\\p{L}])|n't|nt(?![\\p{L}])))(?<clause>(?:i'm|im|i am|we're|were|we are|i have|we have|i've got|i don't have|i dont have|i do not have|we don't have|we dont have|i can't|i cant|i cannot|we can't|i'm not|i am not|we're not|i only have|we only have|i'm on|we're on|i use|we use|i'm using|we're using|my|our|there's no|there is no|no)\\s+${REST}{2,160}?)(?:[.!]|$)`,
+      pattern: `^(?:(?:but|well|actually|sorry|um|hmm)[,.!]?\\s+)?(?=[^.!?\\n]*(?:(?<![\\p{L}])(?:not|no|only|though|tho|already|allergic|intolerant|vegan|vegetarian|fine|instead)(?![\\p{L}])|n't|nt(?![\\p{L}])))(?<clause>(?:(?:i|we)\\s+(?:don't|dont|do not|never)\\s+(?:eat|drink|use|own|work|celebrate|drive|fly|speak|live|open|take)|i'm|im|i am|we're|were|we are|i have|we have|i've got|i don't have|i dont have|i do not have|we don't have|we dont have|i can't|i cant|i cannot|we can't|i'm not|i am not|we're not|i only have|we only have|i'm on|we're on|i use|we use|i'm using|we're using|my|our|there's no|there is no|no)\\s+${REST}{2,160}?)(?:[.!]|$)`,
       hint: 'Take this into account: {clause}.',
     },
   ],

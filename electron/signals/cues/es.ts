@@ -48,6 +48,7 @@ export const ES: CueSet = {
   bareReasks: ['y', 'entonces', 'otra vez', 'hola', 'y bien'],
   valueQuestions: ['cuánto', 'cuántos', 'cuántas', 'cuánta', 'a qué hora', 'qué hora', 'cuándo', 'qué año', 'qué día', 'cuánto tiempo'],
   contrast: ['pero', 'aunque', 'sin embargo', 'solo que', 'eso sí'],
+  newItemWords: ['otro', 'otra', 'uno para', 'una para', 'lo mismo para'],
   followUp: ['y si', 'qué tal', 'también', 'además', 'otra pregunta', 'por cierto', 'ahora', 'y para', 'y cómo', 'y qué', 'y dónde', 'y un', 'y una'],
   acknowledgement: ['ok', 'vale', 'bueno', 'ya', 'ah', 'hmm', 'sí', 'si', 'no', 'claro que sí', 'ajá', 'listo', 'dale', 'okey'],
   benign: ['no pasa nada', 'no te preocupes', 'de nada', 'no hay problema', 'no sé', 'no estoy seguro', 'no estoy segura'],

@@ -47,6 +47,7 @@ export const FR: CueSet = {
   bareReasks: ['et', 'alors', 'donc', 'encore', 'allo', 'et alors', 'et donc'],
   valueQuestions: ['combien', 'combien de temps', 'quelle heure', 'à quelle heure', 'quand', 'quelle année', 'quel jour', 'quelle date'],
   contrast: ['mais', 'par contre', 'cependant', 'pourtant', 'sauf que', 'seulement'],
+  newItemWords: ['un autre', 'une autre', 'encore un', 'encore une', 'un pour', 'une pour', 'la même chose pour'],
   followUp: ['et si', 'et pour', 'et comment', 'et quoi', 'aussi', 'autre question', "d'ailleurs", 'au fait', 'maintenant', 'ensuite', 'et une', 'et un'],
   acknowledgement: ['ok', "d'accord", 'daccord', 'ah', 'hmm', 'oui', 'non', 'bon', 'entendu', 'ouais', 'ok merci'],
   benign: ['pas de souci', 'pas de problème', 'de rien', 'pas grave', 'je ne sais pas', 'je sais pas', 'pas mal'],

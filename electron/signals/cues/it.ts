@@ -26,6 +26,7 @@ export const IT: CueSet = {
   bareReasks: ['e', 'allora', 'quindi', 'e quindi', 'di nuovo'],
   valueQuestions: ['quanto', 'quanti', 'quante', 'quanta', 'a che ora', 'che ora', 'quando', 'che anno', 'che giorno', 'quanto tempo', 'quanto costa'],
   contrast: ['ma', 'però', 'tuttavia', 'anche se', 'solo che'],
+  newItemWords: ['un altro', 'un altra', 'altro', 'altra', 'uno per', 'una per'],
   followUp: ['e se', 'e per', 'e come', 'anche', 'inoltre', 'altra domanda', 'a proposito', 'adesso', 'ora', 'poi'],
   acknowledgement: ['ok', 'va bene', 'vabbè', 'ah', 'sì', 'si', 'no', 'capito', 'certo', 'd\'accordo'],
   benign: ['non preoccuparti', 'di niente', 'figurati', 'nessun problema', 'non lo so', 'non so', 'non male'],

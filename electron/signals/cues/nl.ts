@@ -26,6 +26,7 @@ export const NL: CueSet = {
   bareReasks: ['en', 'dus', 'nou', 'en dan', 'opnieuw'],
   valueQuestions: ['hoeveel', 'hoelang', 'hoe lang', 'hoe laat', 'wanneer', 'welk jaar', 'welke dag', 'wat kost', 'hoe duur'],
   contrast: ['maar', 'echter', 'alleen', 'behalve', 'toch'],
+  newItemWords: ['nog een', 'een andere', 'eentje voor', 'een voor'],
   followUp: ['en als', 'en voor', 'en hoe', 'ook', 'verder', 'nog een vraag', 'andere vraag', 'trouwens', 'nu', 'daarna'],
   acknowledgement: ['ok', 'oké', 'oke', 'goed', 'ja', 'nee', 'ah', 'hmm', 'snap ik', 'begrepen', 'prima'],
   benign: ['geen zorgen', 'geen probleem', 'graag gedaan', 'weet ik niet', 'geen idee', 'niet slecht'],

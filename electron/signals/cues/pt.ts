@@ -26,6 +26,7 @@ export const PT: CueSet = {
   bareReasks: ['e', 'então', 'e aí', 'de novo', 'e então'],
   valueQuestions: ['quanto', 'quantos', 'quantas', 'quanta', 'que horas', 'quando', 'que ano', 'que dia', 'quanto tempo', 'quanto custa'],
   contrast: ['mas', 'porém', 'no entanto', 'só que', 'embora'],
+  newItemWords: ['outro', 'outra', 'mais um', 'mais uma', 'um para', 'uma para'],
   followUp: ['e se', 'e para', 'e como', 'também', 'além disso', 'outra pergunta', 'aliás', 'agora', 'depois'],
   acknowledgement: ['ok', 'tá', 'beleza', 'certo', 'ah', 'sim', 'não', 'entendi', 'blz', 'pode ser'],
   benign: ['não se preocupe', 'de nada', 'sem problema', 'não sei', 'nada mal', 'não tem problema'],
