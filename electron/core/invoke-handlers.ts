@@ -68,6 +68,8 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
           .filter((event) => event !== null);
       })();
       for (const event of withdrawn) ctx.events.emit('timeline:appended', event);
+      // The worker recounts the outbox and pushes a fresh status: the held count drains on screen too.
+      if (withdrawn.length > 0) ctx.nudgeSync();
       return { ok: true as const };
     },
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
-import { chartAndStatsTotals, startCore, type CoreHarness } from './core-test-kit';
+import { chartAndStatsTotals, RecordingSyncPort, startCore, type CoreHarness } from './core-test-kit';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
@@ -240,14 +240,21 @@ describe('core: held rows whose hint can no longer be reviewed', () => {
   });
 
   it('are settled when their persona is deleted', async () => {
+    const port = new RecordingSyncPort();
+    await h.dispose();
+    h = await startCore({ spawnSyncWorker: () => port });
+    await h.invoke('settings:update', { box: { url: policy.url } });
     const { persona, reply } = await replyIn('review');
     const thumb = await h.invoke('feedback:thumb', { messageId: reply.id, up: false, reason: 'Say that it produces ATP' });
     const start = reply.content.indexOf('powerhouse');
     const mark = await h.invoke('feedback:inlineMark', { messageId: reply.id, start, end: start + 10, correction: 'ATP factory' });
     expect((await h.invoke('box:status', {})).held).toBe(2);
 
+    const nudgesBefore = port.posted.filter((m) => m.type === 'nudge').length;
     await h.invoke('personas:delete', { id: persona.id });
     expect((await h.invoke('box:status', {})).held).toBe(0);
+    // The worker is told to recount, so the status it pushes to the window drains too.
+    expect(port.posted.filter((m) => m.type === 'nudge').length).toBe(nudgesBefore + 1);
     expect(outbox().map((r) => [r.sampleId, r.state, r.lastError])).toEqual([
       [thumb.signal.id, 'rejected', 'persona deleted before review'],
       [mark.signal.id, 'rejected', 'persona deleted before review'],
