@@ -135,8 +135,8 @@ const RELATIVES: ReadonlySet<string> = new Set(['that', 'which', 'who', 'what', 
  */
 function asksMidSentence(body: string, words: readonly Token[], cues: CompiledCueSet): boolean {
   const sentenceStart = Math.max(body.lastIndexOf('.'), body.lastIndexOf('!'), body.lastIndexOf('?'), body.lastIndexOf('\n'));
-  const first = words.findIndex((w) => w.index > sentenceStart);
-  if (first < 0) return false;
+  let first = words.length;
+  while (first > 0 && (words[first - 1] as Token).index > sentenceStart) first -= 1;
   for (let i = first + 2; i < words.length - 2; i += 1) {
     const hit = cues.inversion.matchAt(words, i);
     if (!hit || i + hit.words >= words.length) continue;

@@ -165,7 +165,7 @@ function shapesNewItem(analysis: MessageAnalysis, correction: Detection): boolea
 function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   const sarcasm = detectSarcasm(analysis);
   if (sarcasm) return sarcasm;
-  const repeatedError = detectRepeatedError(analysis.text, turn.earlierUserText());
+  const repeatedError = detectRepeatedError(analysis.text, turn.earlierUserText);
   if (repeatedError && praiseHits(analysis).length === 0) return repeatedError;
   const answer = answersReplyQuestion(analysis, turn);
   const rawCorrection = detectCorrection(analysis);

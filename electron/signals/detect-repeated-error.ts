@@ -5,6 +5,7 @@ const ERROR_LINE = /[^\n]*?(?:error|exception|traceback|failed|err!)[^\n]*/giu;
 /** Shorter shared text could be a coincidence ("an error"). */
 const MIN_SHARED = 20;
 const MAX_LINES = 8;
+const ERROR_WORD = /error|exception|traceback|failed|err!/i;
 const COMPARED = 32;
 
 function squash(text: string): string {
@@ -16,9 +17,11 @@ function squash(text: string): string {
  * error they already pasted earlier in the chat. The fix did not take, and they ask again — a re-query,
  * whatever words surround it. Compares error lines of the message with the user's earlier turns.
  */
-export function detectRepeatedError(message: string, earlierUserText: string): Detection | null {
-  if (!earlierUserText || !/error|exception|traceback|failed|err!/i.test(message)) return null;
-  const earlier = squash(earlierUserText);
+export function detectRepeatedError(message: string, earlierUserText: () => string): Detection | null {
+  // The chat's earlier turns are read only when the message holds an error word at all.
+  if (!ERROR_WORD.test(message)) return null;
+  const earlier = squash(earlierUserText());
+  if (!earlier) return null;
   let lines = 0;
   for (const m of message.matchAll(ERROR_LINE)) {
     if ((lines += 1) > MAX_LINES) break;
