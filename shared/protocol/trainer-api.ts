@@ -10,6 +10,10 @@ import { IdSchema } from '../domain';
 export const TRAINER_BATCH_PATH = '/v1/trainer/batch';
 export const TRAINER_REPORT_PATH = '/v1/trainer/report';
 export const TRAINER_WEIGHTS_PATH = '/v1/trainer/weights';
+/** The rollout asks, right before handing a batch to the trainer, which samples were withdrawn meanwhile. */
+export const TRAINER_CONFIRM_PATH = '/v1/trainer/confirm';
+/** The trainer names samples it refused (broke the contract on its side) so they settle as failed. */
+export const TRAINER_REJECT_PATH = '/v1/trainer/reject';
 
 export const TrainerSampleSchema = z.object({
   sampleId: IdSchema,
@@ -27,6 +31,22 @@ export const TrainerSampleSchema = z.object({
   retokenized: z.boolean(),
   hint: z.string().nullable(),
   policyVersion: z.string().nullable(),
+}).superRefine((s, ctx) => {
+  // The same cross-field rules the trainer enforces: a prompt and at least one response token, and
+  // one per-token entry per response token.
+  if (s.response_length < 1 || s.tokens.length <= s.response_length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['response_length'],
+      message: `response_length ${s.response_length} must be at least 1 and leave a prompt in ${s.tokens.length} tokens`,
+    });
+  }
+  for (const key of ['loss_mask', 'rollout_log_probs', 'teacher_log_probs'] as const) {
+    const list = s[key];
+    if (list !== null && list.length !== s.response_length) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `${key} has ${list.length} entries but response_length is ${s.response_length}` });
+    }
+  }
 });
 export type TrainerSample = z.infer<typeof TrainerSampleSchema>;
 
@@ -46,6 +66,12 @@ export const TrainerReportSchema = z.object({
   policyVersion: z.string().min(1).max(200),
   metrics: z.record(z.string(), z.number()),
   sampleIds: z.array(IdSchema),
+  /**
+   * The last step whose weights are saved to disk (-1: none yet). Samples trained in later steps stay
+   * "trained but unsaved" and are offered again if the trainer restarts from an older checkpoint.
+   * Absent: every reported step counts as saved.
+   */
+  savedThroughStep: z.number().int().min(-1).optional(),
 });
 export type TrainerReport = z.infer<typeof TrainerReportSchema>;
 
@@ -53,5 +79,24 @@ export type TrainerReport = z.infer<typeof TrainerReportSchema>;
 export const TrainerWeightsSchema = z.object({
   state: z.enum(['updating', 'ready']),
   policyVersion: z.string().min(1).max(200).nullable(),
+  /** A repeat 'updating' sent while a push runs: it extends a hold already under way, never starts one. */
+  heartbeat: z.boolean().optional(),
+  /**
+   * Sent with the first 'ready' after the trainer (re)starts: the step it resumes at. Samples trained
+   * in this step or later but never saved are offered again; unsaved ones from earlier steps count as saved.
+   */
+  restartedAtStep: z.number().int().nonnegative().optional(),
 });
 export type TrainerWeights = z.infer<typeof TrainerWeightsSchema>;
+
+export const TrainerConfirmSchema = z.object({ sampleIds: z.array(IdSchema).max(65_536) });
+export type TrainerConfirm = z.infer<typeof TrainerConfirmSchema>;
+
+/** Samples the trainer must drop: withdrawn (superseded), already trained or unknown to the gateway. */
+export const TrainerConfirmResponseSchema = z.object({ withdrawn: z.array(IdSchema) });
+export type TrainerConfirmResponse = z.infer<typeof TrainerConfirmResponseSchema>;
+
+export const TrainerRejectSchema = z.object({
+  rejected: z.array(z.object({ sampleId: IdSchema, error: z.string().min(1).max(2_000) })).min(1).max(4_096),
+});
+export type TrainerReject = z.infer<typeof TrainerRejectSchema>;
