@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       port: args.port,
       token: token.token,
       dataDir: args.dataDir,
+      sglangOriginalLogprobs: args.sglangOriginalLogprobs,
       defaultChatTemplateKwargs: { enable_thinking: process.env.APPRENTICE_ENABLE_THINKING === '1' },
     },
     { plugins },

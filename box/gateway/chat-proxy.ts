@@ -162,6 +162,9 @@ export class ChatProxy {
 
     const clientWantsLogprobs = request.logprobs === true;
     const clientWantsUsage = request.stream_options?.include_usage === true;
+    // The request (with its temperature) goes into the turn log: SGLang scales sampled log-probs by
+    // 1/T unless it runs with SGLANG_RETURN_ORIGINAL_LOGPROB=1, and the sample builder re-scores
+    // raw when --sglang-original-logprobs false says so (box/samples/raw-logprob-scale.ts).
     const upstreamBody: Record<string, unknown> = { ...request, logprobs: true };
     if (upstreamBody.chat_template_kwargs === undefined) {
       upstreamBody.chat_template_kwargs = { ...this.options.defaultChatTemplateKwargs };

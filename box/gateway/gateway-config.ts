@@ -31,6 +31,13 @@ export const GatewayConfigSchema = z.object({
    * no reasoning, and the training side renders unserved turns the same way (APPRENTICE_ENABLE_THINKING).
    */
   defaultChatTemplateKwargs: z.record(z.string(), z.unknown()).default({ enable_thinking: false }),
+  /**
+   * Whether the policy SGLang returns raw (T = 1) log-probs for sampled tokens, i.e. runs with
+   * SGLANG_RETURN_ORIGINAL_LOGPROB=1 as the box README launches it. When false, SGLang's sampled
+   * log-probs are log softmax(logits/T), so the sample builder re-scores served and regenerated
+   * replies raw (prefill) on the policy: trainer, teacher and rollout log-probs must share T = 1.
+   */
+  sglangOriginalLogprobs: z.boolean().default(true),
 });
 export type GatewayConfig = z.input<typeof GatewayConfigSchema>;
 export type ResolvedGatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -10,6 +10,7 @@ export interface BoxArgs {
   port: number;
   token: string | undefined;
   dataDir: string;
+  sglangOriginalLogprobs: boolean;
 }
 
 export class BoxArgsError extends Error {
@@ -27,7 +28,11 @@ export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host 
   --port N               port to listen on (default 8787)
   --token T              bearer token apps must send (default $APPRENTICE_BOX_TOKEN, else a
                          token generated once and kept in DATA_DIR/token, mode 0600)
-  --data-dir D           where the box keeps its database and token (default ~/.apprentice-box)`;
+  --data-dir D           where the box keeps its database and token (default ~/.apprentice-box)
+  --sglang-original-logprobs true|false
+                         whether the policy SGLang runs with SGLANG_RETURN_ORIGINAL_LOGPROB=1 (default
+                         true, as the box README launches it); false: served log-probs are temperature-
+                         scaled, and the gateway re-scores them raw before training`;
 
 function httpUrl(value: string, flag: string): string {
   let url: URL;
@@ -54,6 +59,7 @@ export function parseBoxArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         port: { type: 'string' },
         token: { type: 'string' },
         'data-dir': { type: 'string' },
+        'sglang-original-logprobs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,6 +76,10 @@ export function parseBoxArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!/^\d+$/.test(values.port) || port > 65_535) throw new BoxArgsError(`--port must be a number from 0 to 65535, got "${values.port}"`);
   }
   if (values.host !== undefined && values.host.trim() === '') throw new BoxArgsError('--host must not be empty');
+  const original = values['sglang-original-logprobs'] ?? 'true';
+  if (original !== 'true' && original !== 'false') {
+    throw new BoxArgsError(`--sglang-original-logprobs must be true or false, got "${original}"`);
+  }
   return {
     sglangUrl: httpUrl(values.sglang, '--sglang'),
     teacherSglangUrl: values['teacher-sglang'] ? httpUrl(values['teacher-sglang'], '--teacher-sglang') : null,
@@ -78,5 +88,6 @@ export function parseBoxArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     port,
     token: values.token,
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.apprentice-box')),
+    sglangOriginalLogprobs: original === 'true',
   };
 }

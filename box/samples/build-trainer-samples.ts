@@ -6,6 +6,7 @@ import type { ModelTokenizer, TemplateKwargs } from '../tokenizer/model-tokenize
 import type { ConcurrencyLimit } from './concurrency-limit';
 import { lossMaskFor } from './loss-mask';
 import { mapSampledTokens } from './map-sampled-tokens';
+import { sampledAtRawScale } from './raw-logprob-scale';
 import { regenerateOnPolicy } from './regenerate-on-policy';
 import { scoreResponseTokens } from './score-response-tokens';
 import type { ServedTurn } from './served-turn';
@@ -19,6 +20,12 @@ export interface SampleBuilderConfig {
   tokenizer: ModelTokenizer;
   /** The policy engine: scores re-tokenized replies and regenerates on-policy. */
   policy: SglangClient;
+  /**
+   * Whether the policy SGLang reports raw (T = 1) log-probs for sampled tokens
+   * (SGLANG_RETURN_ORIGINAL_LOGPROB=1). When false, replies sampled at T ≠ 1 are re-scored raw on
+   * the policy (see raw-logprob-scale.ts).
+   */
+  policyLogprobsAreRaw: boolean;
   /** The OPD teacher: a frozen engine (--teacher-sglang) or the policy itself. */
   teacher: SglangClient;
   /** Bounds concurrent teacher scoring calls so builds do not crowd out chat on the engine. */
@@ -41,6 +48,10 @@ export interface BuildReport {
   samples: BuiltTrainerSample[];
   /** Why the served ids could not be used, when the reply was re-tokenized. */
   retokenizedBecause: string | null;
+  /** Why the served log-probs were replaced by a raw re-score on the policy (null: used as served). */
+  rescoredBecause: string | null;
+  /** The temperature the served reply was sampled at, when the turn log has it. */
+  servedTemperature: number | null;
   /** The box judge's votes when it decided the reward. */
   judgeVotes: (number | null)[] | null;
   regenerationErrors: string[];
@@ -60,6 +71,7 @@ interface ResponseTokens {
   ids: number[];
   logprobs: number[];
   retokenizedBecause: string | null;
+  rescoredBecause: string | null;
   policyVersion: string | null;
 }
 
@@ -86,20 +98,32 @@ async function servedResponseTokens(
       reason = 'the sampled tokens do not spell the delivered reply';
     } else {
       const ids = [...mapping.ids];
+      // The reply stopped on its end token but SGLang left it out of the logprobs; it is part of
+      // what the policy sampled (and how it learns to stop).
+      const appendEnd = mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null;
+      if (appendEnd) ids.push(tokenizer.endOfTurnId!);
+      if (!config.policyLogprobsAreRaw && !sampledAtRawScale(turn.temperature)) {
+        // SGLang scaled these by 1/T: re-score the exact sampled ids raw (prefill is never scaled).
+        const raw = await scoreResponseTokens(config.policy, promptIds, ids, signal);
+        return {
+          ids,
+          logprobs: raw.logprobs,
+          retokenizedBecause: null,
+          rescoredBecause: `served at temperature ${turn.temperature ?? 'unknown (SGLang default)'} by an SGLang that scales sampled log-probs by 1/T`,
+          policyVersion: raw.weightVersion ?? turn.policyVersion ?? sample.policyVersion,
+        };
+      }
       const logprobs = [...mapping.logprobs];
-      if (mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null) {
-        // The reply stopped on its end token but SGLang left it out of the logprobs; it is part of
-        // what the policy sampled (and how it learns to stop), so score just that token.
-        const end = await scoreResponseTokens(config.policy, [...promptIds, ...ids], [tokenizer.endOfTurnId], signal);
-        ids.push(tokenizer.endOfTurnId);
+      if (appendEnd) {
+        const end = await scoreResponseTokens(config.policy, [...promptIds, ...mapping.ids], [tokenizer.endOfTurnId!], signal);
         logprobs.push(...end.logprobs);
       }
-      return { ids, logprobs, retokenizedBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
+      return { ids, logprobs, retokenizedBecause: null, rescoredBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
     }
   }
   const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
   const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
-  return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, policyVersion: scored.weightVersion ?? sample.policyVersion };
+  return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, rescoredBecause: null, policyVersion: scored.weightVersion ?? sample.policyVersion };
 }
 
 /**
@@ -167,6 +191,13 @@ export async function buildTrainerSamples(
           signal,
         );
         if (fresh.ids.length === 0) return null;
+        let rolloutLogprobs = fresh.logprobs;
+        let rolloutVersion = fresh.weightVersion;
+        if (!config.policyLogprobsAreRaw && !sampledAtRawScale(config.regenerateTemperature)) {
+          const raw = await scoreResponseTokens(config.policy, promptIds, fresh.ids, signal);
+          rolloutLogprobs = raw.logprobs;
+          rolloutVersion = raw.weightVersion ?? rolloutVersion;
+        }
         const teacher = await teacherScore(fresh.ids);
         let freshReward = 0;
         if (config.judge && config.judgeRegenerations) {
@@ -179,12 +210,12 @@ export async function buildTrainerSamples(
           tokens: [...promptIds, ...fresh.ids],
           response_length: fresh.ids.length,
           loss_mask: lossMaskFor({ responseLength: fresh.ids.length, reward: freshReward, hasNextState: true, hasTeacherLogprobs: true }),
-          rollout_log_probs: fresh.logprobs,
+          rollout_log_probs: rolloutLogprobs,
           reward: freshReward,
           teacher_log_probs: teacher,
           retokenized: false,
           hint,
-          policyVersion: fresh.weightVersion,
+          policyVersion: rolloutVersion,
         };
       }),
     );
@@ -195,5 +226,12 @@ export async function buildTrainerSamples(
     }
   }
 
-  return { samples, retokenizedBecause: served.retokenizedBecause, judgeVotes, regenerationErrors };
+  return {
+    samples,
+    retokenizedBecause: served.retokenizedBecause,
+    rescoredBecause: served.rescoredBecause,
+    servedTemperature: turn?.temperature ?? null,
+    judgeVotes,
+    regenerationErrors,
+  };
 }

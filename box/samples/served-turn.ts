@@ -21,4 +21,6 @@ export interface ServedTurn {
   tokens: ServedToken[];
   finishReason: string | null;
   policyVersion: string | null;
+  /** The sampling temperature the turn was served with (null: the request named none). */
+  temperature: number | null;
 }

@@ -106,6 +106,8 @@ export class SampleBuildWorker {
     }
     const note = {
       retokenizedBecause: report.retokenizedBecause,
+      rescoredBecause: report.rescoredBecause,
+      servedTemperature: report.servedTemperature,
       judgeVotes: report.judgeVotes,
       regenerationErrors: report.regenerationErrors,
     };

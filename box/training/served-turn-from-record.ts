@@ -12,5 +12,6 @@ export function servedTurnFromRecord(record: TurnRecord): ServedTurn {
     tokens: record.tokens,
     finishReason: record.finishReason,
     policyVersion: record.policyVersion,
+    temperature: typeof record.request.temperature === 'number' ? record.request.temperature : null,
   };
 }

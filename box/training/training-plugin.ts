@@ -110,6 +110,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       const config: SampleBuilderConfig = {
         tokenizer: await loadTokenizer(),
         policy: gateway.sglang,
+        policyLogprobsAreRaw: gateway.config.sglangOriginalLogprobs,
         teacher: gateway.teacherSglang,
         teacherLimit,
         defaultTemplateKwargs: options.templateKwargs,

@@ -23,6 +23,7 @@ function writeQwen3ModelFolder(): string {
  * Runs the SGLang test engine as its own process for other languages and processes (pytest, e2e):
  *   npx tsx test/support/sglang-test-engine-cli.ts [--port 0] [--api-key K] [--reply TEXT]
  *     [--token-latency-ms N] [--weight-version V] [--model-path P] [--startup-ms N]
+ *     [--original-logprobs]   (like SGLANG_RETURN_ORIGINAL_LOGPROB=1: sampled log-probs are not temperature-scaled)
  * Prints `SGLang test engine ready at http://127.0.0.1:PORT` once it listens; stops on SIGINT/SIGTERM
  * or when stdin closes (so a parent that dies does not leave it running).
  */
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         'weight-version': { type: 'string' },
         'model-path': { type: 'string' },
         'startup-ms': { type: 'string' },
+        'original-logprobs': { type: 'boolean' },
         'exit-on-stdin-close': { type: 'boolean' },
       },
       strict: true,
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     modelPath: values['model-path'] ?? writeQwen3ModelFolder(),
     weightVersion: values['weight-version'],
     startupMs: intOption('startup-ms', values['startup-ms']),
+    returnOriginalLogprob: values['original-logprobs'] === true,
     behaviour: { reply, tokenLatencyMs: intOption('token-latency-ms', values['token-latency-ms']) ?? 0 },
   });
   console.log(`SGLang test engine ready at ${engine.url}`);

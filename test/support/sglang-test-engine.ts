@@ -17,6 +17,11 @@ import { z } from 'zod';
  *    in alignment shows up as a wrong number.
  * Failures (HTTP errors, connections dropped mid-stream), per-token latency, a "starting" health
  * state, pause/continue and weight updates are configurable.
+ *
+ * Like real SGLang, the log-probs of *sampled* tokens are temperature-scaled (log softmax(logits/T))
+ * unless the engine runs in "original logprob" mode (SGLANG_RETURN_ORIGINAL_LOGPROB=1); prefill
+ * scoring (input_token_logprobs) is always raw. The fake model stands in for the scaling with
+ * raw / T (`servedTokenLogprob`), so a test catches anyone who treats scaled log-probs as raw.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -159,6 +164,19 @@ export function expectedTokenLogprob(prefixIds: readonly number[], tokenId: numb
   return logprobFromState(h, prefixIds.length, tokenId);
 }
 
+/** Below this SGLang samples greedily and treats the temperature as 1 (so log-probs stay raw). */
+const GREEDY_TEMPERATURE = 1e-6;
+
+/**
+ * What the engine reports for a sampled token whose raw log-prob is `raw`, sampled at `temperature`
+ * (null: SGLang's default 1.0): raw in original-logprob mode or at T = 1 or greedy, else raw / T.
+ */
+export function servedTokenLogprob(raw: number, temperature: number | null | undefined, originalLogprob = false): number {
+  const t = temperature ?? 1;
+  if (originalLogprob || t < GREEDY_TEMPERATURE || t === 1) return raw;
+  return raw / t;
+}
+
 /** hashes[i] = the model state after ids[0..i): one pass, so scoring a sequence stays linear. */
 function prefixHashes(ids: readonly number[], weightVersion: string): number[] {
   const hashes = [seedOf(weightVersion)];
@@ -226,6 +244,8 @@ export interface SglangTestEngineOptions {
   weightVersion?: string;
   /** /health answers 503 for this long after start, then 200. */
   startupMs?: number;
+  /** Like SGLANG_RETURN_ORIGINAL_LOGPROB=1: sampled tokens' log-probs are raw, not temperature-scaled. */
+  returnOriginalLogprob?: boolean;
   behaviour?: Partial<SglangTestBehaviour>;
 }
 
@@ -390,6 +410,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
   const servedModelName = options.servedModelName ?? modelPath;
   let currentModelPath = modelPath;
   let weightVersion = options.weightVersion ?? 'default';
+  const originalLogprob = options.returnOriginalLogprob ?? false;
   let behaviour: SglangTestBehaviour = {
     reply: { kind: 'echo' },
     tokenLatencyMs: 0,
@@ -554,12 +575,14 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
           meta.input_token_logprobs = logprobTriples(inputPositions.map((p) => all[p]!), inputLogprobs, withText);
           meta.output_token_logprobs = logprobTriples(
             gen.outputIds.slice(0, produced),
-            outPositions.map((p) => seqLogprobs[p]!),
+            outPositions.map((p) => servedTokenLogprob(seqLogprobs[p]!, sp.temperature, originalLogprob)),
             withText,
           );
           if (topK > 0) {
             meta.input_top_logprobs = topTriples(all, hashes, inputPositions, topK, withText).map((t, i) => (i === 0 ? null : t));
-            meta.output_top_logprobs = topTriples(all, hashes, outPositions, topK, withText);
+            meta.output_top_logprobs = topTriples(all, hashes, outPositions, topK, withText).map((list) =>
+              list?.map(([lp, id, text]): [number, number, string | null] => [servedTokenLogprob(lp, sp.temperature, originalLogprob), id, text]) ?? null,
+            );
           }
         }
         return meta;
@@ -594,12 +617,19 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
 
   // ---- /v1/chat/completions ------------------------------------------------------------------
 
-  function chatLogprobEntry(allIds: readonly number[], hashes: readonly number[], position: number, topK: number | null): Record<string, unknown> {
+  function chatLogprobEntry(
+    allIds: readonly number[],
+    hashes: readonly number[],
+    position: number,
+    topK: number | null,
+    temperature: number | null | undefined,
+  ): Record<string, unknown> {
     const id = allIds[position]!;
+    const served = (lp: number): number => servedTokenLogprob(lp, temperature, originalLogprob);
     const top = topK
-      ? topCandidates(hashes, position, id, topK).map(([alt, lp]) => ({ token: tokenText(alt), bytes: tokenBytes(alt), logprob: lp }))
+      ? topCandidates(hashes, position, id, topK).map(([alt, lp]) => ({ token: tokenText(alt), bytes: tokenBytes(alt), logprob: served(lp) }))
       : [];
-    return { token: tokenText(id), bytes: tokenBytes(id), logprob: logprobFromState(hashes[position]!, position, id), top_logprobs: top };
+    return { token: tokenText(id), bytes: tokenBytes(id), logprob: served(logprobFromState(hashes[position]!, position, id)), top_logprobs: top };
   }
 
   async function handleChat(req: IncomingMessage, res: ServerResponse, entry: LoggedRequest): Promise<void> {
@@ -650,7 +680,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             chunk({
               index: 0,
               delta: { content: delta },
-              logprobs: body.logprobs ? { content: [chatLogprobEntry(all, hashes, promptIds.length + i, topK)] } : null,
+              logprobs: body.logprobs ? { content: [chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)] } : null,
               finish_reason: null,
               matched_stop: null,
             }),
@@ -680,7 +710,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             index: 0,
             message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: null },
             logprobs: body.logprobs
-              ? { content: visible.map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK)) }
+              ? { content: visible.map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)) }
               : null,
             finish_reason: finishReason,
             matched_stop: matchedStop,

@@ -40,6 +40,22 @@ from .trainer_sample import TrainerSample
 logger = logging.getLogger("apprentice_trainer.rollout")
 
 PROGRESS_LOG_INTERVAL_S = 30.0
+RAW_LOGPROB_TEMPERATURE = 1.0
+
+
+class SlimeSettingsError(ValueError):
+    """slime runs with a setting that silently breaks Apprentice's objective."""
+
+
+def check_slime_args(args: Any) -> None:
+    """Refuses slime settings that would train on the wrong numbers (attributes slime lacks pass)."""
+    temperature = getattr(args, "rollout_temperature", None)
+    if temperature is not None and float(temperature) != RAW_LOGPROB_TEMPERATURE:
+        raise SlimeSettingsError(
+            f"--rollout-temperature is {temperature}; Apprentice needs 1.0. slime divides the trainer's logits "
+            "by it, while the gateway's rollout and teacher log-probs are raw (T = 1; the policy SGLang runs "
+            "with SGLANG_RETURN_ORIGINAL_LOGPROB=1), so any other value biases teacher − old and the PPO ratio."
+        )
 TRANSIENT_RETRY_S = 5.0
 
 
@@ -172,6 +188,7 @@ def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evalua
     if evaluation:
         # Apprentice has no held-out prompt set; evaluation is what users do next in the app.
         return _wrap_eval_output({})
+    check_slime_args(args)
     session = get_session(args)
     with session.lock:
         try:

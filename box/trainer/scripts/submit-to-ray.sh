@@ -4,8 +4,12 @@
 
 APPRENTICE_TRAINER_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." &>/dev/null && pwd)"
 
-# The rollout and optimizer settings both launch scripts share (OpenClaw-RL's: batch 16, temperature
-# 0.6, lr 1e-5, Adam (0.9, 0.98), weight decay 0.1); the plugin's rollout function feeds slime.
+# The rollout and optimizer settings both launch scripts share (OpenClaw-RL's: batch 16, lr 1e-5,
+# Adam (0.9, 0.98), weight decay 0.1); the plugin's rollout function feeds slime.
+# --rollout-temperature 1.0: slime divides the trainer's logits by it, and every log-prob the box
+# hands over (served, regenerated, teacher) is raw (T = 1); the policy SGLang runs with
+# SGLANG_RETURN_ORIGINAL_LOGPROB=1 (set in the Ray runtime env below) so sampled log-probs are raw
+# too. Chats still sample at the user's temperature and regenerations at the gateway's 0.6.
 ROLLOUT_ARGS=(
   --disable-rollout-global-dataset
   --rollout-function-path apprentice_trainer.rollout.generate_rollout
@@ -15,7 +19,7 @@ ROLLOUT_ARGS=(
   --num-steps-per-rollout 1
   --rollout-max-response-len 8192
   --rollout-max-context-len 32768
-  --rollout-temperature 0.6
+  --rollout-temperature 1.0
   --reward-key score
 )
 
@@ -69,7 +73,7 @@ import json, os
 names = ["APPRENTICE_GATEWAY_URL", "APPRENTICE_BOX_TOKEN_FILE", "APPRENTICE_BOX_TOKEN",
          "APPRENTICE_W_OPD", "APPRENTICE_W_RL", "APPRENTICE_OPD_IN_REWARD", "APPRENTICE_EXACT_SAMPLE_COUNT", "APPRENTICE_BATCH_TIMEOUT_MS"]
 paths = [p for p in os.environ["APPRENTICE_PYTHONPATH"].split(":") if p]
-env = {"PYTHONPATH": ":".join(paths), "CUDA_DEVICE_MAX_CONNECTIONS": "1"}
+env = {"PYTHONPATH": ":".join(paths), "CUDA_DEVICE_MAX_CONNECTIONS": "1", "SGLANG_RETURN_ORIGINAL_LOGPROB": "1"}
 env.update({n: os.environ[n] for n in names if os.environ.get(n)})
 print(json.dumps({"env_vars": env}))')
   local -a command=(ray job submit --address="http://127.0.0.1:${RAY_DASHBOARD_PORT:-8265}"

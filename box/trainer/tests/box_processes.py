@@ -84,7 +84,8 @@ def start_child(name: str, argv: list[str], env: dict[str, str] | None = None) -
 def start_sglang_test_engine() -> tuple[ChildProcess, str]:
     child = start_child(
         "SGLang test engine",
-        ["npx", "tsx", "test/support/sglang-test-engine-cli.ts", "--port", "0", "--exit-on-stdin-close"],
+        # --original-logprobs: launched like the box README's policy SGLang (SGLANG_RETURN_ORIGINAL_LOGPROB=1).
+        ["npx", "tsx", "test/support/sglang-test-engine-cli.ts", "--port", "0", "--exit-on-stdin-close", "--original-logprobs"],
     )
     url = child.wait_for_line(r"SGLang test engine ready at (http://\S+)").group(1)
     return child, url

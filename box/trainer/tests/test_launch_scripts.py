@@ -48,7 +48,7 @@ def test_full_megatron_wires_the_plugin_with_the_papers_settings():
         "--weight-decay": "0.1",
         "--eps-clip": "0.2",
         "--eps-clip-high": "0.28",
-        "--rollout-temperature": "0.6",
+        "--rollout-temperature": "1.0",
         "--rollout-batch-size": "16",
         "--n-samples-per-prompt": "1",
         "--reward-key": "score",
@@ -64,6 +64,8 @@ def test_full_megatron_wires_the_plugin_with_the_papers_settings():
     assert env_vars["PYTHONPATH"].split(":")[0] == str(SCRIPTS.parent)
     assert env_vars["APPRENTICE_BOX_TOKEN_FILE"] == "/data/box/token"
     assert "APPRENTICE_BOX_TOKEN" not in env_vars
+    # Raw (T = 1) log-probs everywhere: slime's engines return unscaled sampled log-probs.
+    assert env_vars["SGLANG_RETURN_ORIGINAL_LOGPROB"] == "1"
 
 
 def test_lora_fsdp_uses_four_gpus_and_folds_opd_into_the_reward():

@@ -239,3 +239,37 @@ describe('SGLang test engine: control routes and auth', () => {
     expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'sglang' });
   });
 });
+
+describe('SGLang test engine: temperature-scaled log-probs of sampled tokens', () => {
+  async function sampledLogprobs(target: SglangTestEngine, temperature: number | undefined): Promise<{ ids: number[]; logprobs: number[]; chat: number[] }> {
+    const prompt = encodeText('Count to three.');
+    const gen = await fetch(`${target.url}/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ input_ids: prompt, sampling_params: { max_new_tokens: 4, temperature }, return_logprob: true }),
+    });
+    const triples = ((await gen.json()) as { meta_info: { output_token_logprobs: [number, number, null][] } }).meta_info.output_token_logprobs;
+    const chat = await fetch(`${target.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Count to three.' }], logprobs: true, max_tokens: 3, temperature }),
+    });
+    const content = ((await chat.json()) as { choices: { logprobs: { content: { logprob: number }[] } }[] }).choices[0]!.logprobs.content;
+    return { ids: [...prompt, ...triples.map((t) => t[1])], logprobs: triples.map((t) => t[0]), chat: content.map((c) => c.logprob) };
+  }
+
+  it('scales by 1/T like SGLang by default, and reports raw ones in original-logprob mode or at T = 1', async () => {
+    const original = await startSglangTestEngine({ weightVersion: 'v-test', returnOriginalLogprob: true });
+    try {
+      const scaled = await sampledLogprobs(engine, 0.5);
+      const raw = await sampledLogprobs(original, 0.5);
+      const atOne = await sampledLogprobs(engine, 1);
+      const prompt = encodeText('Count to three.');
+      const rawExpected = raw.logprobs.map((_, i) => expectedTokenLogprob(raw.ids.slice(0, prompt.length + i), raw.ids[prompt.length + i]!, 'v-test'));
+      expect(raw.logprobs).toEqual(rawExpected);
+      expect(atOne.logprobs).toEqual(rawExpected);
+      expect(scaled.logprobs).toEqual(rawExpected.map((lp) => lp / 0.5));
+      expect(scaled.chat).toEqual(raw.chat.map((lp) => lp / 0.5));
+    } finally {
+      await original.close();
+    }
+  });
+});

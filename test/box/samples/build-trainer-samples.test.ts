@@ -7,7 +7,7 @@ import type { ServedTurn } from '../../../box/samples/served-turn';
 import { SglangClient } from '../../../box/sglang/sglang-client';
 import { loadModelTokenizer } from '../../../box/tokenizer/load-model-folder';
 import type { ModelTokenizer } from '../../../box/tokenizer/model-tokenizer';
-import { encodeText, eosTokenId, expectedTokenLogprob, renderChatTemplate, startSglangTestEngine, tokenBytes, type SglangTestEngine } from '../../support/sglang-test-engine';
+import { encodeText, eosTokenId, expectedTokenLogprob, renderChatTemplate, servedTokenLogprob, startSglangTestEngine, tokenBytes, type SglangTestEngine } from '../../support/sglang-test-engine';
 import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
 
 let folder: ReturnType<typeof makeQwen3ModelFolder>;
@@ -40,6 +40,7 @@ function config(overrides: Partial<SampleBuilderConfig> = {}): SampleBuilderConf
   return {
     tokenizer: tok,
     policy: new SglangClient({ url: policy.url }),
+    policyLogprobsAreRaw: false,
     teacher: teacherClient,
     teacherLimit: new ConcurrencyLimit(2),
     defaultTemplateKwargs: { enable_thinking: false },
@@ -75,7 +76,7 @@ function sample(overrides: Partial<SignalSample> = {}): SignalSample {
   };
 }
 
-function servedTurn(text: string, kwargs: Record<string, unknown>, turnMessages = messages): ServedTurn {
+function servedTurn(text: string, kwargs: Record<string, unknown>, turnMessages = messages, temperature = 1): ServedTurn {
   const ids = encodeText(text);
   const prompt = encodeText(renderChatTemplate(turnMessages, kwargs));
   return {
@@ -86,10 +87,11 @@ function servedTurn(text: string, kwargs: Record<string, unknown>, turnMessages 
     tokens: ids.map((id, i) => ({
       token: new TextDecoder().decode(new Uint8Array(tokenBytes(id))),
       bytes: tokenBytes(id),
-      logprob: expectedTokenLogprob([...prompt, ...ids.slice(0, i)], id, 'served'),
+      logprob: servedTokenLogprob(expectedTokenLogprob([...prompt, ...ids.slice(0, i)], id, 'served'), temperature),
     })),
     finishReason: 'stop',
     policyVersion: 'served',
+    temperature,
   };
 }
 
@@ -129,5 +131,29 @@ describe('buildTrainerSamples', () => {
     const b = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), stopped);
     expect(b.retokenizedBecause).toMatch(/do not spell the delivered reply/);
     expect(b.samples[0]!.rollout_log_probs).toHaveLength(b.samples[0]!.response_length);
+  });
+
+  it('re-scores raw on the policy a turn served at T = 0.7 by an SGLang that scales sampled log-probs, and regenerations too', async () => {
+    const served = servedTurn('Apples grow on trees.', { enable_thinking: false }, messages, 0.7);
+    const prompt = encodeText(renderChatTemplate(messages, { enable_thinking: false }));
+    const response = [...encodeText('Apples grow on trees.'), eosTokenId()];
+    const raw = response.map((id, i) => expectedTokenLogprob([...prompt, ...response.slice(0, i)], id, 'p1'));
+
+    const scaled = await buildTrainerSamples(config({ policyLogprobsAreRaw: false, onPolicySamplesPerHint: 1, judge: null }), sample(), served);
+    const [original, fresh] = scaled.samples;
+    expect(original!.retokenized).toBe(false);
+    expect(original!.tokens).toEqual([...prompt, ...response]);
+    expect(original!.rollout_log_probs).toEqual(raw);
+    expect(original!.policyVersion).toBe('p1');
+    expect(scaled.rescoredBecause).toMatch(/temperature 0.7/);
+    expect(scaled.servedTemperature).toBe(0.7);
+    // The regeneration was sampled at 0.6 on this scaling engine: its rollout log-probs are raw too.
+    const freshIds = fresh!.tokens.slice(prompt.length);
+    expect(fresh!.rollout_log_probs).toEqual(freshIds.map((id, i) => expectedTokenLogprob([...prompt, ...freshIds.slice(0, i)], id, 'p1')));
+
+    // An SGLang launched with SGLANG_RETURN_ORIGINAL_LOGPROB=1 already reported raw ones: kept as served.
+    const asServed = await buildTrainerSamples(config({ policyLogprobsAreRaw: true, onPolicySamplesPerHint: 0 }), sample(), served);
+    expect(asServed.rescoredBecause).toBeNull();
+    expect(asServed.samples[0]!.rollout_log_probs.slice(0, -1)).toEqual(served.tokens.map((t) => t.logprob));
   });
 });

@@ -100,7 +100,8 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
     });
     fixture = await startGatewayFixture(
       { teacherSglangUrl: teacher.url, weightsWaitMs: 20_000 },
-      { weightVersion: 'policy-v1', behaviour: { reply: { kind: 'fixed', text: REPLY } } },
+      // Launched as the box README says (SGLANG_RETURN_ORIGINAL_LOGPROB=1), matching the gateway's default.
+      { weightVersion: 'policy-v1', returnOriginalLogprob: true, behaviour: { reply: { kind: 'fixed', text: REPLY } } },
       {
         plugins: [
           createTrainingPlugin(
