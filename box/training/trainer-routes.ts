@@ -2,12 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import {
   TRAINER_BATCH_PATH,
+  TRAINER_CONFIRM_PATH,
   TRAINER_REPORT_PATH,
   TRAINER_WEIGHTS_PATH,
   TrainerBatchQuerySchema,
+  TrainerConfirmSchema,
   TrainerReportSchema,
   TrainerWeightsSchema,
   type TrainerBatchResponse,
+  type TrainerConfirmResponse,
   type TrainerReport,
   type TrainerWeights,
 } from '../../shared/protocol/trainer-api';
@@ -21,6 +24,8 @@ export interface TrainerApi {
   waitForBatch(size: number, timeoutMs: number, signal: AbortSignal): Promise<TrainerSample[]>;
   policyVersion(): string | null;
   report(report: TrainerReport): ReportOutcome;
+  /** Which of these samples the trainer must drop (see TrainingQueue.confirm). */
+  confirm(sampleIds: readonly string[]): string[];
   weights(update: TrainerWeights): void;
 }
 
@@ -78,7 +83,15 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
       trained: outcome.trained.map((t) => t.sampleId),
       alreadyTrained: outcome.alreadyTrained,
       unknown: outcome.unknown,
+      withdrawn: outcome.withdrawn,
     });
+  };
+
+  const confirm: RouteHandler = async (req, res) => {
+    const parsed = await parseBody(req, res, TrainerConfirmSchema, 'confirm request');
+    if (!parsed) return;
+    const body: TrainerConfirmResponse = { withdrawn: api.confirm(parsed.sampleIds) };
+    sendJson(res, 200, body);
   };
 
   const weights: RouteHandler = async (req, res) => {
@@ -91,6 +104,7 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
   return [
     { method: 'GET', path: TRAINER_BATCH_PATH, handler: batch },
     { method: 'POST', path: TRAINER_REPORT_PATH, handler: report },
+    { method: 'POST', path: TRAINER_CONFIRM_PATH, handler: confirm },
     { method: 'POST', path: TRAINER_WEIGHTS_PATH, handler: weights },
   ];
 }

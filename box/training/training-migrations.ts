@@ -7,6 +7,9 @@ import type { ModuleMigration } from '../gateway/box-database';
  *    not here yet (delivery order is not guaranteed across reconnects);
  *  - training_samples: built TrainerSamples; seq is their index and the queue order;
  *  - training_state: small key/value facts (policy version, sample-log cursor).
+ * Version 2 lets samples be 'trained_unsaved' (trained in a step whose weights are not on disk yet)
+ * and 'failed' (the trainer refused them, with the error), and counts a source's engine outages apart
+ * from its build attempts.
  */
 export const trainingMigrations: readonly ModuleMigration[] = [
   {
@@ -54,6 +57,33 @@ CREATE TABLE training_state (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 2,
+    sql: `
+CREATE TABLE training_samples_v2 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  sample_id TEXT NOT NULL UNIQUE,
+  source_sample_id TEXT NOT NULL,
+  persona_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('ready', 'leased', 'trained', 'trained_unsaved', 'superseded', 'skipped', 'failed')),
+  lease_until INTEGER,
+  leases INTEGER NOT NULL DEFAULT 0,
+  trained_step INTEGER,
+  trained_policy_version TEXT,
+  trained_at INTEGER,
+  created_at INTEGER NOT NULL,
+  error TEXT
+);
+INSERT INTO training_samples_v2 (seq, sample_id, source_sample_id, persona_id, body, state, lease_until, leases, trained_step, trained_policy_version, trained_at, created_at)
+  SELECT seq, sample_id, source_sample_id, persona_id, body, state, lease_until, leases, trained_step, trained_policy_version, trained_at, created_at FROM training_samples;
+DROP TABLE training_samples;
+ALTER TABLE training_samples_v2 RENAME TO training_samples;
+CREATE INDEX training_samples_by_state ON training_samples(state, seq);
+CREATE INDEX training_samples_by_source ON training_samples(source_sample_id);
+ALTER TABLE training_sources ADD COLUMN outages INTEGER NOT NULL DEFAULT 0;
 `,
   },
 ];

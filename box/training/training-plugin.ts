@@ -197,6 +197,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
     const api: TrainerApi = {
       waitForBatch: (size, timeoutMs, signal) => waitForBatch(queue, { size, timeoutMs, leaseMs: options.leaseMs }, signal),
       policyVersion,
+      confirm: (sampleIds) => queue.confirm(sampleIds, options.leaseMs),
       report(report) {
         const outcome = queue.markTrained(report);
         publishTrained(report, outcome);

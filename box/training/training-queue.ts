@@ -22,6 +22,8 @@ export interface ReportOutcome {
   trained: TrainedRow[];
   alreadyTrained: string[];
   unknown: string[];
+  /** Rows withdrawn (superseded, failed) before the report: not marked trained. */
+  withdrawn: string[];
 }
 
 export interface EnqueueOutcome {
@@ -48,7 +50,9 @@ function toTrainerSample(row: SampleRow): TrainerSample {
  * The durable training queue in the gateway's SQLite file. Delivered app samples wait here to be
  * built; built TrainerSamples wait to be leased by the trainer; a lease that no report names in
  * time lapses and the sample is offered again; a reported sample is trained once and never again.
- * A newer sample that supersedes an older one withdraws every not-yet-trained sample built from it.
+ * A newer sample that supersedes an older one withdraws every not-yet-trained sample built from it;
+ * the trainer asks (`confirm`) right before a step which of its leased samples were withdrawn, and a
+ * report never marks a withdrawn one trained.
  */
 export class TrainingQueue {
   private readonly listeners = new Set<() => void>();
@@ -194,6 +198,25 @@ export class TrainingQueue {
     })();
   }
 
+  /**
+   * The trainer is about to train these: returns the ones it must drop (withdrawn, already trained,
+   * failed or unknown) and renews the lease of the rest, so the report that follows the step finds
+   * them still leased.
+   */
+  confirm(sampleIds: readonly string[], leaseMs: number, now = Date.now()): string[] {
+    return this.db.transaction(() => {
+      const find = this.db.prepare('SELECT seq, state FROM training_samples WHERE sample_id = ?');
+      const renew = this.db.prepare(`UPDATE training_samples SET state = 'leased', lease_until = ? WHERE seq = ?`);
+      const withdrawn: string[] = [];
+      for (const sampleId of new Set(sampleIds)) {
+        const row = find.get(sampleId) as { seq: number; state: string } | undefined;
+        if (row && (row.state === 'leased' || row.state === 'ready')) renew.run(now + leaseMs, row.seq);
+        else withdrawn.push(sampleId);
+      }
+      return withdrawn;
+    })();
+  }
+
   /** Marks the reported samples trained (a sample trains once; repeats and unknown ids are listed). */
   markTrained(report: TrainerReport, now = Date.now()): ReportOutcome {
     return this.db.transaction((): ReportOutcome => {
@@ -201,13 +224,13 @@ export class TrainingQueue {
       const mark = this.db.prepare(
         `UPDATE training_samples SET state = 'trained', lease_until = NULL, trained_step = ?, trained_policy_version = ?, trained_at = ? WHERE seq = ?`,
       );
-      const outcome: ReportOutcome = { trained: [], alreadyTrained: [], unknown: [] };
+      const outcome: ReportOutcome = { trained: [], alreadyTrained: [], unknown: [], withdrawn: [] };
       for (const sampleId of new Set(report.sampleIds)) {
         const row = find.get(sampleId) as SampleRow | undefined;
         if (!row) outcome.unknown.push(sampleId);
         else if (row.state === 'trained') outcome.alreadyTrained.push(sampleId);
+        else if (row.state === 'superseded' || row.state === 'failed') outcome.withdrawn.push(sampleId);
         else {
-          // Superseded or skipped rows the trainer still received (leased before the change) did train.
           mark.run(report.step, report.policyVersion, now, row.seq);
           const sample = toTrainerSample(row);
           outcome.trained.push({ sampleId, sourceSampleId: row.source_sample_id, personaId: row.persona_id, reward: sample.reward });

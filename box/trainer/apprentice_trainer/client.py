@@ -20,6 +20,7 @@ from .trainer_sample import TrainerSample, TrainerSampleError, parse_trainer_sam
 TRAINER_BATCH_PATH = "/v1/trainer/batch"
 TRAINER_REPORT_PATH = "/v1/trainer/report"
 TRAINER_WEIGHTS_PATH = "/v1/trainer/weights"
+TRAINER_CONFIRM_PATH = "/v1/trainer/confirm"
 MAX_BATCH_SIZE = 4_096
 
 
@@ -82,6 +83,14 @@ class TrainerApiClient:
             "sampleIds": list(sample_ids),
         }
         return self._request("POST", TRAINER_REPORT_PATH, payload)
+
+    def confirm(self, sample_ids: list[str]) -> set[str]:
+        """Right before a step: which of these samples the gateway withdrew (superseded, trained, unknown)."""
+        body = self._request("POST", TRAINER_CONFIRM_PATH, {"sampleIds": list(sample_ids)})
+        withdrawn = body.get("withdrawn") if isinstance(body, dict) else None
+        if not isinstance(withdrawn, list) or not all(isinstance(i, str) for i in withdrawn):
+            raise TrainerApiError(f"gateway confirm response has no 'withdrawn' list of ids: {str(body)[:200]}")
+        return set(withdrawn)
 
     def set_weights(self, state: str, policy_version: str | None) -> Any:
         if state not in ("updating", "ready"):

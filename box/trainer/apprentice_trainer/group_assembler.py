@@ -62,6 +62,32 @@ class GroupAssembler:
         if len(self._seen_ids) > SEEN_IDS_LIMIT:
             del self._seen_ids[next(iter(self._seen_ids))]
 
+    def put_back(self, groups: list[list[TrainerSample]]) -> None:
+        """Returns taken groups to the front, in order (a split group joins its rest again)."""
+        front: dict[str, _PendingGroup] = {}
+        for samples in groups:
+            if samples:
+                front.setdefault(samples[0].source_sample_id, _PendingGroup(complete=True)).samples.extend(samples)
+        for source_id, group in self._groups.items():
+            if source_id in front:
+                front[source_id].samples.extend(group.samples)
+            else:
+                front[source_id] = group
+        self._groups = front
+
+    def withdraw(self, sample_ids: set[str]) -> int:
+        """Drops samples the gateway withdrew (a newer signal replaced them); returns how many."""
+        dropped = 0
+        for source_id in list(self._groups):
+            group = self._groups[source_id]
+            kept = [s for s in group.samples if s.sample_id not in sample_ids]
+            dropped += len(group.samples) - len(kept)
+            if kept:
+                group.samples = kept
+            else:
+                del self._groups[source_id]
+        return dropped
+
     def take_groups(self, limit: int) -> list[list[TrainerSample]]:
         """Up to `limit` whole groups, oldest first."""
         taken: list[list[TrainerSample]] = []

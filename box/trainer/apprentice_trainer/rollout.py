@@ -151,6 +151,28 @@ def rollout_target(args: Any) -> int:
 
 
 def _collect_groups(session: RolloutSession, target: int) -> list[list[TrainerSample]]:
+    """Fills a rollout, then confirms it with the gateway: samples withdrawn while they waited here
+    (a newer signal superseded them) are dropped and the gap is filled again."""
+    exact = session.options.exact_sample_count
+    while True:
+        _fill(session, target)
+        taken = session.assembler.take_samples(target) if exact else session.assembler.take_groups(target)
+        ids = [s.sample_id for g in taken for s in g]
+        try:
+            withdrawn = session.client.confirm(ids)
+        except TrainerApiError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise
+            logger.warning("apprentice: could not confirm the batch (training it unconfirmed): %s", exc)
+            withdrawn = set()
+        if not withdrawn:
+            return taken
+        logger.info("apprentice: %d sample(s) were withdrawn by newer signals; filling the gap", len(withdrawn))
+        session.assembler.put_back(taken)
+        session.assembler.withdraw(withdrawn)
+
+
+def _fill(session: RolloutSession, target: int) -> None:
     assembler = session.assembler
     exact = session.options.exact_sample_count
     ready = assembler.ready_samples if exact else assembler.ready_groups
@@ -180,7 +202,6 @@ def _collect_groups(session: RolloutSession, target: int) -> list[list[TrainerSa
                 now - started,
             )
             last_log = now
-    return assembler.take_samples(target) if exact else assembler.take_groups(target)
 
 
 def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evaluation: bool = False) -> Any:

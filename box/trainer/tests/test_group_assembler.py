@@ -55,3 +55,21 @@ def test_exact_sample_count_splits_only_the_boundary_group():
     assert ids(assembler.take_samples(3)) == [["a0"], ["b0", "b1"]]
     assert ids(assembler.take_samples(3)) == [["b2"], ["c0"]]
     assert assembler.pending_samples == 0
+
+
+def test_withdrawn_samples_leave_and_put_back_groups_return_to_the_front():
+    assembler = GroupAssembler()
+    assembler.add_fetch([sample("a0", "A"), sample("a1", "A"), sample("b0", "B"), sample("c0", "C")], drained=True)
+    taken = assembler.take_groups(2)
+    assert ids(taken) == [["a0", "a1"], ["b0"]]
+    assembler.put_back(taken)
+    assert assembler.withdraw({"a0", "a1"}) == 2
+    assert ids(assembler.take_groups(5)) == [["b0"], ["c0"]]
+
+
+def test_put_back_rejoins_a_split_group_with_its_rest():
+    assembler = GroupAssembler()
+    assembler.add_fetch([sample("a0", "A"), sample("a1", "A"), sample("a2", "A")], drained=True)
+    taken = assembler.take_samples(2)
+    assembler.put_back(taken)
+    assert ids(assembler.take_groups(5)) == [["a0", "a1", "a2"]]

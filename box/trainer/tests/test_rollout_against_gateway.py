@@ -204,3 +204,27 @@ def test_gateway_rejects_a_malformed_report_with_its_reason(gateway_env):
         client.report(step=0, policy_version="", metrics={}, sample_ids=[])
     assert info.value.status == 400
 
+
+
+def test_a_sample_superseded_while_the_rollout_held_it_is_not_trained(gateway_env):
+    url = gateway_env["url"]
+    old = signal_sample("sup-old", 1, None, "thumb_up", "Say yes.", "Yes!")
+    assert send_samples(url, TOKEN, [old])["exit_code"] == 0
+    args = argparse.Namespace(rollout_batch_size=2, n_samples_per_prompt=1, start_rollout_id=0)
+    session = rollout.get_session(args)
+    # The rollout leased 'sup-old' and holds it while it waits for a full batch...
+    held = session.client.fetch_batch(1, timeout_ms=20_000)
+    assert [s.sample_id for s in held.samples] == ["sup-old"]
+    session.assembler.add_fetch(held.samples, drained=True)
+    # ...when the user's later signal on the same turn replaces it.
+    new = {**signal_sample("sup-new", -1, None, "thumb_down", "Say yes.", "Yes!"), "supersedes": "sup-old"}
+    other = signal_sample("sup-other", 1, None, "thumb_up", "Say no.", "No!")
+    assert send_samples(url, TOKEN, [new, other])["exit_code"] == 0
+
+    groups = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
+    trained = sorted(s.metadata["apprentice_sample_id"] for g in groups for s in g)
+    assert trained == ["sup-new", "sup-other"]
+    # The report names only what trained; the gateway never marks 'sup-old' trained.
+    assert sorted(session.pending_report.sample_ids) == trained
+    answer = session.client.report(0, "2", {}, ["sup-old"])
+    assert answer["withdrawn"] == ["sup-old"] and answer["trained"] == []

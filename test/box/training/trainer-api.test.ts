@@ -180,7 +180,7 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
       sampleIds: batch.map((s) => s.sampleId),
     });
     expect(report.status).toBe(200);
-    expect(await report.json()).toEqual({ trained: batch.map((s) => s.sampleId), alreadyTrained: [], unknown: [] });
+    expect(await report.json()).toEqual({ trained: batch.map((s) => s.sampleId), alreadyTrained: [], unknown: [], withdrawn: [] });
     const step = await waitForProgress(app, (e) => e.kind === 'training_step' && e.step === 7);
     expect(step).toMatchObject({ personaId: 'persona-1', sampleIds: [sample.sampleId], policyVersion: 'policy-v2' });
     expect(step.metrics).toEqual({ loss: 0.25, kl: 0.01, reward_mean: -0.5, samples: 2 });

@@ -104,8 +104,24 @@ describe('TrainingQueue', () => {
     expect(queue.sampleState('old')?.state).toBe('superseded');
     expect(queue.sampleState('old#onpolicy-0')?.state).toBe('superseded');
     expect(queue.readyCount()).toBe(0);
-    // The trainer already had 'old': its report still counts (it did train on it).
-    expect(queue.markTrained({ step: 1, policyVersion: 'v2', metrics: {}, sampleIds: ['old'] }).trained).toHaveLength(1);
+    // The trainer already holds 'old': confirming before its step tells it to drop it, and a report
+    // naming it anyway does not mark it trained.
+    expect(queue.confirm(['old', 'ghost'], 60_000)).toEqual(['old', 'ghost']);
+    const outcome = queue.markTrained({ step: 1, policyVersion: 'v2', metrics: {}, sampleIds: ['old'] });
+    expect(outcome.trained).toEqual([]);
+    expect(outcome.withdrawn).toEqual(['old']);
+    expect(queue.sampleState('old')?.state).toBe('superseded');
+  });
+
+  it('confirm keeps what is still leased and renews its lease, and withdraws what was trained meanwhile', () => {
+    addBuilt('keep');
+    addBuilt('done');
+    queue.lease(2, 1_000, 10_000);
+    queue.markTrained({ step: 1, policyVersion: 'v2', metrics: {}, sampleIds: ['done'] }, 10_100);
+    expect(queue.confirm(['keep', 'done'], 5_000, 10_500)).toEqual(['done']);
+    // The lease now runs to 15_500: it does not lapse at the old 11_000.
+    expect(queue.releaseLapsedLeases(12_000)).toBe(false);
+    expect(queue.nextLeaseExpiry()).toBe(15_500);
   });
 
   it('does not touch a sample that was already trained', () => {
