@@ -204,6 +204,10 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         return outcome;
       },
       weights(update: TrainerWeights) {
+        if (update.restartedAtStep !== undefined) {
+          const { reoffered } = queue.trainerRestarted(update.restartedAtStep);
+          log('info', `the trainer (re)started at step ${update.restartedAtStep}; ${reoffered} sample(s) it held or never saved are offered again`);
+        }
         if (update.state === 'ready') return finishUpdate(update.policyVersion);
         gateway.policy.beginWeightUpdate();
         if (updateTimer) clearTimeout(updateTimer);

@@ -217,18 +217,27 @@ export class TrainingQueue {
     })();
   }
 
-  /** Marks the reported samples trained (a sample trains once; repeats and unknown ids are listed). */
+  /**
+   * Marks the reported samples trained (a sample trains once; repeats and unknown ids are listed).
+   * With `savedThroughStep`, rows trained in a later step are 'trained_unsaved' until a report says
+   * their step is saved, or a trainer restart re-offers them (see trainerRestarted).
+   */
   markTrained(report: TrainerReport, now = Date.now()): ReportOutcome {
     return this.db.transaction((): ReportOutcome => {
+      const saved = report.savedThroughStep;
+      if (saved !== undefined) {
+        this.db.prepare(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step <= ?`).run(saved);
+      }
+      const state = saved === undefined || report.step <= saved ? 'trained' : 'trained_unsaved';
       const find = this.db.prepare('SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE sample_id = ?');
       const mark = this.db.prepare(
-        `UPDATE training_samples SET state = 'trained', lease_until = NULL, trained_step = ?, trained_policy_version = ?, trained_at = ? WHERE seq = ?`,
+        `UPDATE training_samples SET state = '${state}', lease_until = NULL, trained_step = ?, trained_policy_version = ?, trained_at = ? WHERE seq = ?`,
       );
       const outcome: ReportOutcome = { trained: [], alreadyTrained: [], unknown: [], withdrawn: [] };
       for (const sampleId of new Set(report.sampleIds)) {
         const row = find.get(sampleId) as SampleRow | undefined;
         if (!row) outcome.unknown.push(sampleId);
-        else if (row.state === 'trained') outcome.alreadyTrained.push(sampleId);
+        else if (row.state === 'trained' || row.state === 'trained_unsaved') outcome.alreadyTrained.push(sampleId);
         else if (row.state === 'superseded' || row.state === 'failed') outcome.withdrawn.push(sampleId);
         else {
           mark.run(report.step, report.policyVersion, now, row.seq);
@@ -238,6 +247,27 @@ export class TrainingQueue {
       }
       return outcome;
     })();
+  }
+
+  /**
+   * The trainer (re)started and resumes at `step`, from the checkpoint saved after step − 1: what it
+   * trained in `step` or later without saving is lost with its weights and is offered again; unsaved
+   * rows from earlier steps are in that checkpoint. Leases of the previous trainer process are void.
+   */
+  trainerRestarted(step: number): { reoffered: number } {
+    const reoffered = this.db.transaction(() => {
+      this.db.prepare(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step < ?`).run(step);
+      const lost = this.db
+        .prepare(
+          `UPDATE training_samples SET state = 'ready', lease_until = NULL, trained_step = NULL, trained_policy_version = NULL, trained_at = NULL
+           WHERE state = 'trained_unsaved' AND trained_step >= ?`,
+        )
+        .run(step);
+      const leased = this.db.prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased'`).run();
+      return lost.changes + leased.changes;
+    })();
+    if (reoffered > 0) this.notify();
+    return { reoffered };
   }
 
   sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {

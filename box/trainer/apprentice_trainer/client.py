@@ -75,13 +75,22 @@ class TrainerApiClient:
                 rejected.append((str(sample_id), str(exc)))
         return BatchResult(samples=samples, policy_version=version, rejected=rejected)
 
-    def report(self, step: int, policy_version: str, metrics: dict[str, float], sample_ids: list[str]) -> Any:
-        payload = {
+    def report(
+        self,
+        step: int,
+        policy_version: str,
+        metrics: dict[str, float],
+        sample_ids: list[str],
+        saved_through_step: int | None = None,
+    ) -> Any:
+        payload: dict[str, Any] = {
             "step": int(step),
             "policyVersion": policy_version,
             "metrics": {str(k): float(v) for k, v in metrics.items()},
             "sampleIds": list(sample_ids),
         }
+        if saved_through_step is not None:
+            payload["savedThroughStep"] = int(saved_through_step)
         return self._request("POST", TRAINER_REPORT_PATH, payload)
 
     def confirm(self, sample_ids: list[str]) -> set[str]:
@@ -92,10 +101,17 @@ class TrainerApiClient:
             raise TrainerApiError(f"gateway confirm response has no 'withdrawn' list of ids: {str(body)[:200]}")
         return set(withdrawn)
 
-    def set_weights(self, state: str, policy_version: str | None) -> Any:
+    def set_weights(
+        self, state: str, policy_version: str | None, *, heartbeat: bool = False, restarted_at_step: int | None = None
+    ) -> Any:
         if state not in ("updating", "ready"):
             raise ValueError(f"weights state must be 'updating' or 'ready', got {state!r}")
-        return self._request("POST", TRAINER_WEIGHTS_PATH, {"state": state, "policyVersion": policy_version})
+        payload: dict[str, Any] = {"state": state, "policyVersion": policy_version}
+        if heartbeat:
+            payload["heartbeat"] = True
+        if restarted_at_step is not None:
+            payload["restartedAtStep"] = int(restarted_at_step)
+        return self._request("POST", TRAINER_WEIGHTS_PATH, payload)
 
     def _request(self, method: str, path: str, payload: Any, read_timeout_s: float = 60.0) -> Any:
         url = f"{self._config.url}{path}"

@@ -23,3 +23,16 @@ def initial_policy_version(args: Any) -> str:
 
 def policy_version_after_step(args: Any, rollout_id: int) -> str:
     return str(_start_version(args) + 1 + (rollout_id - _start_rollout_id(args) + 1))
+
+
+def saved_through_step(args: Any, step: int) -> int | None:
+    """The last step whose weights are on disk once step `step` finished (-1: none), as slime's train.py
+    saves: after step s when (s + 1) % --save-interval == 0, into --save. A resumed run starts from the
+    checkpoint of step start_rollout_id − 1. None when args say nothing about saving (not slime)."""
+    if not hasattr(args, "save") and not hasattr(args, "save_interval"):
+        return None
+    resumed_from = _start_rollout_id(args) - 1
+    interval = getattr(args, "save_interval", None)
+    if not getattr(args, "save", None) or not interval:
+        return resumed_from
+    return max(resumed_from, ((step + 1) // int(interval)) * int(interval) - 1)

@@ -33,7 +33,7 @@ from .config import (
     rollout_options_from_env,
 )
 from .group_assembler import GroupAssembler
-from .policy_version import initial_policy_version, policy_version_after_step
+from .policy_version import initial_policy_version, policy_version_after_step, saved_through_step
 from .slime_sample import masked_mean_teacher_gap, to_slime_sample
 from .trainer_sample import TrainerSample
 
@@ -103,17 +103,23 @@ def reset_session() -> None:
 
 
 def report_step(
-    client: TrainerApiClient, step: int, policy_version: str, metrics: dict[str, float], sample_ids: list[str]
+    client: TrainerApiClient,
+    step: int,
+    policy_version: str,
+    metrics: dict[str, float],
+    sample_ids: list[str],
+    saved_through: int | None = None,
 ) -> Any:
     """Tells the gateway a training step finished on these samples; returns the gateway's answer."""
-    return client.report(step, policy_version, metrics, sample_ids)
+    return client.report(step, policy_version, metrics, sample_ids, saved_through_step=saved_through)
 
 
 def finish_previous_step(args: Any, rollout_id: int, session: RolloutSession) -> None:
     """Announces live weights and reports the last step; a failure is logged and retried next call."""
     client = session.client
     if not session.announced_initial and session.pending_report is None:
-        client.set_weights("ready", initial_policy_version(args))
+        # A (re)start: the gateway re-offers what an earlier run trained past its last checkpoint.
+        client.set_weights("ready", initial_policy_version(args), restarted_at_step=rollout_id)
         session.announced_initial = True
         return
     pending = session.pending_report
@@ -121,7 +127,7 @@ def finish_previous_step(args: Any, rollout_id: int, session: RolloutSession) ->
         return
     version = policy_version_after_step(args, pending.step)
     client.set_weights("ready", version)
-    report_step(client, pending.step, version, pending.metrics, pending.sample_ids)
+    report_step(client, pending.step, version, pending.metrics, pending.sample_ids, saved_through_step(args, pending.step))
     session.pending_report = None
 
 

@@ -48,8 +48,11 @@ export APPRENTICE_OPD_IN_REWARD=1
 export APPRENTICE_EXACT_SAMPLE_COUNT=1
 SAVE_CKPT="${SAVE_CKPT:-${HF_CKPT%/}_apprentice_lora}"
 
+# --load: a restart resumes from the last saved adapter instead of the base model (the gateway
+# re-offers whatever was trained after that save).
 CKPT_ARGS=(
   --hf-checkpoint "${HF_CKPT}"
+  --load "${SAVE_CKPT}"
   --save "${SAVE_CKPT}"
   --save-interval "${SAVE_INTERVAL:-20}"
 )

@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from apprentice_trainer.config import ConfigError, advantage_weights_from_env, gateway_config_from_env
-from apprentice_trainer.policy_version import initial_policy_version, policy_version_after_step
+from apprentice_trainer.policy_version import initial_policy_version, policy_version_after_step, saved_through_step
 from apprentice_trainer.weights_hooks import announce_before_train_step
 
 
@@ -52,6 +52,18 @@ def test_policy_version_follows_slimes_weight_counter():
     resumed = argparse.Namespace(start_rollout_id=40, update_weight_start_version=41)
     assert initial_policy_version(resumed) == "42"
     assert policy_version_after_step(resumed, 40) == "43"
+
+
+def test_saved_through_step_follows_slimes_save_interval():
+    every_20 = argparse.Namespace(start_rollout_id=0, save="/ckpt", save_interval=20)
+    assert saved_through_step(every_20, 0) == -1  # nothing on disk yet
+    assert saved_through_step(every_20, 18) == -1
+    assert saved_through_step(every_20, 19) == 19  # (19 + 1) % 20 == 0: saved after step 19
+    assert saved_through_step(every_20, 25) == 19
+    resumed = argparse.Namespace(start_rollout_id=40, save="/ckpt", save_interval=20)
+    assert saved_through_step(resumed, 41) == 39  # the checkpoint it resumed from
+    assert saved_through_step(argparse.Namespace(start_rollout_id=0, save=None, save_interval=20), 50) == -1
+    assert saved_through_step(argparse.Namespace(), 3) is None  # not slime: every step counts as saved
 
 
 def test_weight_hook_never_stops_training_when_the_gateway_is_down(monkeypatch, caplog):

@@ -77,6 +77,8 @@ def test_lora_fsdp_uses_four_gpus_and_folds_opd_into_the_reward():
     assert flag_value(argv, "--train-backend") == "fsdp"
     assert "--use-lora" in argv and flag_value(argv, "--lora-rank") == "16"
     assert flag_value(argv, "--actor-num-gpus-per-node") == "2"
+    # Restarts resume from the saved adapter, not the base model.
+    assert flag_value(argv, "--load") == flag_value(argv, "--save") == "/models/Qwen3-4B_apprentice_lora"
     assert "--custom-loss-function-path" not in argv  # the FSDP backend would ignore it
     env_vars = json.loads(next(a for a in argv if a.startswith("--runtime-env-json=")).split("=", 1)[1])["env_vars"]
     assert env_vars["APPRENTICE_OPD_IN_REWARD"] == "1"

@@ -88,6 +88,31 @@ describe('TrainingQueue', () => {
     expect(queue.sampleState('s1')).toEqual({ state: 'trained', leases: 2, trainedStep: 3 });
   });
 
+  it('keeps samples of unsaved steps as trained_unsaved and offers them again when the trainer restarts before saving', () => {
+    for (const id of ['s1', 's2', 's3']) addBuilt(id);
+    queue.lease(3, 60_000, 1_000);
+    // Step 4 trained s1, step 5 trained s2; the last checkpoint is from step 3.
+    queue.markTrained({ step: 4, policyVersion: 'v6', metrics: {}, sampleIds: ['s1'], savedThroughStep: 3 }, 2_000);
+    queue.markTrained({ step: 5, policyVersion: 'v7', metrics: {}, sampleIds: ['s2'], savedThroughStep: 4 }, 3_000);
+    expect(queue.sampleState('s1')?.state).toBe('trained'); // step 4 saved by the time step 5 reported
+    expect(queue.sampleState('s2')?.state).toBe('trained_unsaved');
+    expect(queue.confirm(['s2'], 60_000)).toEqual(['s2']); // not trained twice in one run
+    // The trainer dies and resumes at step 5 from the step-4 checkpoint: s2's training is lost.
+    expect(queue.trainerRestarted(5)).toEqual({ reoffered: 2 }); // s2, and s3 it still held
+    expect(queue.sampleState('s2')).toMatchObject({ state: 'ready', trainedStep: null });
+    expect(queue.lease(5, 60_000, 4_000).map((s) => s.sampleId)).toEqual(['s2', 's3']);
+    expect(queue.markTrained({ step: 5, policyVersion: 'v7', metrics: {}, sampleIds: ['s2', 's3'], savedThroughStep: 5 }).trained).toHaveLength(2);
+    expect(queue.sampleState('s2')?.state).toBe('trained');
+  });
+
+  it('a report without savedThroughStep counts its step as saved', () => {
+    addBuilt('x');
+    queue.lease(1, 60_000);
+    queue.markTrained({ step: 9, policyVersion: 'v', metrics: {}, sampleIds: ['x'] });
+    expect(queue.trainerRestarted(0)).toEqual({ reoffered: 0 });
+    expect(queue.sampleState('x')?.state).toBe('trained');
+  });
+
   it('holds back samples whose loss mask is all zeros', () => {
     const outcome = addBuilt('z', [built('z', 'z', [0, 0], 0)]);
     expect(outcome.ready).toEqual([]);
