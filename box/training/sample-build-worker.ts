@@ -2,6 +2,7 @@ import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { NewProgressEvent } from '../gateway/progress-log';
 import type { BuildReport } from '../samples/build-trainer-samples';
 import { TokenAlignmentError } from '../samples/score-response-tokens';
+import { SglangResponseError, SglangUnreachableError } from '../sglang/sglang-client';
 import type { TrainingQueue } from './training-queue';
 
 export interface SampleBuildWorkerOptions {
@@ -11,9 +12,9 @@ export interface SampleBuildWorkerOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Builds running at once (each may fan out to k regenerations and teacher calls). */
   concurrency: number;
-  /** Attempts before a source is given up (transient errors: engine down, weights loading). */
+  /** Attempts before a source is given up; engine outages (unreachable, 5xx) do not count. */
   maxAttempts: number;
-  /** Backoff before attempt n+1: min(base * 2^n, max). */
+  /** Backoff before try n+1: min(base * 2^n, max), n counting attempts or outages. */
   retryBaseMs: number;
   retryMaxMs: number;
 }
@@ -21,6 +22,17 @@ export interface SampleBuildWorkerOptions {
 /** Errors retrying cannot fix: the engine's tokens and ours disagree. */
 function isPermanent(error: unknown): boolean {
   return error instanceof TokenAlignmentError;
+}
+
+/**
+ * The engine is unavailable rather than the sample being bad: unreachable, 5xx (503 while it loads),
+ * or the policy holding for a weight update. Such failures wait (capped backoff) however long the
+ * outage lasts and never use up a sample's attempts.
+ */
+export function isEngineUnavailable(error: unknown): boolean {
+  if (error instanceof SglangUnreachableError) return true;
+  if (error instanceof SglangResponseError) return error.status >= 500;
+  return error instanceof Error && error.name === 'PolicyUpdatingError';
 }
 
 /**
@@ -33,6 +45,8 @@ export class SampleBuildWorker {
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Set by an engine outage, cleared by the next good build (which re-queues failed sources). */
+  private sawOutage = false;
 
   constructor(private readonly options: SampleBuildWorkerOptions) {}
 
@@ -44,7 +58,7 @@ export class SampleBuildWorker {
       const due = this.options.queue.dueSources(Date.now(), free + this.inFlight.size).filter((s) => !this.inFlight.has(s.sample.sampleId));
       for (const source of due.slice(0, free)) {
         const id = source.sample.sampleId;
-        const run = this.runOne(source.sample, source.attempts).finally(() => {
+        const run = this.runOne(source.sample, source.attempts, source.outages).finally(() => {
           this.inFlight.delete(id);
           this.kick();
         });
@@ -78,7 +92,11 @@ export class SampleBuildWorker {
     this.timer.unref();
   }
 
-  private async runOne(sample: SignalSample, attempts: number): Promise<void> {
+  private backoff(n: number): number {
+    return Math.min(this.options.retryBaseMs * 2 ** Math.min(n, 30), this.options.retryMaxMs);
+  }
+
+  private async runOne(sample: SignalSample, attempts: number, outages: number): Promise<void> {
     const { queue, publish, log } = this.options;
     let report: BuildReport;
     try {
@@ -86,8 +104,15 @@ export class SampleBuildWorker {
     } catch (error) {
       if (this.closed) return; // shutdown aborted it; it stays pending for the next start
       const message = error instanceof Error ? error.message : String(error);
+      if (isEngineUnavailable(error)) {
+        this.sawOutage = true;
+        queue.markBuildDeferred(sample.sampleId, message, Date.now() + this.backoff(outages));
+        // Logged once per doubling, not on every capped retry of a long outage.
+        if ((outages & (outages + 1)) === 0) log('warn', `building sample ${sample.sampleId} waits for the engine (try ${outages + 1}): ${message}`);
+        return;
+      }
       const giveUp = isPermanent(error) || attempts + 1 >= this.options.maxAttempts;
-      const retryAt = giveUp ? null : Date.now() + Math.min(this.options.retryBaseMs * 2 ** attempts, this.options.retryMaxMs);
+      const retryAt = giveUp ? null : Date.now() + this.backoff(attempts);
       queue.markBuildFailed(sample.sampleId, message, retryAt);
       log(giveUp ? 'error' : 'warn', `building sample ${sample.sampleId} failed (attempt ${attempts + 1}): ${message}`);
       if (giveUp) {
@@ -103,6 +128,12 @@ export class SampleBuildWorker {
         });
       }
       return;
+    }
+    if (this.sawOutage) {
+      // The engine answers again: samples given up meanwhile get another chance.
+      this.sawOutage = false;
+      const requeued = queue.requeueFailedSources();
+      if (requeued > 0) log('info', `the engine is back; retrying ${requeued} sample(s) that had failed`);
     }
     const note = {
       retokenizedBecause: report.retokenizedBecause,

@@ -42,7 +42,8 @@ export const TrainingOptionsSchema = z.object({
   leaseMs: z.number().int().min(1).default(15 * 60_000),
   maxBuildAttempts: z.number().int().min(1).default(8),
   retryBaseMs: z.number().int().min(1).default(2_000),
-  retryMaxMs: z.number().int().min(1).default(120_000),
+  /** Cap of the build backoff; an engine outage retries at this pace for as long as it lasts. */
+  retryMaxMs: z.number().int().min(1).default(60_000),
   /** A weight update the trainer never finishes stops holding chat after this long. */
   maxWeightUpdateMs: z.number().int().min(1).default(30 * 60_000),
 });
@@ -141,6 +142,9 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
     };
     const offStored = gateway.hooks.on('sampleStored', ({ sample }) => accept(sample));
     // Samples stored while the training side was down (or before this listener existed).
+    // A restart is when a misconfigured engine got fixed: give failed sources another set of attempts.
+    const requeued = queue.requeueFailedSources();
+    if (requeued > 0) log('info', `retrying ${requeued} sample(s) that failed before this start`);
     let cursor = Number(queue.getState(SAMPLE_LOG_CURSOR_KEY) ?? 0);
     for (let page = gateway.sampleLog.listAfter(cursor); page.length > 0; page = gateway.sampleLog.listAfter(cursor)) {
       for (const stored of page) queue.addSource(stored.sample, stored.receivedAt);

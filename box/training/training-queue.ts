@@ -8,6 +8,8 @@ import { trainingMigrations } from './training-migrations';
 export interface PendingSource {
   sample: SignalSample;
   attempts: number;
+  /** Failed tries the engine's unavailability caused (not counted as attempts). */
+  outages: number;
 }
 
 export interface TrainedRow {
@@ -106,9 +108,9 @@ export class TrainingQueue {
   /** Sources due for a build attempt, oldest first. */
   dueSources(now = Date.now(), limit = 16): PendingSource[] {
     const rows = this.db
-      .prepare(`SELECT body, attempts FROM training_sources WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`)
-      .all(now, limit) as { body: string; attempts: number }[];
-    return rows.map((r) => ({ sample: SignalSampleSchema.parse(JSON.parse(r.body)), attempts: r.attempts }));
+      .prepare(`SELECT body, attempts, outages FROM training_sources WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`)
+      .all(now, limit) as { body: string; attempts: number; outages: number }[];
+    return rows.map((r) => ({ sample: SignalSampleSchema.parse(JSON.parse(r.body)), attempts: r.attempts, outages: r.outages }));
   }
 
   /** When the next pending source becomes due (null: none pending). */
@@ -117,11 +119,27 @@ export class TrainingQueue {
     return row.at;
   }
 
-  sourceState(sampleId: string): { state: string; attempts: number; lastError: string | null; note: unknown } | null {
-    const row = this.db.prepare('SELECT state, attempts, last_error, build_note FROM training_sources WHERE sample_id = ?').get(sampleId) as
-      | { state: string; attempts: number; last_error: string | null; build_note: string | null }
+  sourceState(sampleId: string): { state: string; attempts: number; outages: number; lastError: string | null; note: unknown } | null {
+    const row = this.db.prepare('SELECT state, attempts, outages, last_error, build_note FROM training_sources WHERE sample_id = ?').get(sampleId) as
+      | { state: string; attempts: number; outages: number; last_error: string | null; build_note: string | null }
       | undefined;
-    return row ? { state: row.state, attempts: row.attempts, lastError: row.last_error, note: row.build_note ? JSON.parse(row.build_note) : null } : null;
+    return row
+      ? { state: row.state, attempts: row.attempts, outages: row.outages, lastError: row.last_error, note: row.build_note ? JSON.parse(row.build_note) : null }
+      : null;
+  }
+
+  /** The engine was unavailable (down, 5xx, loading weights): retry at `retryAt` without using up an attempt. */
+  markBuildDeferred(sampleId: string, error: string, retryAt: number, now = Date.now()): void {
+    this.db
+      .prepare(`UPDATE training_sources SET outages = outages + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE sample_id = ? AND state = 'pending'`)
+      .run(error, retryAt, now, sampleId);
+  }
+
+  /** Gives failed sources a fresh set of attempts (the engine is healthy again, or the gateway restarted). */
+  requeueFailedSources(now = Date.now()): number {
+    return this.db
+      .prepare(`UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'failed'`)
+      .run(now, now).changes;
   }
 
   /** A failed attempt: retry at `retryAt`, or give up (null) and mark the source failed. */

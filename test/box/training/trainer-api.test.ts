@@ -356,24 +356,68 @@ describe('building when SGLang fails', () => {
     folder?.remove();
   });
 
-  it('retries transient failures, then gives up with an error event the app can show', async () => {
+  it('waits out 5xx answers without using up attempts, and gives up on requests the engine refuses', async () => {
     const app = await TestStreamClient.connect(fixture.gateway);
     app.hello();
-    // Scoring a retokenized reply needs /generate: fail it twice, then let it through.
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 500, message: 'CUDA out of memory', times: 2 } });
+    // Scoring a retokenized reply needs /generate: 503 (loading) and 500 more times than maxBuildAttempts.
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'server is loading', times: 6 } });
     const recovers = makeSample({ turnId: 'unserved-1' });
     app.send({ type: 'sample', sample: recovers });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
-    expect(training!.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null });
+    expect(training!.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null, attempts: 1, outages: 6 });
 
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 500, message: 'CUDA out of memory', times: 10 } });
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 10 } });
     const doomed = makeSample({ turnId: 'unserved-2' });
     app.send({ type: 'sample', sample: doomed });
     const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
-    expect(error.message).toMatch(/CUDA out of memory/);
+    expect(error.message).toMatch(/input is too long/);
     expect(error.metrics).toEqual({ attempts: 3 });
     expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 3 });
     fixture.engine.setBehaviour({ failure: null });
+    await app.close();
+  });
+});
+
+describe('building through an SGLang outage', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  let down: SglangTestEngine | null = null;
+  let training: TrainingHandle | null = null;
+  let port = 0;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    // A port where nothing listens yet: the policy engine "comes up" there later.
+    const probe = await startSglangTestEngine();
+    port = probe.port;
+    await probe.close();
+    fixture = await startGatewayFixture(
+      { sglangUrl: `http://127.0.0.1:${port}` },
+      {},
+      { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 3, retryBaseMs: 5, retryMaxMs: 20 }, (h) => (training = h))] },
+    );
+  });
+  afterAll(async () => {
+    await down?.close();
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  it('keeps a sample through 20 unreachable tries and builds it once the engine is up', async () => {
+    const app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    const sample = makeSample({ turnId: 'built-after-outage' });
+    app.send({ type: 'sample', sample });
+    await waitForAck(app, sample.sampleId);
+    const deadline = Date.now() + 60_000;
+    while ((training!.queue.sourceState(sample.sampleId)?.outages ?? 0) < 20) {
+      if (Date.now() > deadline) throw new Error(`only ${training!.queue.sourceState(sample.sampleId)?.outages} tries in 60 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(training!.queue.sourceState(sample.sampleId)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/unreachable/) });
+    down = await startSglangTestEngine({ port, weightVersion: 'back-up' });
+    const ready = await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
+    expect(ready.policyVersion).toBe('back-up');
+    expect(training!.queue.sourceState(sample.sampleId)?.state).toBe('built');
     await app.close();
   });
 });

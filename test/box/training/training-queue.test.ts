@@ -180,6 +180,17 @@ describe('TrainingQueue', () => {
     queue.markBuildFailed('f', 'still down', null, 6_000);
     expect(queue.sourceState('f')).toMatchObject({ state: 'failed', attempts: 2, lastError: 'still down' });
     expect(queue.nextSourceDueAt()).toBeNull();
+    // Given another chance (the engine is back, or the gateway restarted): a fresh set of attempts.
+    expect(queue.requeueFailedSources(7_000)).toBe(1);
+    expect(queue.dueSources(7_000)).toMatchObject([{ attempts: 0, outages: 0 }]);
+  });
+
+  it('an engine outage defers a build without using up its attempts', () => {
+    queue.addSource(source('o'), 1_000);
+    queue.markBuildDeferred('o', 'SGLang is unreachable', 2_000, 1_000);
+    queue.markBuildDeferred('o', 'SGLang is unreachable', 3_000, 2_000);
+    expect(queue.dueSources(2_999)).toEqual([]);
+    expect(queue.sourceState('o')).toMatchObject({ state: 'pending', attempts: 0, outages: 2 });
   });
 
   it('survives a restart: pending sources, ready and leased samples are all still there', () => {
