@@ -27,6 +27,8 @@ export interface TrainerApi {
   /** Which of these samples the trainer must drop (see TrainingQueue.confirm). */
   confirm(sampleIds: readonly string[]): string[];
   weights(update: TrainerWeights): void;
+  /** Whether chat is held for a weight update right now (a heartbeat sender stops when it is not). */
+  weightsUpdating(): boolean;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -98,7 +100,7 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
     const parsed = await parseBody(req, res, TrainerWeightsSchema, 'weights update');
     if (!parsed) return;
     api.weights(parsed);
-    sendJson(res, 200, { state: parsed.state, policyVersion: api.policyVersion() });
+    sendJson(res, 200, { state: parsed.state, policyVersion: api.policyVersion(), updating: api.weightsUpdating() });
   };
 
   return [

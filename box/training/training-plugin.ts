@@ -44,8 +44,14 @@ export const TrainingOptionsSchema = z.object({
   retryBaseMs: z.number().int().min(1).default(2_000),
   /** Cap of the build backoff; an engine outage retries at this pace for as long as it lasts. */
   retryMaxMs: z.number().int().min(1).default(60_000),
-  /** A weight update the trainer never finishes stops holding chat after this long. */
-  maxWeightUpdateMs: z.number().int().min(1).default(30 * 60_000),
+  /**
+   * A weight update stops holding chat this long after it was announced, unless the trainer keeps
+   * sending heartbeats ('updating' with heartbeat: true, every 30 s from the plugin): a trainer that
+   * died mid-step must not lock chat out.
+   */
+  maxWeightUpdateMs: z.number().int().min(1).default(3 * 60_000),
+  /** Each heartbeat keeps the hold for at least this long after it. */
+  weightHeartbeatHoldMs: z.number().int().min(1).default(90_000),
 });
 export type TrainingOptions = z.input<typeof TrainingOptionsSchema>;
 
@@ -155,6 +161,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
 
     const policyVersion = (): string | null => gateway.policy.version ?? queue.getState(POLICY_VERSION_KEY);
     let updateTimer: NodeJS.Timeout | null = null;
+    let holdUntil = 0;
 
     const publishTrained = (report: TrainerReport, outcome: ReportOutcome): void => {
       for (const [personaId, rows] of groupByPersona(outcome.trained)) {
@@ -213,14 +220,19 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
           log('info', `the trainer (re)started at step ${update.restartedAtStep}; ${reoffered} sample(s) it held or never saved are offered again`);
         }
         if (update.state === 'ready') return finishUpdate(update.policyVersion);
+        // A late heartbeat (after 'ready') must not lock chat again.
+        if (update.heartbeat && !gateway.policy.weightsUpdating) return;
+        const now = Date.now();
+        holdUntil = update.heartbeat ? Math.max(holdUntil, now + options.weightHeartbeatHoldMs) : now + options.maxWeightUpdateMs;
         gateway.policy.beginWeightUpdate();
         if (updateTimer) clearTimeout(updateTimer);
         updateTimer = setTimeout(() => {
-          log('warn', `the trainer started a weight update ${options.maxWeightUpdateMs} ms ago and never finished it; serving chat again`);
+          log('warn', 'the trainer announced a weight update and then went quiet (no heartbeat, no ready); serving chat again');
           finishUpdate(null);
-        }, options.maxWeightUpdateMs);
+        }, holdUntil - now);
         updateTimer.unref();
       },
+      weightsUpdating: () => gateway.policy.weightsUpdating,
     };
     for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
 

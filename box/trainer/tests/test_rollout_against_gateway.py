@@ -253,3 +253,20 @@ def test_a_restart_before_the_checkpoint_trains_the_lost_samples_again(gateway_e
     rollout.reset_session()
     again = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
     assert [s.metadata["apprentice_sample_id"] for g in again for s in g] == ["ckpt-a"]
+
+
+def test_the_weight_hook_heartbeats_until_the_rollout_says_ready(gateway_env, monkeypatch):
+    from apprentice_trainer import weights_hooks
+
+    monkeypatch.setenv("APPRENTICE_UPDATE_HEARTBEAT_S", "0.1")
+    assert weights_hooks.announce_updating("9") is True
+    sender = weights_hooks.heartbeat_thread()
+    assert sender is not None
+    time.sleep(0.5)  # a few heartbeats go out while the push "runs"
+    assert sender.is_alive()
+    client = TrainerApiClient(GatewayConfig(url=gateway_env["url"], token=TOKEN))
+    assert client.set_weights("ready", "9")["updating"] is False
+    sender.join(10)
+    assert not sender.is_alive()  # the next heartbeat heard chat is no longer held, and stopped
+    # ...and did not lock chat again.
+    assert client.set_weights("updating", None, heartbeat=True)["updating"] is False

@@ -235,7 +235,7 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
     expect(fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(chatsBefore);
     const readyAt = Date.now();
     const ready = await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: 'policy-v3' });
-    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3' });
+    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3', updating: false });
     expect(await chat).toBe(REPLY);
     const served = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
     expect(served.at).toBeGreaterThanOrEqual(readyAt);
@@ -332,6 +332,51 @@ describe('a weight update that outlasts the chat wait', () => {
     expect(body.error.message.length).toBeGreaterThan(10);
     await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: null });
     expect(fixture.gateway.policy.weightsUpdating).toBe(false);
+  });
+});
+
+describe('a trainer that dies during a weight update', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture({}, {}, { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxWeightUpdateMs: 1_000, weightHeartbeatHoldMs: 1_000 })] });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  async function untilServing(deadlineMs: number): Promise<number> {
+    const start = Date.now();
+    while (fixture.gateway.policy.weightsUpdating) {
+      if (Date.now() - start > deadlineMs) throw new Error('chat still held');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return Date.now() - start;
+  }
+
+  it('holds chat only while heartbeats come, and a heartbeat never starts a hold', async () => {
+    const heartbeat = { state: 'updating', policyVersion: null, heartbeat: true };
+    expect(await (await post(fixture.gateway, '/v1/trainer/weights', heartbeat)).json()).toMatchObject({ updating: false });
+    expect(fixture.gateway.policy.weightsUpdating).toBe(false);
+
+    await post(fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
+    // Heartbeats for 2.5× the hold: chat stays held throughout.
+    const until = Date.now() + 2_500;
+    while (Date.now() < until) {
+      const answer = (await (await post(fixture.gateway, '/v1/trainer/weights', heartbeat)).json()) as { updating: boolean };
+      expect(answer.updating).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The trainer dies: no heartbeat, no 'ready'. Chat is served again after the hold, not 30 minutes.
+    await untilServing(20_000);
+    const res = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: authHeaders(),
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
   });
 });
 
