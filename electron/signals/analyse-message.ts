@@ -122,8 +122,27 @@ function lastClauseAsks(text: string, words: readonly Token[], cues: CompiledCue
   const boundary = Math.max(...[',', ';', '.', '!', '?', '\n', ':'].map((c) => body.lastIndexOf(c)));
   const first = words.findIndex((w) => w.index > boundary);
   if (first < 0) return false;
-  if (cues.questionOpener.matchAt(words, first + leadingFillers(words, first, cues)) !== null) return true;
+  const opens = first + leadingFillers(words, first, cues);
+  if (cues.questionOpener.matchAt(words, opens) !== null) return true;
+  if (opensWithAux(text, words, opens, cues)) return true;
   return asksMidSentence(body, words, cues);
+}
+
+/** Words that keep an aux-opened clause a statement: "does not work", "is wrong". */
+const STATEMENT_AFTER_AUX: ReadonlySet<string> = new Set(['not', 'never', 'no', 'wrong', 'still', 'broken', 'nicht', 'pas', 'niet']);
+
+/**
+ * "is that a problem?", "it's a shared branch though, is force pushing going to break things": a last clause
+ * opened by the language's question auxiliary (the first word of its inversion pairs) asks, when it ends in "?"
+ * or runs on for a few words. Phone typists drop the "?", so length stands in for it.
+ */
+function opensWithAux(text: string, words: readonly Token[], at: number, cues: CompiledCueSet): boolean {
+  const aux = words[at];
+  const next = words[at + 1];
+  if (!aux || !next || !cues.questionAux.has(aux.key) || STATEMENT_AFTER_AUX.has(next.key)) return false;
+  // "can you put it in a table" is a polite instruction about the reply, not a new question.
+  if (cues.secondPerson.has(next.key)) return false;
+  return /\?\s*$/u.test(text) || words.length - at >= 5;
 }
 
 /** Words after which an aux + pronoun pair is a relative clause ("the one that does it"), not a question. */

@@ -217,8 +217,9 @@ function decide(analysis: MessageAnalysis, turn: TurnContext): Detection {
   if (thanks) return thanks;
   if (requery) return requery;
   if (missed) return missed;
-  // A fragment after the reply's own question answers it.
-  const specification = turn.replyAskedUser() ? null : detectSpecification(analysis, turn.previousTerms, turn.assistantTerms);
+  // A fragment after a reply that ends in any question answers it ("ottawa" after a quiz question,
+  // "minecraft and dinosaurs" after "What is he into?").
+  const specification = turn.replyAsked ? null : detectSpecification(analysis, turn.previousTerms, turn.assistantTerms);
   return specification ?? neutral(analysis, turn);
 }
 

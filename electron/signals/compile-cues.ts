@@ -48,6 +48,9 @@ export interface CompiledCueSet {
   choiceTail: PhraseIndex;
   newItem: PhraseIndex;
   inversion: PhraseIndex;
+  /** First words of the inversion pairs ("is", "does", "can"): a clause opened by one asks. */
+  questionAux: ReadonlySet<string>;
+  secondPerson: ReadonlySet<string>;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -99,6 +102,8 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
     choiceTail: new PhraseIndex(set.choiceTails ?? []),
     newItem: new PhraseIndex(set.newItemWords ?? []),
     inversion: new PhraseIndex(set.inversions ?? []),
+    secondPerson: new Set((set.secondPerson ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
+    questionAux: new Set((set.inversions ?? []).filter((p) => p.includes(' ')).map((p) => p.split(' ')[0]!.toLowerCase().replace(/['’]/g, ''))),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so

@@ -1,6 +1,7 @@
 import type { MessageAnalysis } from './analyse-message';
 import type { Detection } from './detection';
 import type { Fact } from './fact-tokens';
+import { novelTerms } from './request-similarity';
 
 /** What the check needs to know about the request and the reply. */
 export interface MissedRequestContext {
@@ -43,7 +44,10 @@ export function detectMissedRequest(analysis: MessageAnalysis, context: MissedRe
   // Asked: the message ends as a question, or is one sentence opened like one ("which one is cheaper though").
   const oneSentence = !/[.!?]\s+\S/.test(analysis.text);
   const asks = /\?\s*$/.test(analysis.text) || (oneSentence && (analysis.questionOpener !== null || analysis.requeryOpener !== null));
-  if (missed.length > 0) {
+  // "how do i make the dropdown pull from another sheet": two or more words that neither the request nor the
+  // reply had make the question a new step that happens to reuse a request word.
+  const newStep = novelTerms(analysis.terms, previous, context.assistantTerms) >= 2;
+  if (missed.length > 0 && !newStep) {
     // A question pointing back, or a bare pointer of a few words ("just the year please"); a longer statement is a new step.
     if (asks || (analysis.words.length >= 2 && analysis.words.length <= 4 && oneSentence)) {
       return { label: 'requery', confidence: 0.6, evidence: [`repeats request term(s) the reply missed: ${missed.slice(0, 3).join(', ')}`], hint: null, weak: true };

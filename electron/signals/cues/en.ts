@@ -19,6 +19,8 @@ export const EN: CueSet = {
     'much', 'many', 'more', 'most', 'other', 'need', 'want', 'like', 'know', 'tell', 'give', 'make', 'use', 'using',
     'thing', 'something', 'anything', 'am', 'let', 'lets', "let's", 'only', 'really', 'still', 'yet', 'now', 'best',
     'good', 'way', 'ways', 'help', 'able', 'possible', 'mean', 'ok', 'okay',
+    // Negated auxiliaries are function words too: "isn't it?" brings no content.
+    "isn't", "aren't", "wasn't", "doesn't", "didn't", "won't", "can't", "wouldn't", "shouldn't",
   ],
   positive: [
     'thanks', 'thank you', 'thank u', 'thx', 'thnx', 'ty', 'tysm', 'tyvm', 'cheers', 'appreciate it', 'appreciate that',
