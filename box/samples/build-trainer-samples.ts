@@ -13,6 +13,20 @@ import type { ServedTurn } from './served-turn';
 import type { SglangClient } from '../sglang/sglang-client';
 import { appendHintToMessages } from './teacher-prompt';
 
+/** Extra tries for a regeneration that hit max_new_tokens or was aborted: only finished replies train. */
+export const REGENERATION_TRIES = 3;
+
+/** The policy is loading new weights; the build waits (it is not the sample's fault). */
+export class PolicyUpdatingError extends Error {
+  override name = 'PolicyUpdatingError';
+}
+
+async function untilPolicyServes(config: SampleBuilderConfig, signal?: AbortSignal): Promise<void> {
+  if (!(await config.policyServing(signal))) {
+    throw new PolicyUpdatingError('the policy is loading new weights; the build waits for it');
+  }
+}
+
 /** A TrainerSample before the queue gives it its index. */
 export type BuiltTrainerSample = Omit<TrainerSample, 'index'>;
 
@@ -26,6 +40,11 @@ export interface SampleBuilderConfig {
    * the policy (see raw-logprob-scale.ts).
    */
   policyLogprobsAreRaw: boolean;
+  /**
+   * Resolves true when the policy serves (no weight push under way), false when it is still
+   * loading after a while: the build then fails with PolicyUpdatingError and is retried later.
+   */
+  policyServing: (signal?: AbortSignal) => Promise<boolean>;
   /** The OPD teacher: a frozen engine (--teacher-sglang) or the policy itself. */
   teacher: SglangClient;
   /** Bounds concurrent teacher scoring calls so builds do not crowd out chat on the engine. */
@@ -140,6 +159,8 @@ export async function buildTrainerSamples(
   signal?: AbortSignal,
 ): Promise<BuildReport> {
   const { tokenizer } = config;
+  // Log-probs scored or sampled mid-push would mix weight versions (and SGLang holds requests then).
+  await untilPolicyServes(config, signal);
   const templateKwargs = turn?.templateKwargs ?? config.defaultTemplateKwargs;
   const promptIds = tokenizer.promptIds(sample.messages, templateKwargs);
 
@@ -182,14 +203,26 @@ export async function buildTrainerSamples(
   const regenerationErrors: string[] = [];
   if (sample.hint && teacherPromptIds) {
     const hint = sample.hint;
+    await untilPolicyServes(config, signal);
     const regenerations = await Promise.allSettled(
       Array.from({ length: config.onPolicySamplesPerHint }, async (_, n): Promise<BuiltTrainerSample | null> => {
-        const fresh = await regenerateOnPolicy(
-          config.policy,
-          promptIds,
-          { temperature: config.regenerateTemperature, maxNewTokens: config.regenerateMaxNewTokens, stopTokenIds: [...tokenizer.stopTokenIds] },
-          signal,
-        );
+        // A reply cut at max_new_tokens (or aborted by a weight push) is not what the policy would
+        // say, and the teacher would grade a fragment: only a reply that stopped by itself trains.
+        let fresh = null;
+        let lastReason: string | null = null;
+        for (let tries = 0; tries < REGENERATION_TRIES && fresh === null; tries++) {
+          const candidate = await regenerateOnPolicy(
+            config.policy,
+            promptIds,
+            { temperature: config.regenerateTemperature, maxNewTokens: config.regenerateMaxNewTokens, stopTokenIds: [...tokenizer.stopTokenIds] },
+            signal,
+          );
+          if (candidate.finishReason === 'stop') fresh = candidate;
+          else lastReason = candidate.finishReason;
+        }
+        if (fresh === null) {
+          throw new Error(`regeneration ${n} did not finish by itself in ${REGENERATION_TRIES} tries (finish_reason ${lastReason ?? 'none'})`);
+        }
         if (fresh.ids.length === 0) return null;
         let rolloutLogprobs = fresh.logprobs;
         let rolloutVersion = fresh.weightVersion;

@@ -1,6 +1,6 @@
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { NewProgressEvent } from '../gateway/progress-log';
-import type { BuildReport } from '../samples/build-trainer-samples';
+import { PolicyUpdatingError, type BuildReport } from '../samples/build-trainer-samples';
 import { TokenAlignmentError } from '../samples/score-response-tokens';
 import { SglangResponseError, SglangUnreachableError } from '../sglang/sglang-client';
 import type { TrainingQueue } from './training-queue';
@@ -32,7 +32,7 @@ function isPermanent(error: unknown): boolean {
 export function isEngineUnavailable(error: unknown): boolean {
   if (error instanceof SglangUnreachableError) return true;
   if (error instanceof SglangResponseError) return error.status >= 500;
-  return error instanceof Error && error.name === 'PolicyUpdatingError';
+  return error instanceof PolicyUpdatingError;
 }
 
 /**

@@ -50,6 +50,8 @@ export const TrainingOptionsSchema = z.object({
    * died mid-step must not lock chat out.
    */
   maxWeightUpdateMs: z.number().int().min(1).default(3 * 60_000),
+  /** How long a build waits for a weight push to end before it backs off and tries later. */
+  buildWeightsWaitMs: z.number().int().min(0).default(5_000),
   /** Each heartbeat keeps the hold for at least this long after it. */
   weightHeartbeatHoldMs: z.number().int().min(1).default(90_000),
 });
@@ -118,6 +120,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         tokenizer: await loadTokenizer(),
         policy: gateway.sglang,
         policyLogprobsAreRaw: gateway.config.sglangOriginalLogprobs,
+        policyServing: (s) => gateway.policy.waitUntilServing(options.buildWeightsWaitMs, s),
         teacher: gateway.teacherSglang,
         teacherLimit,
         defaultTemplateKwargs: options.templateKwargs,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalSample } from '../../../shared/protocol/box-stream';
 import { BoxJudge } from '../../../box/judge/box-judge';
-import { buildTrainerSamples, type SampleBuilderConfig } from '../../../box/samples/build-trainer-samples';
+import { buildTrainerSamples, PolicyUpdatingError, REGENERATION_TRIES, type SampleBuilderConfig } from '../../../box/samples/build-trainer-samples';
 import { ConcurrencyLimit } from '../../../box/samples/concurrency-limit';
 import type { ServedTurn } from '../../../box/samples/served-turn';
 import { SglangClient } from '../../../box/sglang/sglang-client';
@@ -41,6 +41,7 @@ function config(overrides: Partial<SampleBuilderConfig> = {}): SampleBuilderConf
     tokenizer: tok,
     policy: new SglangClient({ url: policy.url }),
     policyLogprobsAreRaw: false,
+    policyServing: () => Promise.resolve(true),
     teacher: teacherClient,
     teacherLimit: new ConcurrencyLimit(2),
     defaultTemplateKwargs: { enable_thinking: false },
@@ -155,5 +156,21 @@ describe('buildTrainerSamples', () => {
     const asServed = await buildTrainerSamples(config({ policyLogprobsAreRaw: true, onPolicySamplesPerHint: 0 }), sample(), served);
     expect(asServed.rescoredBecause).toBeNull();
     expect(asServed.samples[0]!.rollout_log_probs.slice(0, -1)).toEqual(served.tokens.map((t) => t.logprob));
+  });
+
+  it('trains only regenerations that stopped by themselves, retrying cut-off ones a bounded number of times', async () => {
+    const before = policy.requests.filter((r) => r.path === '/generate').length;
+    const report = await buildTrainerSamples(config({ regenerateMaxNewTokens: 2, judge: null }), sample(), null);
+    expect(report.samples.map((s) => s.sampleId)).toEqual(['s-1']);
+    expect(report.regenerationErrors).toHaveLength(2);
+    for (const error of report.regenerationErrors) expect(error).toMatch(/did not finish by itself in 3 tries \(finish_reason length\)/);
+    const sampled = policy.requests.slice(before).filter((r) => r.path === '/generate' && (r.body as { sampling_params: { max_new_tokens: number } }).sampling_params.max_new_tokens === 2);
+    expect(sampled).toHaveLength(2 * REGENERATION_TRIES);
+  });
+
+  it('does not touch the policy while it loads new weights', async () => {
+    const before = policy.requests.length;
+    await expect(buildTrainerSamples(config({ policyServing: () => Promise.resolve(false) }), sample(), null)).rejects.toBeInstanceOf(PolicyUpdatingError);
+    expect(policy.requests.length).toBe(before);
   });
 });
