@@ -56,6 +56,16 @@ def check_slime_args(args: Any) -> None:
             "by it, while the gateway's rollout and teacher log-probs are raw (T = 1; the policy SGLang runs "
             "with SGLANG_RETURN_ORIGINAL_LOGPROB=1), so any other value biases teacher − old and the PPO ratio."
         )
+    # The rewards are absolute (+1 / −1 / 0 from the user) and the OPD term is per token: slime's group
+    # normalisation would turn a lone thumb into 0 and rescale the rest, and advantage normalisation
+    # would rescale the combined advantage the loss computes itself.
+    if getattr(args, "rewards_normalization", False):
+        raise SlimeSettingsError(
+            "slime normalises rewards per group; run it with --disable-rewards-normalization "
+            "(a group here is one signal, so normalisation would zero a lone thumb's reward)"
+        )
+    if getattr(args, "normalize_advantages", False):
+        raise SlimeSettingsError("remove --normalize-advantages: apprentice_loss builds the advantage itself from raw rewards")
 TRANSIENT_RETRY_S = 5.0
 
 

@@ -86,6 +86,17 @@ def test_lora_fsdp_uses_four_gpus_and_folds_opd_into_the_reward():
 
 
 @pytest.mark.parametrize("name", LAUNCHERS)
+def test_rewards_stay_raw_and_old_log_probs_are_the_rollouts(name):
+    result = dry_run(name)
+    assert result.returncode == 0, result.stderr
+    argv = result.stdout.splitlines()[1:]
+    assert "--disable-rewards-normalization" in argv
+    assert "--use-rollout-logprobs" in argv
+    assert "--normalize-advantages" not in argv
+    assert flag_value(argv, "--rollout-temperature") == "1.0"
+
+
+@pytest.mark.parametrize("name", LAUNCHERS)
 def test_impossible_gpu_split_is_refused(name):
     result = dry_run(name, NUM_GPUS="2")
     assert result.returncode == 2
