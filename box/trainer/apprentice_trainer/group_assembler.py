@@ -23,6 +23,15 @@ class _PendingGroup:
     complete: bool = False
 
 
+def _rollout_units(samples: list[TrainerSample]) -> list[list[TrainerSample]]:
+    """slime reduces one token-weighted mean per rollout id: the served reply (which carries the user's
+    reward) must not share it with its reward-0 regenerations, or a hinted correction's reward would
+    count a fraction of a plain thumb's. So served → one rollout, regenerations → another."""
+    served = [s for s in samples if s.sample_id == s.source_sample_id]
+    regenerated = [s for s in samples if s.sample_id != s.source_sample_id]
+    return [unit for unit in (served, regenerated) if unit]
+
+
 class GroupAssembler:
     def __init__(self) -> None:
         self._groups: dict[str, _PendingGroup] = {}  # insertion order = arrival order
@@ -35,6 +44,29 @@ class GroupAssembler:
 
     def ready_groups(self) -> int:
         return sum(1 for g in self._groups.values() if g.complete)
+
+    def ready_rollouts(self) -> int:
+        return sum(len(_rollout_units(g.samples)) for g in self._groups.values() if g.complete)
+
+    def take_rollouts(self, limit: int) -> list[list[TrainerSample]]:
+        """Up to `limit` rollouts from whole groups, oldest first: a group's served reply is one rollout
+        and its on-policy regenerations another; a group cut at the limit keeps its rest here."""
+        taken: list[list[TrainerSample]] = []
+        for source_id in list(self._groups):
+            group = self._groups[source_id]
+            if len(taken) >= limit:
+                break
+            if not group.complete:
+                continue
+            units = _rollout_units(group.samples)
+            room = limit - len(taken)
+            taken.extend(units[:room])
+            rest = [s for unit in units[room:] for s in unit]
+            if rest:
+                group.samples = rest
+            else:
+                del self._groups[source_id]
+        return taken
 
     def ready_samples(self) -> int:
         return sum(len(g.samples) for g in self._groups.values() if g.complete)

@@ -5,10 +5,11 @@
 slime's loop is: generate_rollout(N) → train step N → push weights to SGLang → generate_rollout(N+1).
 So each call first closes the previous step: it tells the gateway the new weights are live
 (POST /v1/trainer/weights ready) and reports step N−1 with its sample ids (POST /v1/trainer/report).
-Then it long-polls /v1/trainer/batch until rollout_batch_size × n_samples_per_prompt groups are
+Then it long-polls /v1/trainer/batch until rollout_batch_size × n_samples_per_prompt rollouts are
 complete (run slime with --n-samples-per-prompt 1). A group is the samples sharing a sourceSampleId
-(the served reply plus the k on-policy samples built from one correction) and is one slime rollout
-(Sample.rollout_id), which is how slime sizes a step. For slime builds that count samples instead
+(the served reply plus the k on-policy samples built from one correction); its served reply is one
+slime rollout (Sample.rollout_id) and its regenerations another, because slime sizes a step in
+rollouts and averages the loss once per rollout. For slime builds that count samples instead
 (APPRENTICE_EXACT_SAMPLE_COUNT=1) it returns exactly that many samples, splitting the last group.
 The 'updating' announcement before a push comes from apprentice_trainer.weights_hooks (see there).
 
@@ -146,7 +147,8 @@ def _batch_metrics(groups: list[list[TrainerSample]], rejected: int) -> dict[str
     with_teacher = [s for s in samples if s.teacher_log_probs is not None]
     count = max(1, len(samples))
     return {
-        "groups": float(len(groups)),
+        "groups": float(len({s.source_sample_id for g in groups for s in g})),
+        "rollouts": float(len(groups)),
         "samples": float(len(samples)),
         "reward_mean": sum(s.reward for s in samples) / count,
         "reward_positive": float(sum(1 for s in samples if s.reward > 0)),
@@ -162,7 +164,8 @@ def _batch_metrics(groups: list[list[TrainerSample]], rejected: int) -> dict[str
 
 
 def rollout_target(args: Any) -> int:
-    """Rollouts (groups) per call, or samples with APPRENTICE_EXACT_SAMPLE_COUNT: what slime trains per rollout."""
+    """Rollouts per call (slime trains exactly global_batch_size rollout ids per step), or samples with
+    APPRENTICE_EXACT_SAMPLE_COUNT. A hinted turn is two rollouts: its served reply and its regenerations."""
     return int(args.rollout_batch_size) * int(getattr(args, "n_samples_per_prompt", 1) or 1)
 
 
@@ -172,7 +175,7 @@ def _collect_groups(session: RolloutSession, target: int) -> list[list[TrainerSa
     exact = session.options.exact_sample_count
     while True:
         _fill(session, target)
-        taken = session.assembler.take_samples(target) if exact else session.assembler.take_groups(target)
+        taken = session.assembler.take_samples(target) if exact else session.assembler.take_rollouts(target)
         ids = [s.sample_id for g in taken for s in g]
         try:
             withdrawn = session.client.confirm(ids)
@@ -191,10 +194,10 @@ def _collect_groups(session: RolloutSession, target: int) -> list[list[TrainerSa
 def _fill(session: RolloutSession, target: int) -> None:
     assembler = session.assembler
     exact = session.options.exact_sample_count
-    ready = assembler.ready_samples if exact else assembler.ready_groups
+    ready = assembler.ready_samples if exact else assembler.ready_rollouts
     started = last_log = time.monotonic()
     while ready() < target:
-        wanted = target - ready()  # every group has at least one sample
+        wanted = target - ready()  # every rollout has at least one sample
         try:
             result = session.client.fetch_batch(wanted)
         except TrainerApiError as exc:

@@ -73,3 +73,13 @@ def test_put_back_rejoins_a_split_group_with_its_rest():
     taken = assembler.take_samples(2)
     assembler.put_back(taken)
     assert ids(assembler.take_groups(5)) == [["a0", "a1", "a2"]]
+
+
+def test_a_hinted_group_is_two_rollouts_and_is_cut_at_the_limit():
+    assembler = GroupAssembler()
+    assembler.add_fetch(
+        [sample("A", "A"), sample("A#onpolicy-0", "A"), sample("A#onpolicy-1", "A"), sample("B", "B")], drained=True
+    )
+    assert assembler.ready_rollouts() == 3
+    assert ids(assembler.take_rollouts(1)) == [["A"]]  # the regenerations wait for the next rollout
+    assert ids(assembler.take_rollouts(5)) == [["A#onpolicy-0", "A#onpolicy-1"], ["B"]]

@@ -117,16 +117,17 @@ def test_rollout_pulls_grouped_samples_then_reports_the_step(gateway_env):
     assert delivered["exit_code"] == 0, delivered
     assert sorted(delivered["acked"]) == sorted(s["sampleId"] for s in SAMPLES)
 
-    args = argparse.Namespace(rollout_batch_size=len(SAMPLES), n_samples_per_prompt=1, start_rollout_id=0)
+    # The hinted turn is two slime rollouts (served reply; regenerations), the thumbs one each.
+    args = argparse.Namespace(rollout_batch_size=len(SAMPLES) + 1, n_samples_per_prompt=1, start_rollout_id=0)
     groups = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
 
     Sample = load_sample_class()
-    assert len(groups) == len(SAMPLES)
+    assert len(groups) == len(SAMPLES) + 1
     by_source = {}
     for group_index, group in enumerate(groups):
         sources = {s.metadata["source_sample_id"] for s in group}
-        assert len(sources) == 1, "a group holds the samples of one source sample"
-        by_source[sources.pop()] = group
+        assert len(sources) == 1, "a rollout holds samples of one source sample"
+        by_source.setdefault(sources.pop(), []).extend(group)
         for s in group:
             assert isinstance(s, Sample)
             assert s.group_index == group_index
@@ -139,12 +140,16 @@ def test_rollout_pulls_grouped_samples_then_reports_the_step(gateway_env):
             assert s.teacher_log_probs.shape == (s.response_length,)
     assert set(by_source) == {s["sampleId"] for s in SAMPLES}
 
-    # A hinted turn is the served reply plus k on-policy regenerations: one group, one slime rollout.
+    # slime averages the loss once per rollout id: the served reply (the user's reward) has its own,
+    # so a hinted correction's reward weighs as much as a plain thumb's; its k regenerations share one.
     hint_group = by_source["sig-hint"]
     assert len(hint_group) == 1 + ON_POLICY_SAMPLES_PER_HINT
-    assert len({s.rollout_id for s in hint_group}) == 1
-    assert len({s.rollout_id for g in groups for s in g}) == len(groups)
     served = next(s for s in hint_group if s.metadata["apprentice_sample_id"] == "sig-hint")
+    regenerated = [s for s in hint_group if s is not served]
+    assert len({s.rollout_id for s in regenerated}) == 1
+    assert served.rollout_id not in {s.rollout_id for s in regenerated}
+    assert [s.rollout_id for g in groups for s in g].count(served.rollout_id) == 1
+    assert len({s.rollout_id for g in groups for s in g}) == len(groups)
     assert served.reward == {"score": -1.0}
     for s in hint_group:
         assert s.metadata["has_teacher"] is True
