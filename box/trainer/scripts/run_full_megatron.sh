@@ -49,6 +49,7 @@ fi
 
 SAVE_CKPT="${SAVE_CKPT:-${HF_CKPT%/}_apprentice}"
 
+# --ref-load stays either way: slime starts from it while SAVE_CKPT holds no checkpoint yet.
 CKPT_ARGS=(
   --hf-checkpoint "${HF_CKPT}"
   --ref-load "${REF_LOAD}"
@@ -63,13 +64,22 @@ LOSS_ARGS=(
   --loss-type custom_loss
   --custom-loss-function-path apprentice_trainer.loss.apprentice_loss
   --use-rollout-logprobs
-  --use-kl-loss
-  --kl-loss-coef "${KL_COEF:-0.0}"
-  --kl-loss-type low_var_kl
   --entropy-coef 0.0
   --eps-clip 0.2
   --eps-clip-high 0.28
 )
+
+# slime loads a whole reference model whenever --use-kl-loss is on, even at coefficient 0: pass the
+# KL flags only for a non-zero KL_COEF.
+KL_COEF="${KL_COEF:-0}"
+if ! python3 -c 'import sys; float(sys.argv[1])' "${KL_COEF}" 2>/dev/null; then
+  echo "error: KL_COEF must be a number, got '${KL_COEF}'" >&2
+  exit 2
+fi
+KL_ARGS=()
+if python3 -c 'import sys; sys.exit(float(sys.argv[1]) == 0)' "${KL_COEF}"; then
+  KL_ARGS=(--use-kl-loss --kl-loss-coef "${KL_COEF}" --kl-loss-type low_var_kl)
+fi
 
 PERF_ARGS=(
   --tensor-model-parallel-size "${ACTOR_TP}"
@@ -112,6 +122,7 @@ apprentice_submit "$((ACTOR_GPUS + ROLLOUT_GPUS))" \
   "${CKPT_ARGS[@]}" \
   "${ROLLOUT_ARGS[@]}" \
   "${LOSS_ARGS[@]}" \
+  "${KL_ARGS[@]}" \
   "${OPTIMIZER_ARGS[@]}" \
   "${PERF_ARGS[@]}" \
   "${SGLANG_ARGS[@]}" \

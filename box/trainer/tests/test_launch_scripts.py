@@ -96,6 +96,27 @@ def test_rewards_stay_raw_and_old_log_probs_are_the_rollouts(name):
     assert flag_value(argv, "--rollout-temperature") == "1.0"
 
 
+@pytest.mark.parametrize("kl_coef", [None, "0", "0.0"])
+def test_no_kl_flags_and_no_reference_model_without_a_kl_coefficient(kl_coef):
+    result = dry_run("run_full_megatron.sh", **({} if kl_coef is None else {"KL_COEF": kl_coef}))
+    assert result.returncode == 0, result.stderr
+    argv = result.stdout.splitlines()[1:]
+    for flag in ("--use-kl-loss", "--kl-loss-coef", "--kl-loss-type"):
+        assert flag not in argv
+    # --ref-load remains: slime's starting checkpoint until SAVE_CKPT has one.
+    assert flag_value(argv, "--ref-load") == "/models/Qwen3-4B_torch_dist"
+
+
+def test_a_kl_coefficient_turns_the_kl_loss_on():
+    result = dry_run("run_full_megatron.sh", KL_COEF="0.01")
+    assert result.returncode == 0, result.stderr
+    argv = result.stdout.splitlines()[1:]
+    assert "--use-kl-loss" in argv
+    assert flag_value(argv, "--kl-loss-coef") == "0.01"
+    assert flag_value(argv, "--kl-loss-type") == "low_var_kl"
+    assert dry_run("run_full_megatron.sh", KL_COEF="lots").returncode == 2
+
+
 @pytest.mark.parametrize("name", LAUNCHERS)
 def test_impossible_gpu_split_is_refused(name):
     result = dry_run(name, NUM_GPUS="2")
