@@ -142,7 +142,26 @@ export class SampleBuildWorker {
       judgeVotes: report.judgeVotes,
       regenerationErrors: report.regenerationErrors,
     };
-    const outcome = queue.enqueueBuilt(sample.sampleId, report.samples, note);
+    let outcome;
+    try {
+      outcome = queue.enqueueBuilt(sample.sampleId, report.samples, note);
+    } catch (error) {
+      // A built sample that breaks the trainer contract (a builder bug): settle it, say why.
+      const message = `the built sample breaks the trainer contract: ${error instanceof Error ? error.message : String(error)}`;
+      queue.markBuildFailed(sample.sampleId, message, null);
+      log('error', `building sample ${sample.sampleId} failed: ${message}`);
+      publish({
+        kind: 'error',
+        personaId: sample.personaId,
+        sampleIds: [sample.sampleId],
+        step: null,
+        policyVersion: null,
+        metrics: { attempts: attempts + 1 },
+        message: `This signal could not be turned into a training sample: ${message}`,
+        at: Date.now(),
+      });
+      return;
+    }
     for (const error of report.regenerationErrors) log('warn', `on-policy regeneration for ${sample.sampleId} failed: ${error}`);
     if (outcome.ready.length === 0) return;
     const original = outcome.ready.find((s) => s.sampleId === sample.sampleId) ?? outcome.ready[0]!;

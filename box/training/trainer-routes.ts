@@ -3,14 +3,17 @@ import { z } from 'zod';
 import {
   TRAINER_BATCH_PATH,
   TRAINER_CONFIRM_PATH,
+  TRAINER_REJECT_PATH,
   TRAINER_REPORT_PATH,
   TRAINER_WEIGHTS_PATH,
   TrainerBatchQuerySchema,
   TrainerConfirmSchema,
+  TrainerRejectSchema,
   TrainerReportSchema,
   TrainerWeightsSchema,
   type TrainerBatchResponse,
   type TrainerConfirmResponse,
+  type TrainerReject,
   type TrainerReport,
   type TrainerWeights,
 } from '../../shared/protocol/trainer-api';
@@ -26,6 +29,8 @@ export interface TrainerApi {
   report(report: TrainerReport): ReportOutcome;
   /** Which of these samples the trainer must drop (see TrainingQueue.confirm). */
   confirm(sampleIds: readonly string[]): string[];
+  /** Settles samples the trainer refused as failed; returns the ids it changed. */
+  reject(body: TrainerReject): string[];
   weights(update: TrainerWeights): void;
   /** Whether chat is held for a weight update right now (a heartbeat sender stops when it is not). */
   weightsUpdating(): boolean;
@@ -89,6 +94,12 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
     });
   };
 
+  const reject: RouteHandler = async (req, res) => {
+    const parsed = await parseBody(req, res, TrainerRejectSchema, 'reject request');
+    if (!parsed) return;
+    sendJson(res, 200, { failed: api.reject(parsed) });
+  };
+
   const confirm: RouteHandler = async (req, res) => {
     const parsed = await parseBody(req, res, TrainerConfirmSchema, 'confirm request');
     if (!parsed) return;
@@ -107,6 +118,7 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
     { method: 'GET', path: TRAINER_BATCH_PATH, handler: batch },
     { method: 'POST', path: TRAINER_REPORT_PATH, handler: report },
     { method: 'POST', path: TRAINER_CONFIRM_PATH, handler: confirm },
+    { method: 'POST', path: TRAINER_REJECT_PATH, handler: reject },
     { method: 'POST', path: TRAINER_WEIGHTS_PATH, handler: weights },
   ];
 }

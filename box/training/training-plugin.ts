@@ -212,6 +212,23 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       waitForBatch: (size, timeoutMs, signal) => waitForBatch(queue, { size, timeoutMs, leaseMs: options.leaseMs }, signal),
       policyVersion,
       confirm: (sampleIds) => queue.confirm(sampleIds, options.leaseMs),
+      reject(body) {
+        const failed = queue.markRejected(body.rejected);
+        for (const row of failed) {
+          log('error', `the trainer refused sample ${row.sampleId}: ${row.error}`);
+          gateway.publishProgress({
+            kind: 'error',
+            personaId: row.personaId,
+            sampleIds: [row.sourceSampleId],
+            step: null,
+            policyVersion: null,
+            metrics: {},
+            message: `The trainer could not use a sample built from this signal: ${row.error}`,
+            at: Date.now(),
+          });
+        }
+        return failed.map((r) => r.sampleId);
+      },
       report(report) {
         const outcome = queue.markTrained(report);
         publishTrained(report, outcome);

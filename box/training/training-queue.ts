@@ -288,6 +288,22 @@ export class TrainingQueue {
     return { reoffered };
   }
 
+  /** The trainer refused these (they broke the contract on its side): settled as failed, never re-offered. */
+  markRejected(rejected: readonly { sampleId: string; error: string }[]): { sampleId: string; sourceSampleId: string; personaId: string; error: string }[] {
+    return this.db.transaction(() => {
+      const find = this.db.prepare('SELECT seq, source_sample_id, persona_id, state FROM training_samples WHERE sample_id = ?');
+      const mark = this.db.prepare(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
+      const failed: { sampleId: string; sourceSampleId: string; personaId: string; error: string }[] = [];
+      for (const { sampleId, error } of rejected) {
+        const row = find.get(sampleId) as { seq: number; source_sample_id: string; persona_id: string; state: string } | undefined;
+        if (!row || (row.state !== 'leased' && row.state !== 'ready')) continue;
+        mark.run(error, row.seq);
+        failed.push({ sampleId, sourceSampleId: row.source_sample_id, personaId: row.persona_id, error });
+      }
+      return failed;
+    })();
+  }
+
   sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {
     const row = this.db.prepare('SELECT state, leases, trained_step FROM training_samples WHERE sample_id = ?').get(sampleId) as
       | { state: string; leases: number; trained_step: number | null }

@@ -15,12 +15,14 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from .config import GatewayConfig
-from .trainer_sample import TrainerSample, TrainerSampleError, parse_trainer_sample
+from .trainer_sample import MAX_ID_LENGTH, TrainerSample, TrainerSampleError, parse_trainer_sample
 
 TRAINER_BATCH_PATH = "/v1/trainer/batch"
 TRAINER_REPORT_PATH = "/v1/trainer/report"
 TRAINER_WEIGHTS_PATH = "/v1/trainer/weights"
 TRAINER_CONFIRM_PATH = "/v1/trainer/confirm"
+TRAINER_REJECT_PATH = "/v1/trainer/reject"
+MAX_ERROR_CHARS = 2_000
 MAX_BATCH_SIZE = 4_096
 
 
@@ -72,7 +74,7 @@ class TrainerApiClient:
                 samples.append(parse_trainer_sample(raw))
             except TrainerSampleError as exc:
                 sample_id = raw.get("sampleId") if isinstance(raw, dict) else None
-                rejected.append((str(sample_id), str(exc)))
+                rejected.append((sample_id if isinstance(sample_id, str) else str(sample_id), str(exc)))
         return BatchResult(samples=samples, policy_version=version, rejected=rejected)
 
     def report(
@@ -92,6 +94,20 @@ class TrainerApiClient:
         if saved_through_step is not None:
             payload["savedThroughStep"] = int(saved_through_step)
         return self._request("POST", TRAINER_REPORT_PATH, payload)
+
+    def reject(self, rejected: list[tuple[str, str]]) -> list[str]:
+        """Tells the gateway which samples were refused, so they settle as failed instead of being re-leased.
+        Ids that are not valid ids cannot be named and are left to their lease."""
+        named = [
+            {"sampleId": sample_id, "error": (error or "rejected")[:MAX_ERROR_CHARS]}
+            for sample_id, error in rejected
+            if isinstance(sample_id, str) and 1 <= len(sample_id) <= MAX_ID_LENGTH
+        ]
+        if not named:
+            return []
+        body = self._request("POST", TRAINER_REJECT_PATH, {"rejected": named})
+        failed = body.get("failed") if isinstance(body, dict) else None
+        return [i for i in failed if isinstance(i, str)] if isinstance(failed, list) else []
 
     def confirm(self, sample_ids: list[str]) -> set[str]:
         """Right before a step: which of these samples the gateway withdrew (superseded, trained, unknown)."""

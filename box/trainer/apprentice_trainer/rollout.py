@@ -209,6 +209,11 @@ def _fill(session: RolloutSession, target: int) -> None:
         for sample_id, error in result.rejected:
             logger.error("apprentice: dropped invalid sample %s: %s", sample_id, error)
         session.rejected_since_report += len(result.rejected)
+        if result.rejected:
+            try:
+                session.client.reject(result.rejected)
+            except TrainerApiError as exc:
+                logger.warning("apprentice: could not report rejected samples (their lease will lapse): %s", exc)
         delivered = len(result.samples) + len(result.rejected)
         assembler.add_fetch(result.samples, drained=delivered < wanted)
         now = time.monotonic()

@@ -275,3 +275,16 @@ def test_the_weight_hook_heartbeats_until_the_rollout_says_ready(gateway_env, mo
     assert not sender.is_alive()  # the next heartbeat heard chat is no longer held, and stopped
     # ...and did not lock chat again.
     assert client.set_weights("updating", None, heartbeat=True)["updating"] is False
+
+
+def test_a_sample_the_trainer_refuses_settles_as_failed_and_the_app_hears_why(gateway_env):
+    url = gateway_env["url"]
+    assert send_samples(url, TOKEN, [signal_sample("refused", 1, None, "thumb_up", "Say ok.", "Ok.")])["exit_code"] == 0
+    client = TrainerApiClient(GatewayConfig(url=url, token=TOKEN))
+    [leased] = client.fetch_batch(1, timeout_ms=20_000).samples
+    assert leased.sample_id == "refused"
+    assert client.reject([("refused", "loss_mask has 3 entries but response_length is 4"), ("None", "no id")]) == ["refused"]
+    assert client.confirm(["refused"]) == {"refused"}  # never trained, never offered again
+    seen = send_samples(url, TOKEN, [], "--wait-progress", "error", "--timeout-ms", "30000")
+    [event] = [e for e in seen["progress"] if e["kind"] == "error" and "refused" in e["sampleIds"]]
+    assert "loss_mask has 3 entries" in event["message"]

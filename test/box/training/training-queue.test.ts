@@ -113,6 +113,19 @@ describe('TrainingQueue', () => {
     expect(queue.sampleState('x')?.state).toBe('trained');
   });
 
+  it('settles samples the trainer refused as failed, never to be offered or trained', () => {
+    addBuilt('bad');
+    addBuilt('good');
+    queue.lease(2, 60_000);
+    expect(queue.markRejected([{ sampleId: 'bad', error: 'tokens too short' }, { sampleId: 'ghost', error: 'x' }])).toEqual([
+      { sampleId: 'bad', sourceSampleId: 'bad', personaId: 'persona-a', error: 'tokens too short' },
+    ]);
+    expect(queue.sampleState('bad')?.state).toBe('failed');
+    expect(queue.trainerRestarted(0).reoffered).toBe(1); // 'good' only
+    expect(queue.lease(5, 60_000).map((s) => s.sampleId)).toEqual(['good']);
+    expect(queue.markTrained({ step: 0, policyVersion: 'v', metrics: {}, sampleIds: ['bad'] }).withdrawn).toEqual(['bad']);
+  });
+
   it('holds back samples whose loss mask is all zeros', () => {
     const outcome = addBuilt('z', [built('z', 'z', [0, 0], 0)]);
     expect(outcome.ready).toEqual([]);
