@@ -115,18 +115,7 @@ export class SampleBuildWorker {
       const retryAt = giveUp ? null : Date.now() + this.backoff(attempts);
       queue.markBuildFailed(sample.sampleId, message, retryAt);
       log(giveUp ? 'error' : 'warn', `building sample ${sample.sampleId} failed (attempt ${attempts + 1}): ${message}`);
-      if (giveUp) {
-        publish({
-          kind: 'error',
-          personaId: sample.personaId,
-          sampleIds: [sample.sampleId],
-          step: null,
-          policyVersion: null,
-          metrics: { attempts: attempts + 1 },
-          message: `This signal could not be turned into a training sample: ${message}`,
-          at: Date.now(),
-        });
-      }
+      if (giveUp) publishGivenUp(publish, sample, attempts + 1, message);
       return;
     }
     if (this.sawOutage) {
@@ -150,16 +139,7 @@ export class SampleBuildWorker {
       const message = `the built sample breaks the trainer contract: ${error instanceof Error ? error.message : String(error)}`;
       queue.markBuildFailed(sample.sampleId, message, null);
       log('error', `building sample ${sample.sampleId} failed: ${message}`);
-      publish({
-        kind: 'error',
-        personaId: sample.personaId,
-        sampleIds: [sample.sampleId],
-        step: null,
-        policyVersion: null,
-        metrics: { attempts: attempts + 1 },
-        message: `This signal could not be turned into a training sample: ${message}`,
-        at: Date.now(),
-      });
+      publishGivenUp(publish, sample, attempts + 1, message);
       return;
     }
     for (const error of report.regenerationErrors) log('warn', `on-policy regeneration for ${sample.sampleId} failed: ${error}`);
@@ -189,4 +169,23 @@ export class SampleBuildWorker {
 function readyMessage(count: number, reward: number, hinted: boolean): string {
   const what = hinted ? `reward ${reward} with the hint's teacher signal` : `reward ${reward}`;
   return count === 1 ? `Ready to train (${what}).` : `Ready to train: ${count} samples (${what}).`;
+}
+
+/** Tells the app a signal will not become a training sample, and why. */
+function publishGivenUp(
+  publish: (event: NewProgressEvent) => void,
+  sample: SignalSample,
+  attempts: number,
+  message: string,
+): void {
+  publish({
+    kind: 'error',
+    personaId: sample.personaId,
+    sampleIds: [sample.sampleId],
+    step: null,
+    policyVersion: null,
+    metrics: { attempts },
+    message: `This signal could not be turned into a training sample: ${message}`,
+    at: Date.now(),
+  });
 }
