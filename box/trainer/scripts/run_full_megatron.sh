@@ -30,10 +30,7 @@ ROLLOUT_GPUS="${ROLLOUT_GPUS:-2}"
 JUDGE_GPUS="${JUDGE_GPUS:-2}"
 ACTOR_TP="${ACTOR_TP:-2}"
 ROLLOUT_TP="${ROLLOUT_TP:-2}"
-if (( ACTOR_GPUS + ROLLOUT_GPUS + JUDGE_GPUS > NUM_GPUS )); then
-  echo "error: ACTOR_GPUS ($ACTOR_GPUS) + ROLLOUT_GPUS ($ROLLOUT_GPUS) + JUDGE_GPUS ($JUDGE_GPUS) > NUM_GPUS ($NUM_GPUS)" >&2
-  exit 2
-fi
+apprentice_check_gpu_budget
 if (( ACTOR_GPUS % ACTOR_TP != 0 || ROLLOUT_GPUS % ROLLOUT_TP != 0 )); then
   echo "error: ACTOR_TP must divide ACTOR_GPUS and ROLLOUT_TP must divide ROLLOUT_GPUS" >&2
   exit 2

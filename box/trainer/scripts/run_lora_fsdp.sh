@@ -38,10 +38,7 @@ ACTOR_GPUS="${ACTOR_GPUS:-2}"
 ROLLOUT_GPUS="${ROLLOUT_GPUS:-1}"
 JUDGE_GPUS="${JUDGE_GPUS:-1}"
 ROLLOUT_TP="${ROLLOUT_TP:-1}"
-if (( ACTOR_GPUS + ROLLOUT_GPUS + JUDGE_GPUS > NUM_GPUS )); then
-  echo "error: ACTOR_GPUS ($ACTOR_GPUS) + ROLLOUT_GPUS ($ROLLOUT_GPUS) + JUDGE_GPUS ($JUDGE_GPUS) > NUM_GPUS ($NUM_GPUS)" >&2
-  exit 2
-fi
+apprentice_check_gpu_budget
 
 export APPRENTICE_OPD_IN_REWARD=1
 # That slime counts samples, not rollouts, per step: hand it exactly rollout_batch_size samples.

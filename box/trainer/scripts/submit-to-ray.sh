@@ -45,6 +45,14 @@ apprentice_require_dir() {
   fi
 }
 
+# The actor, rollout and judge GPUs must fit on this node.
+apprentice_check_gpu_budget() {
+  if (( ACTOR_GPUS + ROLLOUT_GPUS + JUDGE_GPUS > NUM_GPUS )); then
+    echo "error: ACTOR_GPUS ($ACTOR_GPUS) + ROLLOUT_GPUS ($ROLLOUT_GPUS) + JUDGE_GPUS ($JUDGE_GPUS) > NUM_GPUS ($NUM_GPUS)" >&2
+    exit 2
+  fi
+}
+
 apprentice_check_gateway_settings() {
   APPRENTICE_GATEWAY_URL="${APPRENTICE_GATEWAY_URL:-http://127.0.0.1:8787}"
   if [ -z "${APPRENTICE_BOX_TOKEN:-}" ] && [ -z "${APPRENTICE_BOX_TOKEN_FILE:-}" ]; then
