@@ -12,7 +12,7 @@ export function releaseHeldSample(store: AppStore, signalId: string, approvedHin
   const kept = store.heldNextStates.take(row.sampleId);
   // Rows held before next states were kept aside still carry the real one in their payload.
   const real = kept === undefined ? row.sample.nextState : kept;
-  const nextState = approvedHint !== null || real === null ? real : withheldNextState(row.sample.signalKind);
+  const nextState = approvedHint !== null || real === null ? real : withheldNextState(row.sample.signalKind, row.sample.reward);
   store.outbox.release(row.sampleId, { ...row.sample, nextState, hint: approvedHint });
 }
 
@@ -26,7 +26,7 @@ export function dropHeldSample(store: AppStore, signalId: string, why: string): 
   store.heldNextStates.take(row.sampleId);
   // The outbox rejects only pending rows. Both steps share the caller's transaction, so the sync
   // worker (its own connection) never sees the row pending.
-  const nextState = row.sample.nextState === null ? null : withheldNextState(row.sample.signalKind);
+  const nextState = row.sample.nextState === null ? null : withheldNextState(row.sample.signalKind, row.sample.reward);
   store.outbox.release(row.sampleId, { ...row.sample, nextState, hint: null });
   if (!store.outbox.markRejected(row.sampleId, why)) throw new Error(`outbox row ${row.sampleId} could not be settled`);
 }

@@ -90,7 +90,7 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
     reply,
     // The hint was built from these words: they wait beside the held row, not in it.
-    nextState: held && input.nextState ? withheldNextState(input.kind) : input.nextState,
+    nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
   });
