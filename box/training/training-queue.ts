@@ -99,7 +99,12 @@ export class TrainingQueue {
         const built = this.db
           .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
           .run(sample.supersedes);
-        if (source.changes > 0 || built.changes > 0) superseded.push(sample.supersedes);
+        // Trained but not saved: it stays trained_unsaved (a later save makes it trained), and the
+        // training_superseded row above marks it, so a restart withdraws it instead of re-offering it.
+        const unsaved = this.db
+          .prepare(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
+          .get(sample.supersedes);
+        if (source.changes > 0 || built.changes > 0 || unsaved !== undefined) superseded.push(sample.supersedes);
       }
       return { added: info.changes > 0, superseded };
     })();
@@ -275,6 +280,14 @@ export class TrainingQueue {
   trainerRestarted(step: number): { reoffered: number } {
     const reoffered = this.db.transaction(() => {
       this.db.prepare(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step < ?`).run(step);
+      // A lost row whose source a newer sample replaced meanwhile is withdrawn, never offered again.
+      const replaced = `source_sample_id IN (SELECT sample_id FROM training_superseded)`;
+      this.db
+        .prepare(
+          `UPDATE training_samples SET state = 'superseded', lease_until = NULL, trained_step = NULL, trained_policy_version = NULL, trained_at = NULL
+           WHERE ((state = 'trained_unsaved' AND trained_step >= ?) OR state = 'leased') AND ${replaced}`,
+        )
+        .run(step);
       const lost = this.db
         .prepare(
           `UPDATE training_samples SET state = 'ready', lease_until = NULL, trained_step = NULL, trained_policy_version = NULL, trained_at = NULL

@@ -151,6 +151,31 @@ describe('TrainingQueue', () => {
     expect(queue.sampleState('old')?.state).toBe('superseded');
   });
 
+  it('a sample replaced after an unsaved step is withdrawn, not re-offered, when the trainer restarts', () => {
+    addBuilt('old');
+    addBuilt('other');
+    queue.lease(2, 60_000, 1_000);
+    // Step 5 trained both, nothing is on disk yet.
+    queue.markTrained({ step: 5, policyVersion: 'v5', metrics: {}, sampleIds: ['old', 'other'], savedThroughStep: -1 }, 2_000);
+    expect(queue.addSource(source('new', { supersedes: 'old' })).superseded).toEqual(['old']);
+    expect(queue.trainerRestarted(0)).toEqual({ reoffered: 1 }); // 'other' only
+    expect(queue.sampleState('old')?.state).toBe('superseded');
+    expect(queue.lease(5, 60_000, 3_000).map((s) => s.sampleId)).toEqual(['other']);
+    expect(queue.confirm(['old', 'other'], 60_000, 3_000)).toEqual(['old']);
+    expect(queue.markTrained({ step: 0, policyVersion: 'v1', metrics: {}, sampleIds: ['old'] }).withdrawn).toEqual(['old']);
+  });
+
+  it('a replaced sample whose unsaved step is saved later stays trained', () => {
+    addBuilt('old');
+    queue.lease(1, 60_000, 1_000);
+    queue.markTrained({ step: 5, policyVersion: 'v5', metrics: {}, sampleIds: ['old'], savedThroughStep: 4 }, 2_000);
+    queue.addSource(source('new', { supersedes: 'old' }));
+    queue.markTrained({ step: 6, policyVersion: 'v6', metrics: {}, sampleIds: [], savedThroughStep: 5 }, 3_000);
+    expect(queue.sampleState('old')?.state).toBe('trained');
+    expect(queue.trainerRestarted(6)).toEqual({ reoffered: 0 });
+    expect(queue.sampleState('old')?.state).toBe('trained');
+  });
+
   it('confirm keeps what is still leased and renews its lease, and withdraws what was trained meanwhile', () => {
     addBuilt('keep');
     addBuilt('done');
