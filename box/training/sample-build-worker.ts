@@ -3,6 +3,7 @@ import type { NewProgressEvent } from '../gateway/progress-log';
 import { PolicyUpdatingError, type BuildReport } from '../samples/build-trainer-samples';
 import { TokenAlignmentError } from '../samples/score-response-tokens';
 import { SglangResponseError, SglangUnreachableError } from '../sglang/sglang-client';
+import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import type { TrainingQueue } from './training-queue';
 
 export interface SampleBuildWorkerOptions {
@@ -22,6 +23,16 @@ export interface SampleBuildWorkerOptions {
 /** Errors retrying cannot fix: the engine's tokens and ours disagree. */
 function isPermanent(error: unknown): boolean {
   return error instanceof TokenAlignmentError;
+}
+
+/**
+ * The box's setup, not the sample, is at fault (no tokenizer, an engine answering in a shape we do
+ * not know): a source given up on these is retried once the engine is back or the gateway restarts.
+ * Every other error that uses up the attempts (a 4xx refusal, the sample's own errors) is final.
+ */
+function isSetupFault(error: unknown): boolean {
+  if (error instanceof SglangResponseError) return error.status < 400;
+  return error instanceof TokenizerUnavailableError;
 }
 
 /**
@@ -105,7 +116,8 @@ export class SampleBuildWorker {
       if (this.closed) return; // shutdown aborted it; it stays pending for the next start
       const message = error instanceof Error ? error.message : String(error);
       if (isEngineUnavailable(error)) {
-        this.sawOutage = true;
+        // A weight push is not an outage: the build after it must not requeue given-up sources.
+        if (!(error instanceof PolicyUpdatingError)) this.sawOutage = true;
         queue.markBuildDeferred(sample.sampleId, message, Date.now() + this.backoff(outages));
         // Logged once per doubling, not on every capped retry of a long outage.
         if ((outages & (outages + 1)) === 0) log('warn', `building sample ${sample.sampleId} waits for the engine (try ${outages + 1}): ${message}`);
@@ -113,13 +125,13 @@ export class SampleBuildWorker {
       }
       const giveUp = isPermanent(error) || attempts + 1 >= this.options.maxAttempts;
       const retryAt = giveUp ? null : Date.now() + this.backoff(attempts);
-      queue.markBuildFailed(sample.sampleId, message, retryAt);
+      queue.markBuildFailed(sample.sampleId, message, retryAt, Date.now(), !isSetupFault(error));
       log(giveUp ? 'error' : 'warn', `building sample ${sample.sampleId} failed (attempt ${attempts + 1}): ${message}`);
       if (giveUp) publishGivenUp(publish, sample, attempts + 1, message);
       return;
     }
     if (this.sawOutage) {
-      // The engine answers again: samples given up meanwhile get another chance.
+      // The engine answers again: samples given up meanwhile for a passing reason get another chance.
       this.sawOutage = false;
       const requeued = queue.requeueFailedSources();
       if (requeued > 0) log('info', `the engine is back; retrying ${requeued} sample(s) that had failed`);
@@ -137,7 +149,7 @@ export class SampleBuildWorker {
     } catch (error) {
       // A built sample that breaks the trainer contract (a builder bug): settle it, say why.
       const message = `the built sample breaks the trainer contract: ${error instanceof Error ? error.message : String(error)}`;
-      queue.markBuildFailed(sample.sampleId, message, null);
+      queue.markBuildFailed(sample.sampleId, message, null, Date.now(), true);
       log('error', `building sample ${sample.sampleId} failed: ${message}`);
       publishGivenUp(publish, sample, attempts + 1, message);
       return;

@@ -9,7 +9,9 @@ import type { ModuleMigration } from '../gateway/box-database';
  *  - training_state: small key/value facts (policy version, sample-log cursor).
  * Version 2 lets samples be 'trained_unsaved' (trained in a step whose weights are not on disk yet)
  * and 'failed' (the trainer refused them, with the error), and counts a source's engine outages apart
- * from its build attempts.
+ * from its build attempts. Version 3 records whether a failed source failed for good (the engine's
+ * tokens disagree, it refused the request, a contract break, attempts used up on the sample's own
+ * errors): only the others get another set of attempts when the engine is back or the gateway restarts.
  */
 export const trainingMigrations: readonly ModuleMigration[] = [
   {
@@ -85,5 +87,9 @@ CREATE INDEX training_samples_by_state ON training_samples(state, seq);
 CREATE INDEX training_samples_by_source ON training_samples(source_sample_id);
 ALTER TABLE training_sources ADD COLUMN outages INTEGER NOT NULL DEFAULT 0;
 `,
+  },
+  {
+    version: 3,
+    sql: `ALTER TABLE training_sources ADD COLUMN failed_permanently INTEGER NOT NULL DEFAULT 0;`,
   },
 ];

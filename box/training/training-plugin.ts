@@ -10,6 +10,7 @@ import { loadModelTokenizer } from '../tokenizer/load-model-folder';
 import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
 import { SampleBuildWorker } from './sample-build-worker';
 import { servedTurnFromRecord } from './served-turn-from-record';
+import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import { trainerRoutes, type TrainerApi } from './trainer-routes';
 import { TrainingQueue, type ReportOutcome } from './training-queue';
 import { waitForBatch } from './wait-for-batch';
@@ -76,13 +77,17 @@ function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promi
       const info = await gateway.sglang.getModelInfo();
       const candidate = info.tokenizer_path ?? info.model_path ?? null;
       if (!candidate || !existsSync(candidate) || !statSync(candidate).isDirectory()) {
-        throw new Error(
+        throw new TokenizerUnavailableError(
           `cannot find the policy's tokenizer: SGLang reports ${JSON.stringify(candidate)}, which is not a local folder; pass the model folder to the training plugin (modelDir)`,
         );
       }
       dir = candidate;
     }
-    loaded = loadModelTokenizer(dir);
+    try {
+      loaded = loadModelTokenizer(dir);
+    } catch (error) {
+      throw new TokenizerUnavailableError(`cannot load the policy's tokenizer from ${dir}: ${(error as Error).message}`);
+    }
     return loaded;
   };
 }
@@ -151,7 +156,8 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
     };
     const offStored = gateway.hooks.on('sampleStored', ({ sample }) => accept(sample));
     // Samples stored while the training side was down (or before this listener existed).
-    // A restart is when a misconfigured engine got fixed: give failed sources another set of attempts.
+    // A restart is when a misconfigured box got fixed: sources that failed for a passing reason get
+    // another set of attempts (permanent failures stay failed, told to the user once).
     const requeued = queue.requeueFailedSources();
     if (requeued > 0) log('info', `retrying ${requeued} sample(s) that failed before this start`);
     let cursor = Number(queue.getState(SAMPLE_LOG_CURSOR_KEY) ?? 0);

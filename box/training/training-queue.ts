@@ -124,12 +124,23 @@ export class TrainingQueue {
     return row.at;
   }
 
-  sourceState(sampleId: string): { state: string; attempts: number; outages: number; lastError: string | null; note: unknown } | null {
-    const row = this.db.prepare('SELECT state, attempts, outages, last_error, build_note FROM training_sources WHERE sample_id = ?').get(sampleId) as
-      | { state: string; attempts: number; outages: number; last_error: string | null; build_note: string | null }
+  sourceState(
+    sampleId: string,
+  ): { state: string; attempts: number; outages: number; lastError: string | null; permanent: boolean; note: unknown } | null {
+    const row = this.db
+      .prepare('SELECT state, attempts, outages, last_error, failed_permanently, build_note FROM training_sources WHERE sample_id = ?')
+      .get(sampleId) as
+      | { state: string; attempts: number; outages: number; last_error: string | null; failed_permanently: number; build_note: string | null }
       | undefined;
     return row
-      ? { state: row.state, attempts: row.attempts, outages: row.outages, lastError: row.last_error, note: row.build_note ? JSON.parse(row.build_note) : null }
+      ? {
+          state: row.state,
+          attempts: row.attempts,
+          outages: row.outages,
+          lastError: row.last_error,
+          permanent: row.failed_permanently === 1,
+          note: row.build_note ? JSON.parse(row.build_note) : null,
+        }
       : null;
   }
 
@@ -140,21 +151,31 @@ export class TrainingQueue {
       .run(error, retryAt, now, sampleId);
   }
 
-  /** Gives failed sources a fresh set of attempts (the engine is healthy again, or the gateway restarted). */
+  /**
+   * Gives sources that failed for a passing reason a fresh set of attempts (the engine is healthy
+   * again, or the gateway restarted). Permanent failures stay failed: retrying cannot fix them, and
+   * each retry would tell the user again that the signal was given up.
+   */
   requeueFailedSources(now = Date.now()): number {
     return this.db
-      .prepare(`UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, next_attempt_at = ?, updated_at = ? WHERE state = 'failed'`)
+      .prepare(
+        `UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, next_attempt_at = ?, updated_at = ?
+         WHERE state = 'failed' AND failed_permanently = 0`,
+      )
       .run(now, now).changes;
   }
 
-  /** A failed attempt: retry at `retryAt`, or give up (null) and mark the source failed. */
-  markBuildFailed(sampleId: string, error: string, retryAt: number | null, now = Date.now()): void {
+  /**
+   * A failed attempt: retry at `retryAt`, or give up (null) and mark the source failed; `permanent`
+   * (giving up only) says no later requeue may try it again.
+   */
+  markBuildFailed(sampleId: string, error: string, retryAt: number | null, now = Date.now(), permanent = true): void {
     this.db
       .prepare(
-        `UPDATE training_sources SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?, updated_at = ?
+        `UPDATE training_sources SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?, failed_permanently = ?, updated_at = ?
          WHERE sample_id = ? AND state = 'pending'`,
       )
-      .run(error, retryAt ?? now, retryAt === null ? 'failed' : 'pending', now, sampleId);
+      .run(error, retryAt ?? now, retryAt === null ? 'failed' : 'pending', retryAt === null && permanent ? 1 : 0, now, sampleId);
   }
 
   /**

@@ -423,6 +423,58 @@ describe('building when SGLang fails', () => {
   });
 });
 
+describe('a build that failed for good', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  let training: TrainingHandle | null = null;
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture(
+      {},
+      {},
+      { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 2, retryBaseMs: 20, retryMaxMs: 100 }, (h) => (training = h))] },
+    );
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  const errorsFor = (sampleId: string) =>
+    fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
+
+  it('stays failed with one error event through an engine recovery and a gateway restart', async () => {
+    let app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 2 } });
+    const doomed = makeSample({ turnId: 'refused-1' });
+    app.send({ type: 'sample', sample: doomed });
+    await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
+    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
+
+    // An outage ends with a good build: only sources that failed for a passing reason are retried.
+    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'loading', times: 2 } });
+    const recovers = makeSample({ turnId: 'after-outage-1' });
+    app.send({ type: 'sample', sample: recovers });
+    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
+    await training!.worker.idle();
+    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2 });
+    await app.close();
+
+    await fixture.gateway.close();
+    fixture.gateway = await fixture.restart();
+    app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    const later = makeSample({ turnId: 'after-restart-1' });
+    app.send({ type: 'sample', sample: later });
+    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(later.sampleId));
+    await training!.worker.idle();
+    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
+    expect(errorsFor(doomed.sampleId)).toHaveLength(1);
+    await app.close();
+  });
+});
+
 describe('building through an SGLang outage', () => {
   let folder: ReturnType<typeof makeQwen3ModelFolder>;
   let fixture: GatewayFixture;

@@ -215,12 +215,17 @@ describe('TrainingQueue', () => {
     expect(queue.dueSources(4_999)).toEqual([]);
     expect(queue.nextSourceDueAt()).toBe(5_000);
     expect(queue.dueSources(5_000).map((s) => s.attempts)).toEqual([1]);
-    queue.markBuildFailed('f', 'still down', null, 6_000);
-    expect(queue.sourceState('f')).toMatchObject({ state: 'failed', attempts: 2, lastError: 'still down' });
+    queue.markBuildFailed('f', 'no tokenizer', null, 6_000, false);
+    expect(queue.sourceState('f')).toMatchObject({ state: 'failed', attempts: 2, lastError: 'no tokenizer', permanent: false });
     expect(queue.nextSourceDueAt()).toBeNull();
+    // A failure for good is never requeued.
+    queue.addSource(source('p'), 1_000);
+    queue.markBuildFailed('p', 'tokens disagree', null, 6_000, true);
     // Given another chance (the engine is back, or the gateway restarted): a fresh set of attempts.
     expect(queue.requeueFailedSources(7_000)).toBe(1);
-    expect(queue.dueSources(7_000)).toMatchObject([{ attempts: 0, outages: 0 }]);
+    expect(queue.dueSources(7_000)).toMatchObject([{ sample: { sampleId: 'f' }, attempts: 0, outages: 0 }]);
+    expect(queue.requeueFailedSources(8_000)).toBe(0);
+    expect(queue.sourceState('p')).toMatchObject({ state: 'failed', attempts: 1, permanent: true });
   });
 
   it('an engine outage defers a build without using up its attempts', () => {
