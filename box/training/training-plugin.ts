@@ -12,7 +12,7 @@ import { SampleBuildWorker } from './sample-build-worker';
 import { servedTurnFromRecord } from './served-turn-from-record';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import { trainerRoutes, type TrainerApi } from './trainer-routes';
-import { TrainingQueue, type ReportOutcome } from './training-queue';
+import { TrainingQueue, type FailedSample, type ReportOutcome } from './training-queue';
 import { waitForBatch } from './wait-for-batch';
 
 export const TrainingOptionsSchema = z.object({
@@ -214,6 +214,26 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       }
     };
 
+    const publishUnusable = (row: FailedSample, why: string): void => {
+      gateway.publishProgress({
+        kind: 'error',
+        personaId: row.personaId,
+        sampleIds: [row.sourceSampleId],
+        step: null,
+        policyVersion: null,
+        metrics: {},
+        message: `${why}: ${row.error}`,
+        at: Date.now(),
+      });
+    };
+    // A stored row that no longer parses is settled by lease(); the user hears of it once.
+    const offFailed = queue.onSamplesFailed((rows) => {
+      for (const row of rows) {
+        log('error', `stored sample ${row.sampleId} is unusable and will not be trained: ${row.error}`);
+        publishUnusable(row, 'A training sample built from this signal was unusable');
+      }
+    });
+
     const api: TrainerApi = {
       waitForBatch: (size, timeoutMs, signal) => waitForBatch(queue, { size, timeoutMs, leaseMs: options.leaseMs }, signal),
       policyVersion,
@@ -222,16 +242,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         const failed = queue.markRejected(body.rejected);
         for (const row of failed) {
           log('error', `the trainer refused sample ${row.sampleId}: ${row.error}`);
-          gateway.publishProgress({
-            kind: 'error',
-            personaId: row.personaId,
-            sampleIds: [row.sourceSampleId],
-            step: null,
-            policyVersion: null,
-            metrics: {},
-            message: `The trainer could not use a sample built from this signal: ${row.error}`,
-            at: Date.now(),
-          });
+          publishUnusable(row, 'The trainer could not use a sample built from this signal');
         }
         return failed.map((r) => r.sampleId);
       },
@@ -267,6 +278,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       worker,
       async close() {
         offStored();
+        offFailed();
         if (updateTimer) clearTimeout(updateTimer);
         await worker.close();
       },

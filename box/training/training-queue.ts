@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
 import { TrainerSampleSchema, type TrainerReport, type TrainerSample } from '../../shared/protocol/trainer-api';
 import { applyModuleMigrations, type BoxDb } from '../gateway/box-database';
@@ -35,6 +36,14 @@ export interface EnqueueOutcome {
   held: { sampleId: string; state: 'skipped' | 'superseded' }[];
 }
 
+/** A built sample settled as failed (the trainer refused it, or its stored row no longer parses). */
+export interface FailedSample {
+  sampleId: string;
+  sourceSampleId: string;
+  personaId: string;
+  error: string;
+}
+
 interface SampleRow {
   seq: number;
   sample_id: string;
@@ -48,6 +57,18 @@ function toTrainerSample(row: SampleRow): TrainerSample {
   return TrainerSampleSchema.parse({ ...(JSON.parse(row.body) as object), index: row.seq });
 }
 
+/** A stored row as a TrainerSample, or why it is not one (stored by an older build, edited, corrupt). */
+function parseStoredSample(row: SampleRow): { sample: TrainerSample } | { error: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(row.body);
+  } catch (error) {
+    return { error: `the stored sample is not JSON (${(error as Error).message})` };
+  }
+  const parsed = TrainerSampleSchema.safeParse({ ...(body as object), index: row.seq });
+  return parsed.success ? { sample: parsed.data } : { error: `the stored sample breaks the trainer contract: ${z.prettifyError(parsed.error)}` };
+}
+
 /**
  * The durable training queue in the gateway's SQLite file. Delivered app samples wait here to be
  * built; built TrainerSamples wait to be leased by the trainer; a lease that no report names in
@@ -58,6 +79,7 @@ function toTrainerSample(row: SampleRow): TrainerSample {
  */
 export class TrainingQueue {
   private readonly listeners = new Set<() => void>();
+  private readonly failedListeners = new Set<(failed: FailedSample[]) => void>();
 
   constructor(private readonly db: BoxDb) {
     applyModuleMigrations(db, 'training', trainingMigrations);
@@ -67,6 +89,12 @@ export class TrainingQueue {
   onReady(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called with rows lease() found unusable and settled as failed, so the user can be told. */
+  onSamplesFailed(listener: (failed: FailedSample[]) => void): () => void {
+    this.failedListeners.add(listener);
+    return () => this.failedListeners.delete(listener);
   }
 
   private notify(): void {
@@ -230,16 +258,38 @@ export class TrainingQueue {
     return (this.db.prepare(`SELECT MIN(lease_until) AS at FROM training_samples WHERE state = 'leased'`).get() as { at: number | null }).at;
   }
 
-  /** Hands out up to `size` ready samples in queue order, leased until now + leaseMs. */
+  /**
+   * Hands out up to `size` ready samples in queue order, leased until now + leaseMs. A stored row
+   * that no longer parses is settled as failed (onSamplesFailed hears of it) instead of blocking
+   * every batch behind it; the next ready rows take its place.
+   */
   lease(size: number, leaseMs: number, now = Date.now()): TrainerSample[] {
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(`SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE state = 'ready' ORDER BY seq LIMIT ?`)
-        .all(size) as SampleRow[];
+    const { batch, failed } = this.db.transaction(() => {
+      const select = this.db.prepare(
+        `SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE state = 'ready' ORDER BY seq LIMIT ?`,
+      );
       const mark = this.db.prepare(`UPDATE training_samples SET state = 'leased', lease_until = ?, leases = leases + 1 WHERE seq = ?`);
-      for (const row of rows) mark.run(now + leaseMs, row.seq);
-      return rows.map(toTrainerSample);
+      const fail = this.db.prepare(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
+      const batch: TrainerSample[] = [];
+      const failed: FailedSample[] = [];
+      while (batch.length < size) {
+        const rows = select.all(size - batch.length) as SampleRow[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const parsed = parseStoredSample(row);
+          if ('error' in parsed) {
+            fail.run(parsed.error, row.seq);
+            failed.push({ sampleId: row.sample_id, sourceSampleId: row.source_sample_id, personaId: row.persona_id, error: parsed.error });
+          } else {
+            mark.run(now + leaseMs, row.seq);
+            batch.push(parsed.sample);
+          }
+        }
+      }
+      return { batch, failed };
     })();
+    if (failed.length > 0) for (const listener of this.failedListeners) listener(failed);
+    return batch;
   }
 
   /**
@@ -323,11 +373,11 @@ export class TrainingQueue {
   }
 
   /** The trainer refused these (they broke the contract on its side): settled as failed, never re-offered. */
-  markRejected(rejected: readonly { sampleId: string; error: string }[]): { sampleId: string; sourceSampleId: string; personaId: string; error: string }[] {
+  markRejected(rejected: readonly { sampleId: string; error: string }[]): FailedSample[] {
     return this.db.transaction(() => {
       const find = this.db.prepare('SELECT seq, source_sample_id, persona_id, state FROM training_samples WHERE sample_id = ?');
       const mark = this.db.prepare(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
-      const failed: { sampleId: string; sourceSampleId: string; personaId: string; error: string }[] = [];
+      const failed: FailedSample[] = [];
       for (const { sampleId, error } of rejected) {
         const row = find.get(sampleId) as { seq: number; source_sample_id: string; persona_id: string; state: string } | undefined;
         if (!row || (row.state !== 'leased' && row.state !== 'ready')) continue;

@@ -126,6 +126,23 @@ describe('TrainingQueue', () => {
     expect(queue.markTrained({ step: 0, policyVersion: 'v', metrics: {}, sampleIds: ['bad'] }).withdrawn).toEqual(['bad']);
   });
 
+  it('settles a stored row that breaks the contract as failed and hands out the rest', () => {
+    for (const id of ['a', 'bad', 'b', 'c']) addBuilt(id);
+    // Stored by an older build: its loss mask is shorter than its response.
+    const body = { ...built('bad'), loss_mask: [1] };
+    db.prepare('UPDATE training_samples SET body = ? WHERE sample_id = ?').run(JSON.stringify(body), 'bad');
+    const heard: string[][] = [];
+    queue.onSamplesFailed((rows) => heard.push(rows.map((r) => `${r.sampleId}/${r.sourceSampleId}/${r.personaId}`)));
+    expect(queue.lease(3, 60_000, 1_000).map((s) => s.sampleId)).toEqual(['a', 'b', 'c']);
+    expect(heard).toEqual([['bad/bad/persona-a']]);
+    expect(queue.sampleState('bad')?.state).toBe('failed');
+    expect((db.prepare('SELECT error FROM training_samples WHERE sample_id = ?').get('bad') as { error: string }).error).toMatch(/loss_mask/);
+    // It is never offered again, and the queue keeps working.
+    addBuilt('d');
+    expect(queue.lease(3, 60_000, 2_000).map((s) => s.sampleId)).toEqual(['d']);
+    expect(heard).toHaveLength(1);
+  });
+
   it('holds back samples whose loss mask is all zeros', () => {
     const outcome = addBuilt('z', [built('z', 'z', [0, 0], 0)]);
     expect(outcome.ready).toEqual([]);
