@@ -84,7 +84,10 @@ class RolloutSession:
     options: RolloutOptions
     assembler: GroupAssembler
     pending_report: PendingReport | None = None
+    # True once a 'ready' carrying restarted_at_step got through; until then every 'ready' carries it.
     announced_initial: bool = False
+    # The first rollout id of this process: the step it resumed at (the gateway re-offers from there).
+    started_at_step: int | None = None
     rejected_since_report: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -128,16 +131,20 @@ def report_step(
 def finish_previous_step(args: Any, rollout_id: int, session: RolloutSession) -> None:
     """Announces live weights and reports the last step; a failure is logged and retried next call."""
     client = session.client
-    if not session.announced_initial and session.pending_report is None:
-        # A (re)start: the gateway re-offers what an earlier run trained past its last checkpoint.
-        client.set_weights("ready", initial_policy_version(args), restarted_at_step=rollout_id)
-        session.announced_initial = True
-        return
+    if session.started_at_step is None:
+        session.started_at_step = rollout_id
+    # A (re)start: the gateway re-offers what an earlier run trained past its last checkpoint. If that
+    # first 'ready' fails, the next one (possibly with a step report) still says so.
+    restarted_at = None if session.announced_initial else session.started_at_step
     pending = session.pending_report
     if pending is None or pending.step >= rollout_id:
+        if restarted_at is not None:
+            client.set_weights("ready", initial_policy_version(args), restarted_at_step=restarted_at)
+            session.announced_initial = True
         return
     version = policy_version_after_step(args, pending.step)
-    client.set_weights("ready", version)
+    client.set_weights("ready", version, restarted_at_step=restarted_at)
+    session.announced_initial = True
     report_step(client, pending.step, version, pending.metrics, pending.sample_ids, saved_through_step(args, pending.step))
     session.pending_report = None
 
