@@ -4,7 +4,7 @@ import { PolicyUpdatingError, type BuildReport } from '../samples/build-trainer-
 import { TokenAlignmentError } from '../samples/score-response-tokens';
 import { SglangResponseError, SglangUnreachableError } from '../sglang/sglang-client';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
-import type { TrainingQueue } from './training-queue';
+import type { PendingSource, TrainingQueue } from './training-queue';
 
 export interface SampleBuildWorkerOptions {
   queue: TrainingQueue;
@@ -15,6 +15,11 @@ export interface SampleBuildWorkerOptions {
   concurrency: number;
   /** Attempts before a source is given up; engine outages (unreachable, 5xx) do not count. */
   maxAttempts: number;
+  /**
+   * 5xx answers one source may get before it is given up: a request the engine always fails on
+   * would otherwise wait forever, and the user would never hear of it. Unreachable is not capped.
+   */
+  maxServerErrors: number;
   /** Backoff before try n+1: min(base * 2^n, max), n counting attempts or outages. */
   retryBaseMs: number;
   retryMaxMs: number;
@@ -58,6 +63,8 @@ export class SampleBuildWorker {
   private closed = false;
   /** Set by an engine outage, cleared by the next good build (which re-queues failed sources). */
   private sawOutage = false;
+  /** When a build last succeeded: a 5xx after that, for a source tried before it, is the sample's own. */
+  private lastGoodBuildAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SampleBuildWorkerOptions) {}
 
@@ -69,7 +76,7 @@ export class SampleBuildWorker {
       const due = this.options.queue.dueSources(Date.now(), free + this.inFlight.size).filter((s) => !this.inFlight.has(s.sample.sampleId));
       for (const source of due.slice(0, free)) {
         const id = source.sample.sampleId;
-        const run = this.runOne(source.sample, source.attempts, source.outages).finally(() => {
+        const run = this.runOne(source).finally(() => {
           this.inFlight.delete(id);
           this.kick();
         });
@@ -107,7 +114,8 @@ export class SampleBuildWorker {
     return Math.min(this.options.retryBaseMs * 2 ** Math.min(n, 30), this.options.retryMaxMs);
   }
 
-  private async runOne(sample: SignalSample, attempts: number, outages: number): Promise<void> {
+  private async runOne(source: PendingSource): Promise<void> {
+    const { sample, attempts, outages, serverErrors, lastTriedAt } = source;
     const { queue, publish, log } = this.options;
     let report: BuildReport;
     try {
@@ -115,10 +123,21 @@ export class SampleBuildWorker {
     } catch (error) {
       if (this.closed) return; // shutdown aborted it; it stays pending for the next start
       const message = error instanceof Error ? error.message : String(error);
-      if (isEngineUnavailable(error)) {
+      const serverError = error instanceof SglangResponseError && error.status >= 500;
+      // Another build succeeded since this source's last try: the engine is up, so its 5xx is about
+      // this sample and uses up an attempt like any other error.
+      const engineWasUp = serverError && this.lastGoodBuildAt > lastTriedAt;
+      if (isEngineUnavailable(error) && !engineWasUp) {
+        if (serverError && serverErrors + 1 >= this.options.maxServerErrors) {
+          const why = `the engine failed it ${serverErrors + 1} times (${message})`;
+          queue.markBuildFailed(sample.sampleId, why, null, Date.now(), true);
+          log('error', `building sample ${sample.sampleId} failed: ${why}`);
+          publishGivenUp(publish, sample, attempts + 1, why);
+          return;
+        }
         // A weight push is not an outage: the build after it must not requeue given-up sources.
         if (!(error instanceof PolicyUpdatingError)) this.sawOutage = true;
-        queue.markBuildDeferred(sample.sampleId, message, Date.now() + this.backoff(outages));
+        queue.markBuildDeferred(sample.sampleId, message, Date.now() + this.backoff(outages), Date.now(), serverError);
         // Logged once per doubling, not on every capped retry of a long outage.
         if ((outages & (outages + 1)) === 0) log('warn', `building sample ${sample.sampleId} waits for the engine (try ${outages + 1}): ${message}`);
         return;
@@ -130,6 +149,7 @@ export class SampleBuildWorker {
       if (giveUp) publishGivenUp(publish, sample, attempts + 1, message);
       return;
     }
+    this.lastGoodBuildAt = Date.now();
     if (this.sawOutage) {
       // The engine answers again: samples given up meanwhile for a passing reason get another chance.
       this.sawOutage = false;

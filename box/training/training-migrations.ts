@@ -12,6 +12,8 @@ import type { ModuleMigration } from '../gateway/box-database';
  * from its build attempts. Version 3 records whether a failed source failed for good (the engine's
  * tokens disagree, it refused the request, a contract break, attempts used up on the sample's own
  * errors): only the others get another set of attempts when the engine is back or the gateway restarts.
+ * Version 4 counts a source's 5xx answers apart (the engine was up enough to answer), so a sample
+ * the engine always fails on is given up after a cap instead of retried forever.
  */
 export const trainingMigrations: readonly ModuleMigration[] = [
   {
@@ -91,5 +93,9 @@ ALTER TABLE training_sources ADD COLUMN outages INTEGER NOT NULL DEFAULT 0;
   {
     version: 3,
     sql: `ALTER TABLE training_sources ADD COLUMN failed_permanently INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 4,
+    sql: `ALTER TABLE training_sources ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;`,
   },
 ];

@@ -42,6 +42,8 @@ export const TrainingOptionsSchema = z.object({
   /** A batch handed to the trainer is offered again if no report names it within this time. */
   leaseMs: z.number().int().min(1).default(15 * 60_000),
   maxBuildAttempts: z.number().int().min(1).default(8),
+  /** 5xx answers one sample may get before it is given up (unreachable engines are waited out). */
+  maxBuildServerErrors: z.number().int().min(1).default(30),
   retryBaseMs: z.number().int().min(1).default(2_000),
   /** Cap of the build backoff; an engine outage retries at this pace for as long as it lasts. */
   retryMaxMs: z.number().int().min(1).default(60_000),
@@ -146,6 +148,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       log,
       concurrency: options.buildConcurrency,
       maxAttempts: options.maxBuildAttempts,
+      maxServerErrors: options.maxBuildServerErrors,
       retryBaseMs: options.retryBaseMs,
       retryMaxMs: options.retryMaxMs,
     });

@@ -11,6 +11,10 @@ export interface PendingSource {
   attempts: number;
   /** Failed tries the engine's unavailability caused (not counted as attempts). */
   outages: number;
+  /** Of those, the ones the engine answered with a 5xx. */
+  serverErrors: number;
+  /** When the source last changed (its previous try ended, or it arrived). */
+  lastTriedAt: number;
 }
 
 export interface TrainedRow {
@@ -141,9 +145,18 @@ export class TrainingQueue {
   /** Sources due for a build attempt, oldest first. */
   dueSources(now = Date.now(), limit = 16): PendingSource[] {
     const rows = this.db
-      .prepare(`SELECT body, attempts, outages FROM training_sources WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`)
-      .all(now, limit) as { body: string; attempts: number; outages: number }[];
-    return rows.map((r) => ({ sample: SignalSampleSchema.parse(JSON.parse(r.body)), attempts: r.attempts, outages: r.outages }));
+      .prepare(
+        `SELECT body, attempts, outages, server_errors, updated_at FROM training_sources
+         WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`,
+      )
+      .all(now, limit) as { body: string; attempts: number; outages: number; server_errors: number; updated_at: number }[];
+    return rows.map((r) => ({
+      sample: SignalSampleSchema.parse(JSON.parse(r.body)),
+      attempts: r.attempts,
+      outages: r.outages,
+      serverErrors: r.server_errors,
+      lastTriedAt: r.updated_at,
+    }));
   }
 
   /** When the next pending source becomes due (null: none pending). */
@@ -172,11 +185,17 @@ export class TrainingQueue {
       : null;
   }
 
-  /** The engine was unavailable (down, 5xx, loading weights): retry at `retryAt` without using up an attempt. */
-  markBuildDeferred(sampleId: string, error: string, retryAt: number, now = Date.now()): void {
+  /**
+   * The engine was unavailable (down, 5xx, loading weights): retry at `retryAt` without using up an
+   * attempt. `serverError`: it answered with a 5xx (counted apart, see SampleBuildWorker).
+   */
+  markBuildDeferred(sampleId: string, error: string, retryAt: number, now = Date.now(), serverError = false): void {
     this.db
-      .prepare(`UPDATE training_sources SET outages = outages + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE sample_id = ? AND state = 'pending'`)
-      .run(error, retryAt, now, sampleId);
+      .prepare(
+        `UPDATE training_sources SET outages = outages + 1, server_errors = server_errors + ?, last_error = ?, next_attempt_at = ?, updated_at = ?
+         WHERE sample_id = ? AND state = 'pending'`,
+      )
+      .run(serverError ? 1 : 0, error, retryAt, now, sampleId);
   }
 
   /**
@@ -187,7 +206,7 @@ export class TrainingQueue {
   requeueFailedSources(now = Date.now()): number {
     return this.db
       .prepare(
-        `UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, next_attempt_at = ?, updated_at = ?
+        `UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, server_errors = 0, next_attempt_at = ?, updated_at = ?
          WHERE state = 'failed' AND failed_permanently = 0`,
       )
       .run(now, now).changes;

@@ -475,6 +475,83 @@ describe('a build that failed for good', () => {
   });
 });
 
+describe('a sample the engine always fails on (5xx)', () => {
+  let folder: ReturnType<typeof makeQwen3ModelFolder>;
+  let fixture: GatewayFixture;
+  let training: TrainingHandle | null = null;
+  const POISON = 'POISON-PILL';
+  beforeAll(async () => {
+    folder = makeQwen3ModelFolder();
+    fixture = await startGatewayFixture(
+      {},
+      {
+        behaviour: {
+          // The engine crashes on one prompt only (the test engine answers a thrown error with a 500).
+          reply: {
+            kind: 'function',
+            reply: (ctx) => {
+              if (ctx.promptText.includes(POISON)) throw new Error('CUDA error: device-side assert triggered');
+              return 'ok';
+            },
+          },
+        },
+      },
+      {
+        plugins: [
+          createTrainingPlugin(
+            { modelDir: folder.dir, maxBuildAttempts: 3, maxBuildServerErrors: 6, retryBaseMs: 10, retryMaxMs: 40 },
+            (h) => (training = h),
+          ),
+        ],
+      },
+    );
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    folder?.remove();
+  });
+
+  const poisoned = () => makeSample({ messages: [{ role: 'user', content: `Repeat ${POISON}` }] });
+  const errorsFor = (sampleId: string) =>
+    fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
+
+  it('gives up after the cap of 5xx answers, telling the user once', async () => {
+    const app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    const alone = poisoned();
+    app.send({ type: 'sample', sample: alone });
+    const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(alone.sampleId), 60_000);
+    expect(error.message).toMatch(/failed it 6 times.*device-side assert/);
+    await training!.worker.idle();
+    expect(training!.queue.sourceState(alone.sampleId)).toMatchObject({ state: 'failed', outages: 5, attempts: 1, permanent: true });
+    expect(errorsFor(alone.sampleId)).toHaveLength(1);
+    await app.close();
+  });
+
+  it('counts a 5xx as an attempt while other samples build fine in between', async () => {
+    const app = await TestStreamClient.connect(fixture.gateway);
+    app.hello();
+    const bad = poisoned();
+    app.send({ type: 'sample', sample: bad });
+    await waitForAck(app, bad.sampleId);
+    // Good samples keep building while the bad one is retried: the engine is clearly up.
+    for (let i = 0; i < 40 && training!.queue.sourceState(bad.sampleId)?.state === 'pending'; i++) {
+      const good = makeSample();
+      app.send({ type: 'sample', sample: good });
+      await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(good.sampleId));
+    }
+    const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(bad.sampleId));
+    expect(error.metrics).toEqual({ attempts: 3 });
+    expect(error.message).toMatch(/device-side assert/);
+    await training!.worker.idle();
+    const state = training!.queue.sourceState(bad.sampleId)!;
+    expect(state).toMatchObject({ state: 'failed', attempts: 3, permanent: true });
+    expect(state.outages).toBeLessThan(5); // given up on attempts, not on the cap
+    expect(errorsFor(bad.sampleId)).toHaveLength(1);
+    await app.close();
+  });
+});
+
 describe('building through an SGLang outage', () => {
   let folder: ReturnType<typeof makeQwen3ModelFolder>;
   let fixture: GatewayFixture;
