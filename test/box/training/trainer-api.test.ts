@@ -16,6 +16,7 @@ import {
 } from '../../support/sglang-test-engine';
 import { authHeaders, makeSample, startGatewayFixture, TestStreamClient, TEST_TOKEN, type GatewayFixture } from '../gateway/gateway-fixture';
 import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
+import { useTrainingGateway } from './training-gateway';
 
 const THINKING_OFF = { enable_thinking: false };
 const REPLY = '你好！👍🏽 Glad to help — naïve café.';
@@ -263,30 +264,21 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
 });
 
 describe('the training queue across a gateway restart', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture({}, {}, { plugins: [createTrainingPlugin({ modelDir: folder.dir, leaseMs: 1_500 })] });
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
-  });
+  const box = useTrainingGateway({ training: { leaseMs: 1_500 } });
 
   it('re-offers a sample leased before the restart once its lease lapses, and builds what was stored meanwhile', async () => {
-    const app = await TestStreamClient.connect(fixture.gateway);
+    const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const first = makeSample({ reward: 1 });
     app.send({ type: 'sample', sample: first });
     await waitForAck(app, first.sampleId);
-    const leased = await getBatch(fixture.gateway, 1, 20_000);
+    const leased = await getBatch(box.fixture.gateway, 1, 20_000);
     expect(leased.map((s) => s.sampleId)).toEqual([first.sampleId]);
     await app.close();
-    await fixture.gateway.close();
+    await box.fixture.gateway.close();
 
     // A sample stored by a gateway running without the training side must still be built later.
-    const bare = await startGateway({ sglangUrl: fixture.engine.url, token: TEST_TOKEN, dataDir: fixture.dataDir, port: 0 }, { log: () => undefined });
+    const bare = await startGateway({ sglangUrl: box.fixture.engine.url, token: TEST_TOKEN, dataDir: box.fixture.dataDir, port: 0 }, { log: () => undefined });
     const second = makeSample({ reward: -1 });
     const app2 = await TestStreamClient.connect(bare);
     app2.hello();
@@ -295,32 +287,19 @@ describe('the training queue across a gateway restart', () => {
     await app2.close();
     await bare.close();
 
-    fixture.gateway = await fixture.restart();
-    const again = await getBatch(fixture.gateway, 2, 30_000);
+    box.fixture.gateway = await box.fixture.restart();
+    const again = await getBatch(box.fixture.gateway, 2, 30_000);
     expect(again.map((s) => s.sampleId).sort()).toEqual([first.sampleId, second.sampleId].sort());
     expect(again.find((s) => s.sampleId === first.sampleId)).toEqual(leased[0]);
   });
 });
 
 describe('a weight update that outlasts the chat wait', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture(
-      { weightsWaitMs: 200, weightsRetryAfterSeconds: 7 },
-      {},
-      { plugins: [createTrainingPlugin({ modelDir: folder.dir })] },
-    );
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
-  });
+  const box = useTrainingGateway({ config: { weightsWaitMs: 200, weightsRetryAfterSeconds: 7 } });
 
   it('answers chat with an explained 503 and Retry-After, never a bare one', async () => {
-    await post(fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
-    const res = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+    await post(box.fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
+    const res = await fetch(`${box.fixture.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: authHeaders(),
       body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
@@ -330,26 +309,17 @@ describe('a weight update that outlasts the chat wait', () => {
     const body = (await res.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('weights_updating');
     expect(body.error.message.length).toBeGreaterThan(10);
-    await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: null });
-    expect(fixture.gateway.policy.weightsUpdating).toBe(false);
+    await post(box.fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: null });
+    expect(box.fixture.gateway.policy.weightsUpdating).toBe(false);
   });
 });
 
 describe('a trainer that dies during a weight update', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture({}, {}, { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxWeightUpdateMs: 1_000, weightHeartbeatHoldMs: 1_000 })] });
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
-  });
+  const box = useTrainingGateway({ training: { maxWeightUpdateMs: 1_000, weightHeartbeatHoldMs: 1_000 } });
 
   async function untilServing(deadlineMs: number): Promise<number> {
     const start = Date.now();
-    while (fixture.gateway.policy.weightsUpdating) {
+    while (box.fixture.gateway.policy.weightsUpdating) {
       if (Date.now() - start > deadlineMs) throw new Error('chat still held');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -358,20 +328,20 @@ describe('a trainer that dies during a weight update', () => {
 
   it('holds chat only while heartbeats come, and a heartbeat never starts a hold', async () => {
     const heartbeat = { state: 'updating', policyVersion: null, heartbeat: true };
-    expect(await (await post(fixture.gateway, '/v1/trainer/weights', heartbeat)).json()).toMatchObject({ updating: false });
-    expect(fixture.gateway.policy.weightsUpdating).toBe(false);
+    expect(await (await post(box.fixture.gateway, '/v1/trainer/weights', heartbeat)).json()).toMatchObject({ updating: false });
+    expect(box.fixture.gateway.policy.weightsUpdating).toBe(false);
 
-    await post(fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
+    await post(box.fixture.gateway, '/v1/trainer/weights', { state: 'updating', policyVersion: null });
     // Heartbeats for 2.5× the hold: chat stays held throughout.
     const until = Date.now() + 2_500;
     while (Date.now() < until) {
-      const answer = (await (await post(fixture.gateway, '/v1/trainer/weights', heartbeat)).json()) as { updating: boolean };
+      const answer = (await (await post(box.fixture.gateway, '/v1/trainer/weights', heartbeat)).json()) as { updating: boolean };
       expect(answer.updating).toBe(true);
       await new Promise((r) => setTimeout(r, 100));
     }
     // The trainer dies: no heartbeat, no 'ready'. Chat is served again after the hold, not 30 minutes.
     await untilServing(20_000);
-    const res = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+    const res = await fetch(`${box.fixture.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: authHeaders(),
       body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
@@ -381,161 +351,111 @@ describe('a trainer that dies during a weight update', () => {
 });
 
 describe('building when SGLang fails', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  let training: TrainingHandle | null = null;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture(
-      {},
-      {},
-      {
-        plugins: [
-          createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 3, retryBaseMs: 50, retryMaxMs: 200 }, (h) => (training = h)),
-        ],
-      },
-    );
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
-  });
+  const box = useTrainingGateway({ training: { maxBuildAttempts: 3, retryBaseMs: 50, retryMaxMs: 200 } });
 
   it('waits out 5xx answers without using up attempts, and gives up on requests the engine refuses', async () => {
-    const app = await TestStreamClient.connect(fixture.gateway);
+    const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     // Scoring a retokenized reply needs /generate: 503 (loading) and 500 more times than maxBuildAttempts.
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'server is loading', times: 6 } });
+    box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'server is loading', times: 6 } });
     const recovers = makeSample({ turnId: 'unserved-1' });
     app.send({ type: 'sample', sample: recovers });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
-    expect(training!.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null, attempts: 1, outages: 6 });
+    expect(box.training.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null, attempts: 1, outages: 6 });
 
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 10 } });
+    box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 10 } });
     const doomed = makeSample({ turnId: 'unserved-2' });
     app.send({ type: 'sample', sample: doomed });
     const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
     expect(error.message).toMatch(/input is too long/);
     expect(error.metrics).toEqual({ attempts: 3 });
-    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 3 });
-    fixture.engine.setBehaviour({ failure: null });
+    expect(box.training.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 3 });
+    box.fixture.engine.setBehaviour({ failure: null });
     await app.close();
   });
 });
 
 describe('a build that failed for good', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  let training: TrainingHandle | null = null;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture(
-      {},
-      {},
-      { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 2, retryBaseMs: 20, retryMaxMs: 100 }, (h) => (training = h))] },
-    );
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
-  });
+  const box = useTrainingGateway({ training: { maxBuildAttempts: 2, retryBaseMs: 20, retryMaxMs: 100 } });
 
   const errorsFor = (sampleId: string) =>
-    fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
+    box.fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
 
   it('stays failed with one error event through an engine recovery and a gateway restart', async () => {
-    let app = await TestStreamClient.connect(fixture.gateway);
+    let app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 2 } });
+    box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 2 } });
     const doomed = makeSample({ turnId: 'refused-1' });
     app.send({ type: 'sample', sample: doomed });
     await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
-    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
+    expect(box.training.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
 
     // An outage ends with a good build: only sources that failed for a passing reason are retried.
-    fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'loading', times: 2 } });
+    box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'loading', times: 2 } });
     const recovers = makeSample({ turnId: 'after-outage-1' });
     app.send({ type: 'sample', sample: recovers });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
-    await training!.worker.idle();
-    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2 });
+    await box.training.worker.idle();
+    expect(box.training.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2 });
     await app.close();
 
-    await fixture.gateway.close();
-    fixture.gateway = await fixture.restart();
-    app = await TestStreamClient.connect(fixture.gateway);
+    await box.fixture.gateway.close();
+    box.fixture.gateway = await box.fixture.restart();
+    app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const later = makeSample({ turnId: 'after-restart-1' });
     app.send({ type: 'sample', sample: later });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(later.sampleId));
-    await training!.worker.idle();
-    expect(training!.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
+    await box.training.worker.idle();
+    expect(box.training.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
     expect(errorsFor(doomed.sampleId)).toHaveLength(1);
     await app.close();
   });
 });
 
 describe('a sample the engine always fails on (5xx)', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
-  let training: TrainingHandle | null = null;
   const POISON = 'POISON-PILL';
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
-    fixture = await startGatewayFixture(
-      {},
-      {
-        behaviour: {
-          // The engine crashes on one prompt only (the test engine answers a thrown error with a 500).
-          reply: {
-            kind: 'function',
-            reply: (ctx) => {
-              if (ctx.promptText.includes(POISON)) throw new Error('CUDA error: device-side assert triggered');
-              return 'ok';
-            },
+  const box = useTrainingGateway({
+    training: { maxBuildAttempts: 3, maxBuildServerErrors: 6, retryBaseMs: 10, retryMaxMs: 40 },
+    engine: {
+      behaviour: {
+        // The engine crashes on one prompt only (the test engine answers a thrown error with a 500).
+        reply: {
+          kind: 'function',
+          reply: (ctx) => {
+            if (ctx.promptText.includes(POISON)) throw new Error('CUDA error: device-side assert triggered');
+            return 'ok';
           },
         },
       },
-      {
-        plugins: [
-          createTrainingPlugin(
-            { modelDir: folder.dir, maxBuildAttempts: 3, maxBuildServerErrors: 6, retryBaseMs: 10, retryMaxMs: 40 },
-            (h) => (training = h),
-          ),
-        ],
-      },
-    );
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    folder?.remove();
+    },
   });
 
   const poisoned = () => makeSample({ messages: [{ role: 'user', content: `Repeat ${POISON}` }] });
   const errorsFor = (sampleId: string) =>
-    fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
+    box.fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
 
   it('gives up after the cap of 5xx answers, telling the user once', async () => {
-    const app = await TestStreamClient.connect(fixture.gateway);
+    const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const alone = poisoned();
     app.send({ type: 'sample', sample: alone });
     const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(alone.sampleId), 60_000);
     expect(error.message).toMatch(/failed it 6 times.*device-side assert/);
-    await training!.worker.idle();
-    expect(training!.queue.sourceState(alone.sampleId)).toMatchObject({ state: 'failed', outages: 5, attempts: 1, permanent: true });
+    await box.training.worker.idle();
+    expect(box.training.queue.sourceState(alone.sampleId)).toMatchObject({ state: 'failed', outages: 5, attempts: 1, permanent: true });
     expect(errorsFor(alone.sampleId)).toHaveLength(1);
     await app.close();
   });
 
   it('counts a 5xx as an attempt while other samples build fine in between', async () => {
-    const app = await TestStreamClient.connect(fixture.gateway);
+    const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const bad = poisoned();
     app.send({ type: 'sample', sample: bad });
     await waitForAck(app, bad.sampleId);
     // Good samples keep building while the bad one is retried: the engine is clearly up.
-    for (let i = 0; i < 40 && training!.queue.sourceState(bad.sampleId)?.state === 'pending'; i++) {
+    for (let i = 0; i < 40 && box.training.queue.sourceState(bad.sampleId)?.state === 'pending'; i++) {
       const good = makeSample();
       app.send({ type: 'sample', sample: good });
       await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(good.sampleId));
@@ -543,8 +463,8 @@ describe('a sample the engine always fails on (5xx)', () => {
     const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(bad.sampleId));
     expect(error.metrics).toEqual({ attempts: 3 });
     expect(error.message).toMatch(/device-side assert/);
-    await training!.worker.idle();
-    const state = training!.queue.sourceState(bad.sampleId)!;
+    await box.training.worker.idle();
+    const state = box.training.queue.sourceState(bad.sampleId)!;
     expect(state).toMatchObject({ state: 'failed', attempts: 3, permanent: true });
     expect(state.outages).toBeLessThan(5); // given up on attempts, not on the cap
     expect(errorsFor(bad.sampleId)).toHaveLength(1);
@@ -553,45 +473,38 @@ describe('a sample the engine always fails on (5xx)', () => {
 });
 
 describe('building through an SGLang outage', () => {
-  let folder: ReturnType<typeof makeQwen3ModelFolder>;
-  let fixture: GatewayFixture;
   let down: SglangTestEngine | null = null;
-  let training: TrainingHandle | null = null;
   let port = 0;
-  beforeAll(async () => {
-    folder = makeQwen3ModelFolder();
+  const box = useTrainingGateway(async () => {
     // A port where nothing listens yet: the policy engine "comes up" there later.
     const probe = await startSglangTestEngine();
     port = probe.port;
     await probe.close();
-    fixture = await startGatewayFixture(
-      { sglangUrl: `http://127.0.0.1:${port}` },
-      {},
-      { plugins: [createTrainingPlugin({ modelDir: folder.dir, maxBuildAttempts: 3, retryBaseMs: 5, retryMaxMs: 20 }, (h) => (training = h))] },
-    );
+    return {
+      config: { sglangUrl: `http://127.0.0.1:${port}` },
+      training: { maxBuildAttempts: 3, retryBaseMs: 5, retryMaxMs: 20 },
+    };
   });
   afterAll(async () => {
     await down?.close();
-    await fixture?.close();
-    folder?.remove();
   });
 
   it('keeps a sample through 20 unreachable tries and builds it once the engine is up', async () => {
-    const app = await TestStreamClient.connect(fixture.gateway);
+    const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const sample = makeSample({ turnId: 'built-after-outage' });
     app.send({ type: 'sample', sample });
     await waitForAck(app, sample.sampleId);
     const deadline = Date.now() + 60_000;
-    while ((training!.queue.sourceState(sample.sampleId)?.outages ?? 0) < 20) {
-      if (Date.now() > deadline) throw new Error(`only ${training!.queue.sourceState(sample.sampleId)?.outages} tries in 60 s`);
+    while ((box.training.queue.sourceState(sample.sampleId)?.outages ?? 0) < 20) {
+      if (Date.now() > deadline) throw new Error(`only ${box.training.queue.sourceState(sample.sampleId)?.outages} tries in 60 s`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(training!.queue.sourceState(sample.sampleId)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/unreachable/) });
+    expect(box.training.queue.sourceState(sample.sampleId)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/unreachable/) });
     down = await startSglangTestEngine({ port, weightVersion: 'back-up' });
     const ready = await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
     expect(ready.policyVersion).toBe('back-up');
-    expect(training!.queue.sourceState(sample.sampleId)?.state).toBe('built');
+    expect(box.training.queue.sourceState(sample.sampleId)?.state).toBe('built');
     await app.close();
   });
 });
