@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { isWellFormedText } from './well-formed-text';
 
 /** Entities the app stores and shows. Timestamps are epoch milliseconds. */
 
-export const IdSchema = z.string().min(1).max(128);
+/** Ids are idempotency keys: they must reach SQLite and the box byte for byte, so no lone surrogates. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(isWellFormedText, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate half)');
 
 export const RewardSchema = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 export type Reward = z.infer<typeof RewardSchema>;
