@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoxStatus } from '../../shared/domain';
 import {
@@ -9,9 +8,11 @@ import {
   type InvokeChannel,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
-import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
-import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
+import { ENCRYPTED_TOKEN_FILE_NAME } from '../settings/encrypted-token-file';
+import { SETTINGS_FILE_NAME, SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
+import { BOX_TOKEN_FILE_NAME, BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
+import { ensureOwnerOnlyDir, tightenOwnerOnlyFile } from '../store/owner-only-files';
 import { superviseSyncWorker } from '../sync/supervised-sync-worker';
 import type { SyncConfig } from '../sync/types';
 import { ChatService, type ChatTiming } from './chat-service';
@@ -66,7 +67,9 @@ const DEFAULT_PERSONA = {
  */
 export function createCore(options: CoreOptions): Core {
   const log = options.log ?? defaultLog;
-  mkdirSync(options.dataDir, { recursive: true });
+  // Chats, settings and the token: this user's only (0700 folder; the files below and the store 0600).
+  ensureOwnerOnlyDir(options.dataDir);
+  for (const name of [SETTINGS_FILE_NAME, BOX_TOKEN_FILE_NAME, ENCRYPTED_TOKEN_FILE_NAME]) tightenOwnerOnlyFile(join(options.dataDir, name));
   const warnings: string[] = [];
   const settings = new SettingsStore(options.dataDir, Date.now(), options.openSettingsConf);
   if (settings.recovery) {

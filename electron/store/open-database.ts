@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations as allMigrations, type Migration } from './migrations';
+import { ensureOwnerOnlyDir, ensureOwnerOnlyFile, tightenOwnerOnlyFile } from './owner-only-files';
 
 export type Db = Database.Database;
 
@@ -14,7 +14,12 @@ export class MigrationError extends Error {
  * The sync worker opens the same file on its own connection; WAL lets it read while main writes.
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // The store holds every chat: its folder and files are for this user only (0700/0600).
+    ensureOwnerOnlyDir(dirname(file));
+    ensureOwnerOnlyFile(file);
+    for (const suffix of ['-wal', '-shm']) tightenOwnerOnlyFile(`${file}${suffix}`);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
