@@ -32,6 +32,7 @@ import { BOX_PROTOCOL_VERSION, BOX_STREAM_PATH, type ProgressEvent } from '../..
 import { SglangClient } from '../sglang/sglang-client';
 import { isAuthorizedBearer } from './bearer-auth';
 import { applyModuleMigrations, openBoxDatabase, type BoxDb } from './box-database';
+import { TOKEN_FILE_NAME } from './box-token';
 import { readOrCreateBoxId } from './box-identity';
 import { ChatProxy } from './chat-proxy';
 import {
@@ -43,6 +44,7 @@ import {
 } from './gateway-config';
 import { gatewayMigrations } from './gateway-migrations';
 import { GatewayHooks } from './gateway-hooks';
+import { tightenOwnerOnlyFile } from './owner-only-files';
 import { HttpRouter, type HttpMethod, type RouteHandler, type RouteOptions } from './http-router';
 import { sendJson } from './json-body';
 import { sendOpenAIError } from './openai-error';
@@ -113,6 +115,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   const log = options.log ?? consoleLog;
   const dbFile = join(config.dataDir, BOX_DATABASE_FILE);
   const db = openBoxDatabase(dbFile);
+  tightenOwnerOnlyFile(join(config.dataDir, TOKEN_FILE_NAME));
   applyModuleMigrations(db, 'gateway', gatewayMigrations);
   const boxId = readOrCreateBoxId(db);
   // Turns are written on every chat reply; an fsync each would stall streaming for everyone.
