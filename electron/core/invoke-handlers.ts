@@ -8,6 +8,7 @@ import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import { probeBox } from './box-probe';
+import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export type InvokeHandlers = {
@@ -38,7 +39,9 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'settings:get': () => settingsView(),
     'settings:update': async (patch) => {
       try {
-        ctx.settings.update(patch);
+        if (await updateSettingsBindingToken(ctx.settings, ctx.tokenVault, patch)) {
+          ctx.log('info', 'the box URL changed: the token saved for the previous box was removed');
+        }
       } catch (error) {
         if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
         throw error;

@@ -102,6 +102,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     onChange: (e: { target: { value: string } }) => form && setForm({ ...form, [key]: e.target.value }),
   });
   const hasToken = settings.data?.box.hasToken ?? false;
+  // The core removes the saved token when the box address changes (it belongs to the old box).
+  const boxMoves = hasToken && form !== null && form.boxUrl.trim().replace(/\/+$/, '') !== (settings.data?.box.url ?? '');
 
   return (
     <Modal title="Settings" onClose={onClose} testId="settings-panel">
@@ -137,6 +139,11 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
                 </button>
               ) : null}
             </div>
+            {boxMoves && !token.trim() ? (
+              <p className="muted" data-testid="settings-token-rebind">
+                Saving a new box address removes the token saved for the old box: paste the new box’s token too.
+              </p>
+            ) : null}
           </fieldset>
           <fieldset>
             <legend>Policy (chat model)</legend>
