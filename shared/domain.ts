@@ -195,6 +195,14 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** How the box token is kept on this machine, as the settings tell the user (app:info). */
+export const TokenProtectionSchema = z.object({
+  /** false: the token is readable by anyone who can read the app data folder (basic_text, plain file). */
+  protectedByKeychain: z.boolean(),
+  detail: z.string().max(1_000),
+});
+export type TokenProtection = z.infer<typeof TokenProtectionSchema>;
+
 export const SettingsPatchSchema = z.object({
   box: SettingsSchema.shape.box.omit({ hasToken: true }).partial().optional(),
   policy: SettingsSchema.shape.policy.partial().optional(),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BoxStatus } from '../../shared/domain';
+import type { BoxStatus, TokenProtection } from '../../shared/domain';
 import {
   invokeContract,
   isInvokeChannel,
@@ -32,6 +32,8 @@ export interface CoreOptions {
   mode: 'electron' | 'browser';
   /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
   tokenVault?: TokenVault;
+  /** What the settings say about how the token is kept; default: the plain 0600 file's description. */
+  tokenProtection?: TokenProtection;
   /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
   openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
@@ -53,6 +55,11 @@ export interface Core {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+const PLAIN_FILE_TOKEN_PROTECTION: TokenProtection = {
+  protectedByKeychain: false,
+  detail: `No keychain here: the token is kept in ${BOX_TOKEN_FILE_NAME} in the app data folder, readable only by your user (mode 0600).`,
+};
 
 const DEFAULT_PERSONA = {
   name: 'Assistant',
@@ -150,7 +157,12 @@ export function createCore(options: CoreOptions): Core {
     chat,
     feedback: new FeedbackService(ctx),
     hintReview: new HintReviewService(ctx),
-    appInfo: { mode: options.mode, version: options.version ?? '0.0.0', dataDir: options.dataDir },
+    appInfo: {
+      mode: options.mode,
+      version: options.version ?? '0.0.0',
+      dataDir: options.dataDir,
+      tokenProtection: options.tokenProtection ?? PLAIN_FILE_TOKEN_PROTECTION,
+    },
     boxStatus,
     reconfigure: async () => {
       lastStatus = null;

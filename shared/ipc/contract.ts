@@ -12,6 +12,7 @@ import {
   SignalSchema,
   TimelineEventSchema,
   TimelineKindSchema,
+  TokenProtectionSchema,
 } from '../domain';
 
 /**
@@ -25,7 +26,12 @@ const Ok = z.object({ ok: z.literal(true) });
 export const invokeContract = {
   'app:info': {
     request: z.object({}).strict(),
-    response: z.object({ mode: z.enum(['electron', 'browser']), version: z.string(), dataDir: z.string() }),
+    response: z.object({
+      mode: z.enum(['electron', 'browser']),
+      version: z.string(),
+      dataDir: z.string(),
+      tokenProtection: TokenProtectionSchema,
+    }),
   },
   'settings:get': { request: z.object({}).strict(), response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
