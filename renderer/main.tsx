@@ -8,6 +8,7 @@ import { createApi } from './ipc/create-api';
 import { UiStoreProvider } from './state/ui-store-context';
 import { createUiStore } from './state/ui-store';
 import './styles/app.css';
+import './styles/conversation.css';
 
 const root = createRoot(document.getElementById('root')!);
 const setup = createApi();

@@ -66,10 +66,19 @@ export const MessageSchema = z.object({
   error: z.string().nullable(),
   model: z.string().nullable(),
   policyVersion: z.string().nullable(),
-  /** Set on a regenerated reply: the assistant message it replaces. */
+  /** Set on a regenerated (or retried) reply: the version it was made to replace. */
   replacesId: IdSchema.nullable(),
-  /** Set on a reply that a regeneration replaced; it stays stored but leaves the thread. */
+  /** When a newer version (a regeneration, a retry) replaced this reply; it stays stored as an earlier version. */
   supersededAt: z.number().nullable(),
+  /**
+   * The message this one answers (a reply: its user message; a user message: the reply before it);
+   * null for a first message. Messages with the same parent are versions of one turn.
+   */
+  parentId: IdSchema.nullable().optional(),
+  /** The user's rewrite of this reply: what the thread shows and later turns see (`content` stays what the model said). */
+  editedContent: z.string().nullable().optional(),
+  /** In thread listings: every version of this turn, oldest first, this one included. */
+  versionIds: z.array(IdSchema).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -9,7 +9,7 @@ import { resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
-import { explicitSignalToCarryHint, isExplicitSignal } from './supersede-rules';
+import { explicitSignalToCarryHint, isBindingExplicitSignal, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
   /** How often streamed text goes out as chat:delta (coalesced). */
@@ -19,13 +19,26 @@ export interface ChatTiming {
 }
 
 interface ActiveStream {
+  conversationId: string;
   controller: AbortController;
   done: Promise<unknown>;
 }
 
+interface WrittenTurn {
+  userMessage: Message;
+  assistantMessage: Message;
+  recorded: RecordedSignal | null;
+  judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null;
+}
+
 const TITLE_MAX = 80;
 
-/** chat:send, chat:stop and chat:regenerate, and the replies they stream. */
+/**
+ * chat:send, chat:editAndResend, chat:stop, chat:regenerate and messages:select, and the replies they
+ * stream. A conversation is a tree (see MessageRepository): resending an edited message and
+ * regenerating a reply add versions beside the old ones, and what the visible thread shows is what
+ * the next turn answers.
+ */
 export class ChatService {
   private readonly active = new Map<string, ActiveStream>();
 
@@ -39,74 +52,115 @@ export class ChatService {
     const { store } = this.ctx;
     const { conversation, persona } = this.conversationWithPersona(conversationId);
     const token = await this.ctx.tokenVault.get();
-    const last = store.messages.lastInThread(conversationId);
-    if (last?.status === 'streaming') {
-      throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it before sending.');
-    }
-
-    let judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null = null;
+    this.assertNothingStreams(conversationId);
     const written = store.db.transaction(() => {
-      const userMessage = store.messages.insert({ conversationId, role: 'user', content, status: 'complete' });
-      let recorded: RecordedSignal | null = null;
-      if (last && last.role === 'assistant' && last.status !== 'error' && last.content !== '') {
-        const active = store.signals.listActiveForMessage(last.id);
-        const input: FollowUpInput = {
-          context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
-          assistant: last.content,
-          nextUser: content,
-        };
-        const verdict = classifyFollowUp(input);
-        if (active.some(isExplicitSignal)) {
-          // Explicit beats inferred: the user's reward stands. A hint the follow-up gives still counts.
-          const carrier = explicitSignalToCarryHint(active, (s) => store.hints.getBySignal(s.id) !== null);
-          if (carrier && verdict.hint) {
-            recorded = recordSignal(store, {
-              persona,
-              reply: last,
-              kind: carrier.kind,
-              reward: carrier.reward,
-              confidence: carrier.confidence,
-              source: 'explicit',
-              evidence: [...carrier.evidence, ...verdict.evidence.map((e) => `follow-up ${e}`)],
-              triggerMessageId: userMessage.id,
-              nextState: { role: 'user', content },
-              hint: { text: verdict.hint, source: 'rule' },
-              supersede: [carrier],
-            });
-          }
-        } else {
+      const last = store.messages.lastInThread(conversationId);
+      const turn = this.writeTurn(persona, conversationId, last, content);
+      if (conversation.title === '' && !last) store.conversations.rename(conversationId, titleFrom(content));
+      return turn;
+    })();
+    return this.afterTurn(written, persona, token);
+  }
+
+  /**
+   * Sends an edited version of a user message: a new branch beside the original (which stays one
+   * version back), read as the follow-up of the reply before it, and answered by a new reply.
+   */
+  async editAndResend(messageId: string, content: string) {
+    const { store } = this.ctx;
+    const original = store.messages.get(messageId);
+    if (!original || original.role !== 'user') throw notFound('user message', messageId);
+    const { persona } = this.conversationWithPersona(original.conversationId);
+    const token = await this.ctx.tokenVault.get();
+    this.assertNothingStreams(original.conversationId);
+    const written = store.db.transaction(() => {
+      const previous = original.parentId ? store.messages.get(original.parentId) : null;
+      const turn = this.writeTurn(persona, original.conversationId, previous, content);
+      store.conversations.touch(original.conversationId);
+      return turn;
+    })();
+    return this.afterTurn(written, persona, token);
+  }
+
+  /** Inside the caller's transaction: the user message after `previous`, its signal on `previous`, the reply to come. */
+  private writeTurn(persona: Persona, conversationId: string, previous: Message | null, content: string): WrittenTurn {
+    const { store } = this.ctx;
+    const userMessage = store.messages.insert({
+      conversationId,
+      role: 'user',
+      content,
+      status: 'complete',
+      parentId: previous?.id ?? null,
+    });
+    let recorded: RecordedSignal | null = null;
+    let judgeRequest: WrittenTurn['judgeRequest'] = null;
+    if (previous && previous.role === 'assistant' && previous.status !== 'error' && previous.content !== '') {
+      const last = previous;
+      const active = store.signals.listActiveForMessage(last.id);
+      const input: FollowUpInput = {
+        context: policyMessages(persona, store.messages.ancestorsOf(last.id)) as Turn[],
+        assistant: last.content,
+        nextUser: content,
+      };
+      const verdict = classifyFollowUp(input);
+      if (active.some(isBindingExplicitSignal)) {
+        // Explicit beats inferred: the user's reward stands. A hint the follow-up gives still counts.
+        const carrier = explicitSignalToCarryHint(active, (s) => store.hints.getBySignal(s.id) !== null);
+        if (carrier && verdict.hint) {
           recorded = recordSignal(store, {
             persona,
             reply: last,
-            kind: verdict.label,
-            reward: verdict.reward,
-            confidence: verdict.confidence,
-            source: 'heuristic',
-            evidence: verdict.evidence,
+            kind: carrier.kind,
+            reward: carrier.reward,
+            confidence: carrier.confidence,
+            source: 'explicit',
+            evidence: [...carrier.evidence, ...verdict.evidence.map((e) => `follow-up ${e}`)],
             triggerMessageId: userMessage.id,
             nextState: { role: 'user', content },
-            hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
-            supersede: active,
+            hint: { text: verdict.hint, source: 'rule' },
+            supersede: [carrier],
           });
-          judgeRequest = { input, verdict };
+          // The rewrite or mark the carrier held now belongs to the signal that replaced it.
+          store.corrections.moveToSignal(carrier.id, recorded.signal.id);
         }
+      } else {
+        recorded = recordSignal(store, {
+          persona,
+          reply: last,
+          kind: verdict.label,
+          reward: verdict.reward,
+          confidence: verdict.confidence,
+          source: 'heuristic',
+          evidence: verdict.evidence,
+          triggerMessageId: userMessage.id,
+          nextState: { role: 'user', content },
+          hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
+          supersede: active,
+        });
+        judgeRequest = { input, verdict };
       }
-      if (conversation.title === '' && !last) store.conversations.rename(conversationId, titleFrom(content));
-      else store.conversations.touch(conversationId);
-      const assistantMessage = store.messages.insert({
-        conversationId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        model: this.ctx.settings.get().policy.model,
-      });
-      return { userMessage, assistantMessage, recorded };
-    })();
+    }
+    const assistantMessage = store.messages.insert({
+      conversationId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model: this.ctx.settings.get().policy.model,
+      parentId: userMessage.id,
+    });
+    return { userMessage, assistantMessage, recorded, judgeRequest };
+  }
 
+  private afterTurn(written: WrittenTurn, persona: Persona, token: string | null) {
     if (written.recorded) {
       publishRecordedSignal(this.ctx, written.recorded);
-      const request = judgeRequest as { input: FollowUpInput; verdict: SignalVerdict } | null;
-      if (request) this.judge.schedule({ signalId: written.recorded.signal.id, input: request.input, heuristic: request.verdict });
+      if (written.judgeRequest) {
+        this.judge.schedule({
+          signalId: written.recorded.signal.id,
+          input: written.judgeRequest.input,
+          heuristic: written.judgeRequest.verdict,
+        });
+      }
     }
     this.startStream(written.assistantMessage, persona, token);
     return {
@@ -129,31 +183,32 @@ export class ChatService {
     if (!this.ctx.store.messages.get(messageId)) throw notFound('message', messageId);
   }
 
-  /** Replaces the last reply with a new one; the old one leaves the thread and gets a 'regenerate' signal. */
+  /**
+   * Asks for another version of a reply: the latest reply of the thread, or a failed one anywhere in
+   * it (retry). The new version takes the old one's place in the thread; the old one stays one
+   * version back. Asking again judges the old reply (a 'regenerate' signal, −1) only when the user saw
+   * it whole: not after their own Stop, and not after a failure.
+   */
   async regenerate(messageId: string): Promise<{ assistantMessage: Message; signal: Signal | null }> {
     const { store } = this.ctx;
     let old = store.messages.get(messageId);
     if (!old || old.role !== 'assistant') throw notFound('reply', messageId);
-    if (old.supersededAt !== null) throw new CoreError('conflict', 'This reply was already regenerated.');
     const { persona } = this.conversationWithPersona(old.conversationId);
-    if (store.messages.lastInThread(old.conversationId)?.id !== old.id) {
-      throw new CoreError('conflict', 'Only the latest reply of a conversation can be regenerated.');
-    }
+    this.assertRegenerable(old);
     if (this.active.has(old.id)) {
       await this.stop(old.id);
       old = store.messages.get(messageId) ?? old;
     }
+    this.assertNothingStreams(old.conversationId);
     const previous = old;
     const token = await this.ctx.tokenVault.get();
 
     const written = store.db.transaction(() => {
       // Re-checked here: another regenerate may have run while this one waited.
-      if (store.messages.lastInThread(previous.conversationId)?.id !== previous.id) {
-        throw new CoreError('conflict', 'This reply is no longer the latest one; it was regenerated or answered meanwhile.');
-      }
+      this.assertRegenerable(previous);
       store.messages.supersede(previous.id);
       let recorded: RecordedSignal | null = null;
-      if (previous.content !== '' && previous.status !== 'error') {
+      if (previous.content !== '' && previous.status === 'complete') {
         recorded = recordSignal(store, {
           persona,
           reply: previous,
@@ -176,6 +231,7 @@ export class ChatService {
         status: 'streaming',
         model: this.ctx.settings.get().policy.model,
         replacesId: previous.id,
+        parentId: previous.parentId ?? null,
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
     })();
@@ -184,6 +240,35 @@ export class ChatService {
     if (written.recorded) publishRecordedSignal(this.ctx, written.recorded);
     this.startStream(written.assistantMessage, persona, token);
     return { assistantMessage: written.assistantMessage, signal: written.recorded?.signal ?? null };
+  }
+
+  /** Shows another version of a turn (or a message found by search): returns the thread as it now reads. */
+  selectVersion(messageId: string): Message[] {
+    const { store } = this.ctx;
+    const message = store.messages.get(messageId);
+    if (!message) throw notFound('message', messageId);
+    this.conversationWithPersona(message.conversationId);
+    this.assertNothingStreams(message.conversationId);
+    store.db.transaction(() => store.messages.select(message.id))();
+    return store.messages.listThread(message.conversationId);
+  }
+
+  private assertRegenerable(reply: Message): void {
+    const { messages } = this.ctx.store;
+    if (!messages.isInThread(reply)) {
+      throw new CoreError('conflict', 'This reply is not the version shown in the conversation (it was regenerated or answered meanwhile).');
+    }
+    if (reply.status !== 'error' && messages.lastInThread(reply.conversationId)?.id !== reply.id) {
+      throw new CoreError('conflict', 'Only the latest reply can be regenerated; a failed reply can be retried anywhere.');
+    }
+  }
+
+  private assertNothingStreams(conversationId: string): void {
+    for (const stream of this.active.values()) {
+      if (stream.conversationId === conversationId) {
+        throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it first.');
+      }
+    }
   }
 
   /** Resolves when no reply is streaming (tests, shutdown). */
@@ -201,7 +286,7 @@ export class ChatService {
     const settings = this.ctx.settings.get();
     const target = resolvePolicyTarget(settings, token);
     const controller = new AbortController();
-    const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
+    const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
     const done = streamReply(this.ctx.store.messages, this.ctx.events, {
       reply,
       personaId: persona.id,
@@ -213,7 +298,7 @@ export class ChatService {
       fetch: this.ctx.fetch,
       ...this.timing,
     }).finally(() => this.active.delete(reply.id));
-    this.active.set(reply.id, { controller, done });
+    this.active.set(reply.id, { conversationId: reply.conversationId, controller, done });
   }
 
   private conversationWithPersona(conversationId: string): { conversation: Conversation; persona: Persona } {

@@ -93,8 +93,10 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       if (!store.conversations.get(conversationId)) throw notFound('conversation', conversationId);
       return store.messages.listThread(conversationId);
     },
+    'messages:select': ({ messageId }) => services.chat.selectVersion(messageId),
 
     'chat:send': ({ conversationId, content }) => services.chat.send(conversationId, content),
+    'chat:editAndResend': ({ messageId, content }) => services.chat.editAndResend(messageId, content),
     'chat:stop': async ({ messageId }) => {
       await services.chat.stop(messageId);
       return { ok: true as const };

@@ -87,7 +87,8 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
   const sample = buildSignalSample({
     persona,
     signal,
-    context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
+    // What the policy saw when it wrote the reply: the turns it answers, rewrites made before then.
+    context: store.messages.ancestorsOf(reply.id, reply.createdAt),
     reply,
     // The hint was built from these words: they wait beside the held row, not in it.
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,

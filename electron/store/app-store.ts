@@ -5,6 +5,7 @@ import { MessageRepository } from './message-repository';
 import { openDatabase, type Db } from './open-database';
 import { OutboxRepository } from './outbox-repository';
 import { PersonaRepository } from './persona-repository';
+import { ReplyCorrectionRepository } from './reply-correction-repository';
 import { SignalRepository } from './signal-repository';
 import { TimelineRepository } from './timeline-repository';
 
@@ -20,6 +21,7 @@ export interface AppStore {
   outbox: OutboxRepository;
   heldNextStates: HeldNextStateRepository;
   timeline: TimelineRepository;
+  corrections: ReplyCorrectionRepository;
   close(): void;
 }
 
@@ -36,6 +38,7 @@ export function openAppStore(file: string): AppStore {
     outbox: new OutboxRepository(db),
     heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
+    corrections: new ReplyCorrectionRepository(db),
     close: () => db.close(),
   };
 }

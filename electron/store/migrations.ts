@@ -131,4 +131,47 @@ CREATE TABLE held_next_states (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'conversation branches and reply corrections',
+    sql: `
+-- A conversation is a tree: each message answers its parent (a reply its user message, a user message
+-- the reply before it; a first message has none). Messages with the same parent are versions of one
+-- turn: regenerations and retries of a reply, edits of a user message (edit and resend). The visible
+-- thread is the path of selected children from the conversation's selected root, so switching a
+-- version remembers what was chosen further down each branch.
+ALTER TABLE messages ADD COLUMN parent_id TEXT REFERENCES messages(id);
+ALTER TABLE messages ADD COLUMN selected_child_id TEXT REFERENCES messages(id);
+ALTER TABLE conversations ADD COLUMN selected_root_id TEXT REFERENCES messages(id);
+CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id, seq);
+
+-- Until now only the latest reply could be regenerated, so a message's parent is the visible message
+-- before it, and the selected child is the one that was not superseded (else the newest).
+UPDATE messages SET parent_id = (
+  SELECT p.id FROM messages p
+  WHERE p.conversation_id = messages.conversation_id AND p.seq < messages.seq AND p.superseded_at IS NULL
+  ORDER BY p.seq DESC LIMIT 1);
+UPDATE messages SET selected_child_id = (
+  SELECT c.id FROM messages c WHERE c.conversation_id = messages.conversation_id AND c.parent_id = messages.id
+  ORDER BY c.superseded_at IS NULL DESC, c.seq DESC LIMIT 1);
+UPDATE conversations SET selected_root_id = (
+  SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id AND m.parent_id IS NULL
+  ORDER BY m.superseded_at IS NULL DESC, m.seq DESC LIMIT 1);
+
+-- What the user said a reply should have been, beside the signal that carries it: a rewrite ('edit':
+-- the whole text; the newest one is what the thread shows and what later turns see) or an inline mark
+-- ('inline_mark': the span [span_start, span_end) of the reply's text and what it should say instead).
+-- Preference (DPO) exports read them; the reply's own content stays what the model said.
+CREATE TABLE reply_corrections (
+  signal_id TEXT PRIMARY KEY REFERENCES signals(id),
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  kind TEXT NOT NULL CHECK (kind IN ('edit', 'inline_mark')),
+  span_start INTEGER,
+  span_end INTEGER,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reply_corrections_by_message ON reply_corrections(message_id, created_at);
+`,
+  },
 ];

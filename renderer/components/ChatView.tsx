@@ -61,7 +61,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
           </p>
         </div>
       ) : (
-        <MessageList messages={data.messages} feedback={feedback} regenerableId={!streaming && last ? last.id : null} />
+        <MessageList messages={data.messages} feedback={feedback} regenerableId={!streaming && last ? last.id : null} busy={streaming !== null} />
       )}
       {error ? (
         <p className="inline-error composer-error" role="alert" data-testid="chat-error">

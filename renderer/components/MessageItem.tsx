@@ -4,44 +4,44 @@ import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
+import { applyMessage, emptyThread, type ThreadCache } from '../data/message-cache';
+import { useThreadActions } from '../data/use-thread-actions';
 import { describeError } from '../ipc/ipc-call-error';
 import { readSelectionIn } from '../selection/read-dom-selection';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { MarkdownContent } from './MarkdownContent';
 import { SignalBadge } from './SignalBadge';
+import { UserMessage } from './UserMessage';
+import { VersionSwitcher } from './VersionSwitcher';
 
 interface Props {
   message: Message;
   feedback: MessageFeedback | null;
   canRegenerate: boolean;
+  /** A reply streams in this conversation: versions and branches wait. */
+  busy: boolean;
 }
 
 /** One turn of the thread; assistant replies carry feedback controls and their signal badge. */
-export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate }: Props) {
-  if (message.role === 'user') {
-    return (
-      <article className="message user" data-testid="message" data-role="user" data-message-id={message.id}>
-        <div className="bubble">
-          <p className="user-text">{message.content}</p>
-        </div>
-      </article>
-    );
-  }
-  return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} />;
+export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate, busy }: Props) {
+  if (message.role === 'user') return <UserMessage message={message} busy={busy} />;
+  return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} busy={busy} />;
 });
 
 type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
 
-function AssistantMessage({ message, feedback, canRegenerate }: Props) {
+function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
   const api = useApi();
   const queryClient = useQueryClient();
   const contentRef = useRef<HTMLDivElement>(null);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [reason, setReason] = useState('');
-  const [edited, setEdited] = useState(message.content);
+  const shown = message.editedContent ?? message.content;
+  const [edited, setEdited] = useState(shown);
   const [mark, setMark] = useState<InlineMarkTarget | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [showOriginal, setShowOriginal] = useState(false);
+  const { regenerate, selectVersion } = useThreadActions(message.conversationId);
 
   const refreshSignals = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.signals(message.conversationId) });
@@ -57,9 +57,11 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
   });
   const edit = useMutation({
     mutationFn: (content: string) => api.invoke('feedback:edit', { messageId: message.id, content }),
-    onSuccess: () => {
+    onSuccess: (result) => {
       setPanel({ kind: 'none' });
-      setNotice('Your rewrite was saved as feedback.');
+      setShowOriginal(false);
+      // The rewrite now stands in the thread (and is what later turns see).
+      queryClient.setQueryData<ThreadCache>(queryKeys.messages(message.conversationId), (t) => applyMessage(t ?? emptyThread, result.message));
       refreshSignals();
     },
   });
@@ -72,17 +74,12 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       refreshSignals();
     },
   });
-  const regenerate = useMutation({
-    mutationFn: () => api.invoke('chat:regenerate', { messageId: message.id }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.messages(message.conversationId) });
-      refreshSignals();
-    },
-  });
 
   const streaming = message.status === 'streaming';
+  const rewritten = message.editedContent != null;
   const onSelectionDone = () => {
-    if (streaming || !contentRef.current) return;
+    // Marks apply to what the model wrote; a rewritten reply shows the user's own text instead.
+    if (streaming || rewritten || !contentRef.current) return;
     const read = readSelectionIn(contentRef.current, message.content);
     if (!read) return;
     inlineMark.reset();
@@ -93,7 +90,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
     });
   };
 
-  const error = thumb.error ?? edit.error ?? regenerate.error;
+  const error = thumb.error ?? edit.error ?? regenerate.error ?? selectVersion.error;
   return (
     <article
       className="message assistant"
@@ -109,9 +106,19 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        {message.content ? <MarkdownContent text={message.content} /> : message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
+        {shown && !(rewritten && showOriginal) ? <MarkdownContent text={shown} /> : null}
+        {rewritten && showOriginal ? <MarkdownContent text={message.content} /> : null}
+        {!shown && message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
+      {rewritten ? (
+        <p className="status-note" data-testid="reply-rewritten">
+          {showOriginal ? 'What the model wrote' : 'Your rewrite — later replies see this text'} ·{' '}
+          <button type="button" className="link-button" data-testid="toggle-original" onClick={() => setShowOriginal(!showOriginal)}>
+            {showOriginal ? 'show your rewrite' : 'show the original'}
+          </button>
+        </p>
+      ) : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
       {message.status === 'error' ? (
         <p className="inline-error" role="alert" data-testid="message-error">
@@ -151,7 +158,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                   className="text-button"
                   data-testid="edit-reply"
                   onClick={() => {
-                    setEdited(message.content);
+                    setEdited(shown);
                     setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
                   }}
                 >
@@ -159,12 +166,17 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                 </button>
               </>
             ) : null}
-            {canRegenerate ? (
-              <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
+            {message.status === 'error' ? (
+              <button type="button" className="text-button" data-testid="retry" disabled={busy || regenerate.isPending} onClick={() => regenerate.mutate(message.id)}>
+                <RegenerateIcon /> Retry
+              </button>
+            ) : canRegenerate ? (
+              <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate(message.id)}>
                 <RegenerateIcon /> Regenerate
               </button>
             ) : null}
-            {message.content ? <span className="footer-hint muted small">Select text to mark it</span> : null}
+            <VersionSwitcher message={message} disabled={busy || selectVersion.isPending} onSelect={(id) => selectVersion.mutate(id)} />
+            {message.content && !rewritten ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
           {feedback ? <SignalBadge feedback={feedback} /> : null}
         </footer>
@@ -217,7 +229,6 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
           </div>
         </form>
       ) : null}
-      {notice ? <p className="notice small">{notice}</p> : null}
       {error ? <p className="inline-error small">{describeError(error)}</p> : null}
       {mark ? (
         <InlineMarkPopover

@@ -12,10 +12,13 @@ export function MessageList({
   messages,
   feedback,
   regenerableId,
+  busy,
 }: {
   messages: Message[];
   feedback: Map<string, MessageFeedback>;
   regenerableId: string | null;
+  /** A reply is streaming: version switches and branches wait. */
+  busy: boolean;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -57,7 +60,7 @@ export function MessageList({
           const message = messages[item.index]!;
           return (
             <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="thread-row" style={{ transform: `translateY(${item.start}px)` }}>
-              <MessageItem message={message} feedback={feedback.get(message.id) ?? null} canRegenerate={message.id === regenerableId} />
+              <MessageItem message={message} feedback={feedback.get(message.id) ?? null} canRegenerate={message.id === regenerableId} busy={busy} />
             </div>
           );
         })}

@@ -79,8 +79,16 @@ export const invokeContract = {
     response: ConversationSchema,
   },
   'conversations:delete': { request: z.object({ id: IdSchema }).strict(), response: Ok },
-  /** The visible thread: superseded (regenerated) replies are left out. */
+  /**
+   * The visible thread: the selected version of each turn, first message first, each with the ids of
+   * its turn's versions (versionIds) and its current text (editedContent when the user rewrote it).
+   */
   'messages:list': { request: z.object({ conversationId: IdSchema }).strict(), response: z.array(MessageSchema) },
+  /**
+   * Shows a message in its conversation's thread (another version of a turn, or a message found by
+   * search): it and every message it answers become the selected versions. Returns the new thread.
+   */
+  'messages:select': { request: z.object({ messageId: IdSchema }).strict(), response: z.array(MessageSchema) },
   /**
    * Stores the user message, reads it as feedback on the previous reply (signal + hint + outbox in
    * one transaction) and starts streaming the reply; deltas arrive as `chat:delta` events.
@@ -93,7 +101,24 @@ export const invokeContract = {
       signal: SignalSchema.nullable(),
     }),
   },
+  /**
+   * Sends an edited version of a user message as a new branch: the original (and what followed it)
+   * stays one version back. Answers like chat:send.
+   */
+  'chat:editAndResend': {
+    request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
+    response: z.object({
+      userMessage: MessageSchema,
+      assistantMessage: MessageSchema,
+      signal: SignalSchema.nullable(),
+    }),
+  },
   'chat:stop': { request: z.object({ messageId: IdSchema }).strict(), response: Ok },
+  /**
+   * Another version of the latest reply, or a retry of a failed one anywhere in the thread; the old
+   * version stays selectable. The old reply gets a 'regenerate' signal only if it had finished (not
+   * after the user's Stop, not after a failure).
+   */
   'chat:regenerate': {
     request: z.object({ messageId: IdSchema }).strict(),
     response: z.object({ assistantMessage: MessageSchema, signal: SignalSchema.nullable() }),
@@ -115,10 +140,13 @@ export const invokeContract = {
       .refine((r) => r.end > r.start, { message: 'end must be greater than start' }),
     response: z.object({ signal: SignalSchema, hint: HintSchema }),
   },
-  /** The user rewrote the reply; the rewrite becomes the hint's source. */
+  /**
+   * The user rewrote the reply: an 'edit' signal (the rewrite is the hint's source), and the rewrite
+   * becomes what the thread shows and later turns see. `message` is the reply as it now reads.
+   */
   'feedback:edit': {
     request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
-    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable() }),
+    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable(), message: MessageSchema }),
   },
   'signals:listForConversation': {
     request: z.object({ conversationId: IdSchema }).strict(),

@@ -1,0 +1,46 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Message } from '../../shared/domain';
+import { useApi } from '../ipc/api-context';
+import { applyFetchedList, emptyThread, replaceFrom, type ThreadCache } from './message-cache';
+import { queryKeys } from './query-keys';
+
+/**
+ * What changes which version of a turn the thread shows: regenerate (or retry), switching versions,
+ * resending an edited message. Each puts the new branch in the cache at once, then rereads the
+ * thread for the versions the core now lists.
+ */
+export function useThreadActions(conversationId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const key = queryKeys.messages(conversationId);
+  const update = (change: (thread: ThreadCache) => ThreadCache) =>
+    queryClient.setQueryData<ThreadCache>(key, (thread) => change(thread ?? emptyThread));
+  const reread = () => {
+    void queryClient.invalidateQueries({ queryKey: key });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.signals(conversationId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.conversationsAll });
+  };
+
+  const regenerate = useMutation({
+    mutationFn: (messageId: string) => api.invoke('chat:regenerate', { messageId }),
+    onSuccess: (result, messageId) => {
+      update((thread) => replaceFrom(thread, messageId, [result.assistantMessage]));
+      reread();
+    },
+  });
+  const selectVersion = useMutation({
+    mutationFn: (messageId: string) => api.invoke('messages:select', { messageId }),
+    onSuccess: (list: Message[]) => {
+      update((thread) => applyFetchedList(thread, list));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.signals(conversationId) });
+    },
+  });
+  const editAndResend = useMutation({
+    mutationFn: (input: { messageId: string; content: string }) => api.invoke('chat:editAndResend', input),
+    onSuccess: (result, input) => {
+      update((thread) => replaceFrom(thread, input.messageId, [result.userMessage, result.assistantMessage]));
+      reread();
+    },
+  });
+  return { regenerate, selectVersion, editAndResend };
+}
