@@ -30,6 +30,19 @@ export type SignalSource = z.infer<typeof SignalSourceSchema>;
 export const HintModeSchema = z.enum(['auto', 'review']);
 export type HintMode = z.infer<typeof HintModeSchema>;
 
+/**
+ * A persona's own chat parameters; null (or absent) falls back to the policy settings. `learning`
+ * false: signals are still read and shown, but nothing of this persona's chats goes to the box to
+ * train (absent: on).
+ */
+export const PersonaParametersSchema = z.object({
+  model: z.string().trim().max(500).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  learning: z.boolean().optional(),
+});
+export type PersonaParameters = z.infer<typeof PersonaParametersSchema>;
+
 export const PersonaSchema = z.object({
   id: IdSchema,
   name: z.string().min(1).max(200),
@@ -37,6 +50,7 @@ export const PersonaSchema = z.object({
   hintMode: HintModeSchema,
   createdAt: z.number(),
   updatedAt: z.number(),
+  ...PersonaParametersSchema.shape,
 });
 export type Persona = z.infer<typeof PersonaSchema>;
 

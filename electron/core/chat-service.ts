@@ -4,6 +4,7 @@ import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { JudgeRunner } from './judge-runner';
+import { chatParametersFor, learnsFrom } from './persona-chat-parameters';
 import { policyMessages } from './policy-messages';
 import { resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
@@ -145,7 +146,7 @@ export class ChatService {
       role: 'assistant',
       content: '',
       status: 'streaming',
-      model: this.ctx.settings.get().policy.model,
+      model: chatParametersFor(persona, this.ctx.settings.get()).model,
       parentId: userMessage.id,
     });
     return { userMessage, assistantMessage, recorded, judgeRequest };
@@ -154,7 +155,8 @@ export class ChatService {
   private afterTurn(written: WrittenTurn, persona: Persona, token: string | null) {
     if (written.recorded) {
       publishRecordedSignal(this.ctx, written.recorded);
-      if (written.judgeRequest) {
+      // Learning off: nothing of this persona's chats leaves for judging either.
+      if (written.judgeRequest && learnsFrom(persona)) {
         this.judge.schedule({
           signalId: written.recorded.signal.id,
           input: written.judgeRequest.input,
@@ -229,7 +231,7 @@ export class ChatService {
         role: 'assistant',
         content: '',
         status: 'streaming',
-        model: this.ctx.settings.get().policy.model,
+        model: chatParametersFor(persona, this.ctx.settings.get()).model,
         replacesId: previous.id,
         parentId: previous.parentId ?? null,
       });
@@ -284,7 +286,8 @@ export class ChatService {
   /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
   private startStream(reply: Message, persona: Persona, token: string | null): void {
     const settings = this.ctx.settings.get();
-    const target = resolvePolicyTarget(settings, token);
+    const parameters = chatParametersFor(persona, settings);
+    const target = { ...resolvePolicyTarget(settings, token), model: parameters.model };
     const controller = new AbortController();
     const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
     const done = streamReply(this.ctx.store.messages, this.ctx.events, {
@@ -292,8 +295,9 @@ export class ChatService {
       personaId: persona.id,
       target,
       messages,
-      temperature: settings.policy.temperature,
-      maxTokens: settings.policy.maxTokens,
+      temperature: parameters.temperature,
+      maxTokens: parameters.maxTokens,
+      learning: learnsFrom(persona),
       signal: controller.signal,
       fetch: this.ctx.fetch,
       ...this.timing,

@@ -14,6 +14,8 @@ export interface StreamReplyInput {
   messages: ChatMessage[];
   temperature: number;
   maxTokens: number;
+  /** false: the persona does not learn, so the box is not told which persona and turn this is. */
+  learning?: boolean;
   signal: AbortSignal;
   fetch?: typeof fetch;
   deltaIntervalMs: number;
@@ -55,7 +57,7 @@ export async function streamReply(
         messages: input.messages,
         temperature: input.temperature,
         maxTokens: input.maxTokens,
-        turn: { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id },
+        turn: input.learning === false ? undefined : { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id },
         signal: input.signal,
         fetch: input.fetch,
       },

@@ -12,6 +12,7 @@ import type {
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
+import { learnsFrom } from './persona-chat-parameters';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
 import { withheldNextState } from './withheld-next-state';
 import { withdrawPendingHint } from './withdraw-pending-hint';
@@ -67,7 +68,10 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
   const supersedes = replaced.reduce<Signal | null>((newest, old) => (!newest || old.createdAt >= newest.createdAt ? old : newest), null);
 
   const hintText = input.hint ? input.hint.text.trim().slice(0, HINT_MAX) : '';
-  const review = persona.hintMode === 'review';
+  // Learning off: the signal and its hint are kept and shown, but nothing is queued for the box (so
+  // there is nothing to review either).
+  const learning = learnsFrom(persona);
+  const review = learning && persona.hintMode === 'review';
   const hint =
     input.hint && hintText !== ''
       ? store.hints.insert(
@@ -95,8 +99,10 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
   });
-  store.outbox.enqueue(sample, signal.id, { held, now });
-  if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
+  if (learning) {
+    store.outbox.enqueue(sample, signal.id, { held, now });
+    if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
+  }
 
   const timeline: TimelineEvent[] = [];
   const signalEvent = store.timeline.append({
@@ -105,8 +111,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     kind: input.source === 'judge' ? 'judge' : 'signal',
     sampleId: signal.id,
     messageId: reply.id,
-    summary: describeSignal(signal, supersedes),
+    summary: `${describeSignal(signal, supersedes)}${learning ? '' : ' (not sent: learning is off for this persona)'}`,
     data: {
+      ...(learning ? {} : { learning: false }),
       signalId: signal.id,
       kind: signal.kind,
       reward: signal.reward,

@@ -174,4 +174,16 @@ CREATE TABLE reply_corrections (
 CREATE INDEX reply_corrections_by_message ON reply_corrections(message_id, created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'persona parameters',
+    sql: `
+-- A persona's own model, temperature and reply length (NULL: the policy settings), and whether its
+-- chats teach the box at all (0: signals are still read and shown, nothing is sent).
+ALTER TABLE personas ADD COLUMN model TEXT;
+ALTER TABLE personas ADD COLUMN temperature REAL;
+ALTER TABLE personas ADD COLUMN max_tokens INTEGER;
+ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learning IN (0, 1));
+`,
+  },
 ];

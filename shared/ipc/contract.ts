@@ -6,6 +6,7 @@ import {
   HintModeSchema,
   IdSchema,
   MessageSchema,
+  PersonaParametersSchema,
   PersonaSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -47,16 +48,19 @@ export const invokeContract = {
     response: z.object({ ok: z.boolean(), detail: z.string(), models: z.array(z.string()) }),
   },
   'personas:list': { request: z.object({}).strict(), response: z.array(PersonaSchema) },
+  /** model/temperature/maxTokens: null or absent use the policy settings; learning: absent is on. */
   'personas:create': {
     request: z
       .object({
         name: z.string().trim().min(1).max(200),
         systemPrompt: z.string().max(100_000),
         hintMode: HintModeSchema.optional(),
+        ...PersonaParametersSchema.shape,
       })
       .strict(),
     response: PersonaSchema,
   },
+  /** Absent fields stay; a null parameter goes back to the policy settings. */
   'personas:update': {
     request: z
       .object({
@@ -64,6 +68,7 @@ export const invokeContract = {
         name: z.string().trim().min(1).max(200).optional(),
         systemPrompt: z.string().max(100_000).optional(),
         hintMode: HintModeSchema.optional(),
+        ...PersonaParametersSchema.shape,
       })
       .strict(),
     response: PersonaSchema,

@@ -26,7 +26,18 @@ function seed() {
 describe('PersonaRepository', () => {
   it('creates, updates and soft-deletes personas as domain objects', () => {
     const p = store.personas.create({ name: 'Tutor', systemPrompt: 'Be brief.', hintMode: 'review' }, 1000);
-    expect(PersonaSchema.parse(p)).toEqual({ id: p.id, name: 'Tutor', systemPrompt: 'Be brief.', hintMode: 'review', createdAt: 1000, updatedAt: 1000 });
+    expect(PersonaSchema.parse(p)).toEqual({
+      id: p.id,
+      name: 'Tutor',
+      systemPrompt: 'Be brief.',
+      hintMode: 'review',
+      createdAt: 1000,
+      updatedAt: 1000,
+      model: null,
+      temperature: null,
+      maxTokens: null,
+      learning: true,
+    });
     expect(store.personas.create({ name: 'B', systemPrompt: '' }).hintMode).toBe('auto');
     const updated = store.personas.update(p.id, { name: 'Coach' }, 2000);
     expect(updated).toMatchObject({ name: 'Coach', systemPrompt: 'Be brief.', hintMode: 'review', updatedAt: 2000 });
