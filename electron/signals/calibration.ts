@@ -23,13 +23,18 @@ export function weightedCounts(bucket: CalibrationBucket): { correct: number; co
   };
 }
 
-/** Strength of the prior toward 0.5: a bucket needs about twenty consistent verdicts before it can reach 0.8. */
-export const PRIOR_VERDICTS = 10;
+/** Pseudo-verdicts of the prior toward 0.5 (the "plus four" estimate: two right, two wrong). */
+export const PRIOR_VERDICTS = 4;
 
 /**
- * Precision as a verdict reports it: the posterior mean under a Beta(5, 5) prior,
- * (correct + 5) / (count + 10). A bucket with little evidence stays near 0.5, so a handful of lucky hits
- * on outside data never makes a rule trainable on its own.
+ * A bucket trains on its own only when it rests on at least this many (weighted) labelled verdicts: a
+ * handful of lucky hits never makes a rule trainable, whatever its precision (isTrainableWithoutJudge).
+ */
+export const MIN_EVIDENCE = 10;
+
+/**
+ * Precision as a verdict reports it: the posterior mean under a Beta(2, 2) prior, (correct + 2) / (count + 4).
+ * Thin buckets are pulled toward 0.5; MIN_EVIDENCE keeps them from training alone.
  */
 export function smoothedPrecision(correct: number, count: number): number {
   return Math.round(((correct + PRIOR_VERDICTS / 2) / (count + PRIOR_VERDICTS)) * 100) / 100;

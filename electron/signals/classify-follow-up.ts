@@ -64,6 +64,7 @@ export function classifyFollowUp(input: FollowUpInput): SignalVerdict {
     label: detection.label,
     reward,
     confidence: measured.confidence,
+    evidenceCount: measured.count,
     evidence: [
       `language:${detection.language ?? 'unknown'}`,
       ...detection.evidence,

@@ -250,7 +250,7 @@ export const EN: CueSet = {
       name: 'too-style',
       verdict: true,
       requires: ['too '],
-      pattern: `${WB}(?:way\\s+|far\\s+|much\\s+|a\\s+bit\\s+|a\\s+little\\s+|bit\\s+|a\\s+tad\\s+|slightly\\s+|still\\s+)?too\\s+(?<style>[\\p{L}-]+)`,
+      pattern: `${WB}(?:way\\s+|far\\s+|much\\s+|a\\s+bit\\s+|a\\s+little\\s+|bit\\s+|a\\s+tad\\s+|slightly\\s+|still\\s+)?too\\s+(?<style>long|short|wordy|verbose|long-winded|formal|informal|casual|stiff|robotic|generic|vague|complicated|complex|technical|simple|basic|dense|repetitive|detailed|brief|terse|salesy|cheesy|dry|bland)(?![\\p{L}])`,
       hint: '{style}',
     },
     {

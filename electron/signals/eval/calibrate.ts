@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REWARD_OF_KIND } from '../../../shared/domain';
-import { MINOR_WEIGHT, polarityOf, smoothedPrecision, weightedCounts, type Polarity } from '../calibration';
+import { MIN_EVIDENCE, MINOR_WEIGHT, polarityOf, smoothedPrecision, weightedCounts, type Polarity } from '../calibration';
+import { TRAINABLE_PRECISION } from '../trainable-without-judge';
 import type { CalibrationBucket } from '../calibration-table';
 import { detectFollowUp } from '../classify-follow-up';
 import { CALIBRATION_BUCKETS, NEUTRAL_STRENGTH } from '../read-follow-up';
@@ -71,12 +72,12 @@ export function measure(sources: readonly Source[]): { table: Record<Polarity, C
 }
 
 export function formatCalibrationTable(table: Record<Polarity, CalibrationBucket[]>): string {
-  const lines = ['polarity  bucket        rule           outside        own (minor)   confidence'];
+  const lines = ['polarity  bucket        rule           outside        own (minor)   confidence  trains alone'];
   const cell = (t: { correct: number; count: number }): string => `${t.count ? (t.correct / t.count).toFixed(2) : ' -  '} (n=${t.count})`.padEnd(15);
   for (const polarity of ['+1', '-1', '0'] as const) {
     for (const b of table[polarity]) {
       const { correct, count } = weightedCounts(b);
-      lines.push(`${polarity.padEnd(10)}${`[${b.from.toFixed(2)},${Math.min(1, b.to).toFixed(2)})`.padEnd(14)}${b.rule.slice(0, 14).padEnd(15)}${cell(b.outside)}${cell(b.minor)}${smoothedPrecision(correct, count).toFixed(2).padStart(6)}`);
+      lines.push(`${polarity.padEnd(10)}${`[${b.from.toFixed(2)},${Math.min(1, b.to).toFixed(2)})`.padEnd(14)}${b.rule.slice(0, 14).padEnd(15)}${cell(b.outside)}${cell(b.minor)}${smoothedPrecision(correct, count).toFixed(2).padStart(6)}${(polarity !== '0' && smoothedPrecision(correct, count) >= TRAINABLE_PRECISION && count >= MIN_EVIDENCE ? 'yes' : 'no').padStart(14)}`);
     }
   }
   return lines.join('\n');

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { isTrainableWithoutJudge, TRAINABLE_PRECISION } from '../../../electron/signals';
-import { bucketOf, calibrate, MINOR_WEIGHT, smoothedPrecision, weightedCounts } from '../../../electron/signals/calibration';
+import { classifyFollowUp, isTrainableWithoutJudge, TRAINABLE_PRECISION } from '../../../electron/signals';
+import { bucketOf, calibrate, MIN_EVIDENCE, MINOR_WEIGHT, smoothedPrecision, weightedCounts } from '../../../electron/signals/calibration';
 import { CALIBRATION_TABLE } from '../../../electron/signals/calibration-table';
 import { CALIBRATION_BUCKETS, RULE_STRENGTH } from '../../../electron/signals/read-follow-up';
 import { tenKeywordReward } from '../../../electron/signals/eval/keyword-baseline';
 import type { SignalVerdict } from '../../../electron/signals/types';
 
-const verdict = (reward: -1 | 0 | 1, confidence: number): SignalVerdict => ({
+const verdict = (reward: -1 | 0 | 1, confidence: number, evidenceCount = 20): SignalVerdict => ({
   label: reward === 1 ? 'positive' : reward === 0 ? 'neutral' : 'correction',
   reward,
   confidence,
+  evidenceCount,
   evidence: [],
   hint: null,
 });
@@ -23,13 +24,36 @@ describe('isTrainableWithoutJudge', () => {
     expect(isTrainableWithoutJudge(verdict(-1, 0.5))).toBe(false);
     expect(isTrainableWithoutJudge(verdict(0, 0.99))).toBe(false);
   });
+
+  it('never on thin evidence: a bucket needs at least MIN_EVIDENCE labelled verdicts', () => {
+    expect(MIN_EVIDENCE).toBe(10);
+    expect(isTrainableWithoutJudge(verdict(-1, 0.9, 9.75))).toBe(false);
+    expect(isTrainableWithoutJudge(verdict(-1, 0.9, 10))).toBe(true);
+    const { evidenceCount, ...withoutCount } = verdict(1, 0.95);
+    expect(evidenceCount).toBe(20);
+    expect(isTrainableWithoutJudge(withoutCount)).toBe(false);
+  });
+
+  it('classifyFollowUp carries the evidence its confidence rests on', () => {
+    const strong = classifyFollowUp({ context: [{ role: 'user', content: 'What is the capital of Austria?' }], assistant: 'Sydney is the capital of Australia.', nextUser: "No, I meant the capital of Austria, that's not what I asked" });
+    expect(strong.reward).toBe(-1);
+    const { correct, count } = weightedCounts(bucketOf(-1, 0.85)!);
+    expect(strong.evidenceCount).toBe(Math.round(count * 100) / 100);
+    expect(strong.confidence).toBe(smoothedPrecision(correct, count));
+    // The committed table puts the strong −1 rules at ≥ 0.8 on ≥ 10 verdicts; a bare "what?" (6 verdicts) stays out.
+    expect(isTrainableWithoutJudge(strong)).toBe(true);
+    const confused = classifyFollowUp({ context: [{ role: 'user', content: 'What is the capital of Austria?' }], assistant: 'Vienna.', nextUser: 'what?' });
+    expect(confused.reward).toBe(-1);
+    expect(isTrainableWithoutJudge(confused)).toBe(false);
+  });
 });
 
 describe('calibration: confidence is the measured precision of the rule\'s bucket', () => {
-  it('a handful of hits stays near 0.5; about twenty consistent verdicts reach 0.8', () => {
+  it('the plus-four estimate: (correct + 2) / (count + 4), so no evidence is 0.5 and thin buckets stay below their raw rate', () => {
     expect(smoothedPrecision(0, 0)).toBe(0.5);
-    expect(smoothedPrecision(6, 6)).toBeLessThan(0.8);
-    expect(smoothedPrecision(20, 20)).toBeGreaterThanOrEqual(0.8);
+    expect(smoothedPrecision(6, 6)).toBe(0.8);
+    expect(smoothedPrecision(3, 5)).toBe(0.56);
+    expect(smoothedPrecision(20, 20)).toBe(0.92);
     expect(smoothedPrecision(30, 60)).toBe(0.5);
   });
 

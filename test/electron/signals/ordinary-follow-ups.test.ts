@@ -36,6 +36,7 @@ const ORDINARY = [
   "don't print the header row",
   'perfect, can you add docstrings?',
   'ok',
+  "Too many abstract subjects I wasn't interested in.",
 ];
 
 describe('ordinary follow-ups are neutral', () => {
