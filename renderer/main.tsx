@@ -32,7 +32,7 @@ if (!setup.ok) {
     <StrictMode>
       <ApiProvider handle={setup.handle}>
         <QueryClientProvider client={queryClient}>
-          <UiStoreProvider store={createUiStore()}>
+          <UiStoreProvider store={createUiStore({ storage: window.localStorage })}>
             <App />
           </UiStoreProvider>
         </QueryClientProvider>

@@ -1,6 +1,8 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
 import { classifyFollowUp } from '../signals';
 import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
+import { standInTitle } from './conversation-title-text';
+import type { ConversationTitler } from './conversation-titler';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { JudgeRunner } from './judge-runner';
@@ -32,8 +34,6 @@ interface WrittenTurn {
   judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null;
 }
 
-const TITLE_MAX = 80;
-
 /**
  * chat:send, chat:editAndResend, chat:stop, chat:regenerate and messages:select, and the replies they
  * stream. A conversation is a tree (see MessageRepository): resending an edited message and
@@ -47,6 +47,8 @@ export class ChatService {
     private readonly ctx: CoreContext,
     private readonly judge: JudgeRunner,
     private readonly timing: ChatTiming,
+    /** Names conversations after their first exchange; null: they keep the stand-in from the first message. */
+    private readonly titler: ConversationTitler | null = null,
   ) {}
 
   async send(conversationId: string, content: string) {
@@ -57,7 +59,7 @@ export class ChatService {
     const written = store.db.transaction(() => {
       const last = store.messages.lastInThread(conversationId);
       const turn = this.writeTurn(persona, conversationId, last, content);
-      if (conversation.title === '' && !last) store.conversations.rename(conversationId, titleFrom(content));
+      if (!last) this.standInTitle(conversation, content);
       return turn;
     })();
     return this.afterTurn(written, persona, token);
@@ -71,12 +73,13 @@ export class ChatService {
     const { store } = this.ctx;
     const original = store.messages.get(messageId);
     if (!original || original.role !== 'user') throw notFound('user message', messageId);
-    const { persona } = this.conversationWithPersona(original.conversationId);
+    const { conversation, persona } = this.conversationWithPersona(original.conversationId);
     const token = await this.ctx.tokenVault.get();
     this.assertNothingStreams(original.conversationId);
     const written = store.db.transaction(() => {
       const previous = original.parentId ? store.messages.get(original.parentId) : null;
       const turn = this.writeTurn(persona, original.conversationId, previous, content);
+      if (!previous) this.standInTitle(conversation, content);
       store.conversations.touch(original.conversationId);
       return turn;
     })();
@@ -255,6 +258,14 @@ export class ChatService {
     return store.messages.listThread(message.conversationId);
   }
 
+  /** Until a generated title arrives, a conversation is named after its first message (shortened). */
+  private standInTitle(conversation: Conversation, firstMessage: string): void {
+    const title = standInTitle(firstMessage);
+    if (title !== '' && this.ctx.store.conversations.hasStandInTitle(conversation.id)) {
+      this.ctx.store.conversations.setAppTitle(conversation.id, title, 'auto');
+    }
+  }
+
   private assertRegenerable(reply: Message): void {
     const { messages } = this.ctx.store;
     if (!messages.isInThread(reply)) {
@@ -276,6 +287,7 @@ export class ChatService {
   /** Resolves when no reply is streaming (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.titler?.idle();
   }
 
   async close(): Promise<void> {
@@ -301,7 +313,11 @@ export class ChatService {
       signal: controller.signal,
       fetch: this.ctx.fetch,
       ...this.timing,
-    }).finally(() => this.active.delete(reply.id));
+    })
+      .then((stored) => {
+        if (stored) this.titler?.replyFinished(stored, persona, token);
+      })
+      .finally(() => this.active.delete(reply.id));
     this.active.set(reply.id, { conversationId: reply.conversationId, controller, done });
   }
 
@@ -312,9 +328,4 @@ export class ChatService {
     if (!persona) throw notFound('persona', conversation.personaId);
     return { conversation, persona };
   }
-}
-
-function titleFrom(content: string): string {
-  const firstLine = content.trim().split('\n')[0]?.trim() ?? '';
-  return firstLine.length <= TITLE_MAX ? firstLine : `${firstLine.slice(0, TITLE_MAX - 1)}…`;
 }

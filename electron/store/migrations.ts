@@ -186,4 +186,14 @@ ALTER TABLE personas ADD COLUMN max_tokens INTEGER;
 ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learning IN (0, 1));
 `,
   },
+  {
+    version: 5,
+    name: 'conversation title source',
+    sql: `
+-- Where a conversation's title came from: 'auto' (the app's stand-in from the first message, to be
+-- replaced by a generated one), 'model' (generated after the first exchange) or 'user' (typed).
+-- Only an 'auto' title is ever replaced by the app. Titles from before this version count as the user's.
+ALTER TABLE conversations ADD COLUMN title_source TEXT NOT NULL DEFAULT 'user' CHECK (title_source IN ('auto', 'model', 'user'));
+`,
+  },
 ];

@@ -1,10 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
-import type { Conversation } from '../../shared/domain';
+import { lazy, Suspense } from 'react';
 import { useHints, usePersonas } from '../data/queries';
-import { queryKeys } from '../data/query-keys';
 import { useLiveUpdates } from '../data/use-live-updates';
-import { useApi } from '../ipc/api-context';
+import { useNewConversation } from '../data/use-new-conversation';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
 import type { MainView } from '../state/ui-store';
@@ -16,6 +13,7 @@ import { HintsReview } from './HintsReview';
 import { PersonaEditor } from './PersonaEditor';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
+import { useAppShortcuts } from './use-app-shortcuts';
 
 // The timeline pulls in the charting library; load it when first opened so chat starts fast.
 const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
@@ -30,16 +28,7 @@ export function App() {
   const personas = usePersonas();
   const editing = personaEditor && personaEditor !== 'new' ? (personas.data?.find((p) => p.id === personaEditor) ?? null) : null;
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === ',') {
-        event.preventDefault();
-        setSettingsOpen(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [setSettingsOpen]);
+  useAppShortcuts();
 
   return (
     <div className="app">
@@ -128,20 +117,11 @@ function MainArea() {
 }
 
 function NoConversation({ personaId }: { personaId: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const selectConversation = useUi((s) => s.selectConversation);
-  const create = useMutation({
-    mutationFn: () => api.invoke('conversations:create', { personaId }),
-    onSuccess: (conversation) => {
-      queryClient.setQueryData<Conversation[]>(queryKeys.conversations(personaId), (list) => [conversation, ...(list ?? [])]);
-      selectConversation(conversation.id);
-    },
-  });
+  const create = useNewConversation();
   return (
     <div className="welcome">
       <p className="muted">Pick a conversation on the left, or start a new one.</p>
-      <button type="button" className="primary" onClick={() => create.mutate()} data-testid="start-conversation">
+      <button type="button" className="primary" onClick={() => create.mutate(personaId)} data-testid="start-conversation">
         New conversation
       </button>
       {create.error ? <p className="inline-error">{describeError(create.error)}</p> : null}

@@ -45,6 +45,9 @@ export function useLiveUpdates(): void {
       api.on('signals:changed', (event) => {
         invalidateSoon(queryKeys.signals(event.conversationId));
       }),
+      api.on('conversation:changed', (conversation) => {
+        invalidateSoon(queryKeys.conversations(conversation.personaId));
+      }),
       api.on('timeline:appended', (event) => {
         invalidateSoon(queryKeys.timelineAll(event.personaId));
         invalidateSoon(queryKeys.timelineStats(event.personaId));

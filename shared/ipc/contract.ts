@@ -211,6 +211,8 @@ export const eventContract = {
   'box:status': BoxStatusSchema,
   'timeline:appended': TimelineEventSchema,
   'signals:changed': z.object({ conversationId: IdSchema, messageId: IdSchema }),
+  /** A conversation changed without a message of it changing (a generated title arrived). */
+  'conversation:changed': ConversationSchema,
 } as const;
 
 export type EventContract = typeof eventContract;
