@@ -196,11 +196,11 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       }
     };
 
-    const finishUpdate = (version: string | null): void => {
+    const finishUpdate = (version: string | null, completed = true): void => {
       if (updateTimer) clearTimeout(updateTimer);
       updateTimer = null;
       const previous = policyVersion();
-      gateway.policy.finishWeightUpdate(version ?? undefined);
+      gateway.policy.finishWeightUpdate(version ?? undefined, completed);
       if (!version || version === previous) return;
       queue.setState(POLICY_VERSION_KEY, version);
       for (const personaId of queue.personas()) {
@@ -268,11 +268,12 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         if (updateTimer) clearTimeout(updateTimer);
         updateTimer = setTimeout(() => {
           log('warn', 'the trainer announced a weight update and then went quiet (no heartbeat, no ready); serving chat again');
-          finishUpdate(null);
+          finishUpdate(null, false);
         }, holdUntil - now);
         updateTimer.unref();
       },
       weightsUpdating: () => gateway.policy.weightsUpdating,
+      drainReplies: (timeoutMs, signal) => gateway.policy.waitForRepliesToFinish(timeoutMs, signal),
     };
     for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
 
