@@ -3,10 +3,17 @@
  * update is under way. While one is, new chat requests wait (up to a limit) instead of failing;
  * the training helper flips the state around each weight push.
  *
- * It also counts the chat replies streaming from SGLang right now, so a weight push can wait for them
- * (slime pauses SGLang in its default "abort" mode, which cuts every running reply), and keeps the
- * durations of recent updates to tell waiting clients when replies are likely to resume.
+ * It also counts the work running on the policy engine right now, so a weight push can wait for it:
+ * chat replies (slime pauses SGLang in its default "abort" mode, which cuts every running reply) and,
+ * where the training side registers them, sample builds (a colocated engine is released for a step
+ * only once no request runs). And it keeps the durations of recent updates to tell waiting clients
+ * when replies are likely to resume.
  */
+
+export interface EngineWork {
+  replies: number;
+  builds: number;
+}
 const KEPT_DURATIONS = 5;
 
 export class PolicyState {
@@ -15,7 +22,7 @@ export class PolicyState {
   private updateStartedAt = 0;
   private readonly recentDurationsMs: number[] = [];
   private waiters = new Set<() => void>();
-  private replies = 0;
+  private readonly work: EngineWork = { replies: 0, builds: 0 };
   private idleWaiters = new Set<() => void>();
 
   constructor(
@@ -40,7 +47,12 @@ export class PolicyState {
 
   /** Chat replies SGLang is producing right now. */
   get activeReplies(): number {
-    return this.replies;
+    return this.work.replies;
+  }
+
+  /** Sample builds registered as running on the policy engine right now. */
+  get activeBuilds(): number {
+    return this.work.builds;
   }
 
   setVersion(version: string | null): void {
@@ -102,28 +114,38 @@ export class PolicyState {
 
   /** Counts one reply as streaming from SGLang; call the returned function (once) when it ends. */
   beginReply(): () => void {
-    this.replies++;
+    return this.begin('replies');
+  }
+
+  /** Counts one sample build as using the policy engine; call the returned function (once) when it ends. */
+  beginBuild(): () => void {
+    return this.begin('builds');
+  }
+
+  private begin(kind: keyof EngineWork): () => void {
+    this.work[kind]++;
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.replies--;
-      if (this.replies > 0) return;
+      this.work[kind]--;
+      if (this.work.replies + this.work.builds > 0) return;
       const waiters = this.idleWaiters;
       this.idleWaiters = new Set();
       for (const wake of waiters) wake();
     };
   }
 
-  /** Resolves with the number of replies still streaming once none are, or after `timeoutMs`. */
-  waitForRepliesToFinish(timeoutMs: number, signal?: AbortSignal): Promise<number> {
-    if (this.replies === 0 || timeoutMs <= 0) return Promise.resolve(this.replies);
+  /** Resolves with what still runs once nothing does, or after `timeoutMs`. */
+  waitForEngineIdle(timeoutMs: number, signal?: AbortSignal): Promise<EngineWork> {
+    const snapshot = (): EngineWork => ({ ...this.work });
+    if (this.work.replies + this.work.builds === 0 || timeoutMs <= 0) return Promise.resolve(snapshot());
     return new Promise((resolve) => {
       const finish = (): void => {
         clearTimeout(timer);
         this.idleWaiters.delete(finish);
         signal?.removeEventListener('abort', finish);
-        resolve(this.replies);
+        resolve(snapshot());
       };
       const timer = setTimeout(finish, timeoutMs);
       this.idleWaiters.add(finish);

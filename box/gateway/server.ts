@@ -14,7 +14,7 @@
  *     gateway.hooks.on('sampleStored', ({ sample }) => ...);   // a new sample is durably stored
  *     gateway.hooks.on('turnFinished', (turn) => ...);         // a chat turn is in the turn log
  *     gateway.policy.beginWeightUpdate();                      // chat waits (notices, or 503 + Retry-After)
- *     await gateway.policy.waitForRepliesToFinish(60_000);     // in-flight replies end before a push
+ *     await gateway.policy.waitForEngineIdle(60_000);          // in-flight replies end before a push
  *     gateway.policy.finishWeightUpdate('v12');                // releases chat, sets the version
  *     gateway.publishProgress({ kind: 'training_step', ... }); // stored, replayed, broadcast
  *     return { close: async () => ... };                       // optional: runs before the db closes

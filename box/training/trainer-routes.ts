@@ -35,8 +35,8 @@ export interface TrainerApi {
   weights(update: TrainerWeights): void;
   /** Whether chat is held for a weight update right now (a heartbeat sender stops when it is not). */
   weightsUpdating(): boolean;
-  /** Resolves with the chat replies still streaming once none are, or after `timeoutMs`. */
-  drainReplies(timeoutMs: number, signal: AbortSignal): Promise<number>;
+  /** Resolves with the work still running on the policy engine once none is, or after `timeoutMs`. */
+  drainEngine(timeoutMs: number, signal: AbortSignal): Promise<{ replies: number; builds: number }>;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -114,21 +114,18 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
     const parsed = await parseBody(req, res, TrainerWeightsSchema, 'weights update');
     if (!parsed) return;
     api.weights(parsed);
-    let activeReplies = 0;
-    if (parsed.state === 'updating' && !parsed.heartbeat && parsed.drainTimeoutMs !== undefined) {
-      // Chat is held from now on; the push waits for the replies already streaming.
-      const gone = new AbortController();
-      res.on('close', () => gone.abort());
-      activeReplies = await api.drainReplies(parsed.drainTimeoutMs, gone.signal);
-      if (gone.signal.aborted && !res.writable) return;
-    } else {
-      activeReplies = await api.drainReplies(0, new AbortController().signal);
-    }
+    const draining = parsed.state === 'updating' && !parsed.heartbeat && parsed.drainTimeoutMs !== undefined;
+    // Chat is held from now on; with drainTimeoutMs the push waits for the work already running.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const left = await api.drainEngine(draining ? parsed.drainTimeoutMs! : 0, gone.signal);
+    if (gone.signal.aborted && !res.writable) return;
     const body: TrainerWeightsResponse = {
       state: parsed.state,
       policyVersion: api.policyVersion(),
       updating: api.weightsUpdating(),
-      activeReplies,
+      activeReplies: left.replies,
+      activeBuilds: left.builds,
     };
     sendJson(res, 200, body);
   };

@@ -138,7 +138,14 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         judgeRegenerations: options.judge?.judgeRegenerations ?? false,
       };
       const record = gateway.turnLog.get(sample.turnId);
-      return buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      // Without a separate teacher the whole build (regenerations, teacher scoring, judge votes) runs on
+      // the policy engine; a colocated trainer releases that engine for a step only once it is idle.
+      const endBuild = gateway.teacherSglang === gateway.sglang ? gateway.policy.beginBuild() : () => undefined;
+      try {
+        return await buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      } finally {
+        endBuild();
+      }
     };
 
     const worker = new SampleBuildWorker({
@@ -273,7 +280,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         updateTimer.unref();
       },
       weightsUpdating: () => gateway.policy.weightsUpdating,
-      drainReplies: (timeoutMs, signal) => gateway.policy.waitForRepliesToFinish(timeoutMs, signal),
+      drainEngine: (timeoutMs, signal) => gateway.policy.waitForEngineIdle(timeoutMs, signal),
     };
     for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
 

@@ -94,12 +94,17 @@ export const TrainerWeightsSchema = z.object({
 });
 export type TrainerWeights = z.infer<typeof TrainerWeightsSchema>;
 
-/** The answer to a weights update; `activeReplies`: chat replies still streaming as it is sent. */
+/**
+ * The answer to a weights update. As it is sent: `activeReplies` chat replies still streaming from
+ * the policy SGLang, `activeBuilds` sample builds still using it (counted only where the policy engine
+ * is also the teacher/judge, as on one GPU).
+ */
 export const TrainerWeightsResponseSchema = z.object({
   state: z.enum(['updating', 'ready']),
   policyVersion: z.string().nullable(),
   updating: z.boolean(),
   activeReplies: z.number().int().nonnegative(),
+  activeBuilds: z.number().int().nonnegative(),
 });
 export type TrainerWeightsResponse = z.infer<typeof TrainerWeightsResponseSchema>;
 

@@ -125,6 +125,9 @@ def announce_updating(policy_version: str | None, drain: bool = True) -> bool:
             "(raise APPRENTICE_DRAIN_TIMEOUT_S to wait longer)",
             still, "y is" if still == 1 else "ies are", time.monotonic() - started, "it" if still == 1 else "them",
         )
+    builds = answer.get("activeBuilds") if isinstance(answer, dict) else None
+    if isinstance(builds, int) and builds > 0:
+        logger.warning("apprentice: %d sample build(s) still use the policy engine; the gateway retries them", builds)
     return True
 
 

@@ -4,7 +4,7 @@ import { TrainerWeightsResponseSchema } from '../../../shared/protocol/trainer-a
 import { sseDataEvents } from '../../../shared/protocol/server-sent-events';
 import type { Gateway } from '../../../box/gateway/server';
 import type { SglangTestEngine } from '../../support/sglang-test-engine';
-import { authHeaders } from '../gateway/gateway-fixture';
+import { authHeaders, makeSample, TestStreamClient } from '../gateway/gateway-fixture';
 import { useTrainingGateway } from './training-gateway';
 
 /**
@@ -116,5 +116,28 @@ describe('a weight push while a reply streams through the gateway', () => {
     expect(answer.activeReplies).toBe(1);
     await announce(gateway, { state: 'ready', policyVersion: null });
     expect((await streaming).finishReason).toBe('stop'); // no pause came, so it finished anyway
+  });
+});
+
+describe('a weight push while a sample builds on the engine (no separate teacher, as on one GPU)', () => {
+  const box = useTrainingGateway({ engine: { behaviour: { reply: { kind: 'fixed', text: REPLY }, tokenLatencyMs: 25 } } });
+
+  it('waits for the build too: a colocated engine is only released once nothing runs on it', async () => {
+    const { gateway } = box.fixture;
+    const app = await TestStreamClient.connect(gateway);
+    try {
+      app.hello();
+      // A hinted correction: the build regenerates on the policy engine (slowly here) and scores there.
+      app.send({ type: 'sample', sample: makeSample({ reward: -1, hint: 'Be shorter.', signalKind: 'correction' }) });
+      await expect.poll(() => gateway.policy.activeBuilds, { timeout: 20_000, interval: 5 }).toBe(1);
+      const answer = TrainerWeightsResponseSchema.parse(
+        await (await announce(gateway, { state: 'updating', policyVersion: null, drainTimeoutMs: 30_000 })).json(),
+      );
+      expect(answer).toMatchObject({ activeReplies: 0, activeBuilds: 0 });
+      expect(gateway.policy.activeBuilds).toBe(0);
+      await announce(gateway, { state: 'ready', policyVersion: null });
+    } finally {
+      await app.close();
+    }
   });
 });
