@@ -13,7 +13,8 @@
  *     gateway.route('GET', TRAINER_BATCH_PATH, handler);        // extra routes, bearer-guarded by default
  *     gateway.hooks.on('sampleStored', ({ sample }) => ...);   // a new sample is durably stored
  *     gateway.hooks.on('turnFinished', (turn) => ...);         // a chat turn is in the turn log
- *     gateway.policy.beginWeightUpdate();                      // chat waits (then 503 + Retry-After)
+ *     gateway.policy.beginWeightUpdate();                      // chat waits (notices, or 503 + Retry-After)
+ *     await gateway.policy.waitForEngineIdle(60_000);          // in-flight replies end before a push
  *     gateway.policy.finishWeightUpdate('v12');                // releases chat, sets the version
  *     gateway.publishProgress({ kind: 'training_step', ... }); // stored, replayed, broadcast
  *     return { close: async () => ... };                       // optional: runs before the db closes
@@ -161,6 +162,9 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     maxBodyBytes: config.maxChatBodyBytes,
     weightsWaitMs: config.weightsWaitMs,
     weightsRetryAfterSeconds: config.weightsRetryAfterSeconds,
+    weightsNoticeWaitMs: config.weightsNoticeWaitMs,
+    weightsNoticeIntervalMs: config.weightsNoticeIntervalMs,
+    maxWaitingChats: config.maxWaitingChats,
     defaultChatTemplateKwargs: config.defaultChatTemplateKwargs,
     refreshPolicyVersion,
     log,
@@ -178,6 +182,8 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
         boxId,
         policyVersion: policy.version,
         weightsUpdating: policy.weightsUpdating,
+        // While updating: about how long until chat is served again (null: no estimate yet).
+        resumeInMs: policy.expectedResumeInMs(),
       }),
     { public: true },
   );

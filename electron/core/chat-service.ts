@@ -277,8 +277,9 @@ export class ChatService {
   }
 
   private assertNothingStreams(conversationId: string): void {
-    for (const stream of this.active.values()) {
-      if (stream.conversationId === conversationId) {
+    for (const [messageId, stream] of this.active) {
+      // A reply whose stored row has finished is done, even if its stream has not let go yet.
+      if (stream.conversationId === conversationId && this.ctx.store.messages.get(messageId)?.status === 'streaming') {
         throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it first.');
       }
     }

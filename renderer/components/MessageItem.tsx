@@ -10,6 +10,7 @@ import { describeError } from '../ipc/ipc-call-error';
 import { readSelectionIn } from '../selection/read-dom-selection';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
+import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
 import { SignalBadge } from './SignalBadge';
 import { UserMessage } from './UserMessage';
@@ -111,6 +112,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
         {!shown && message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
+      {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
       {rewritten ? (
         <p className="status-note" data-testid="reply-rewritten">
           {showOriginal ? 'What the model wrote' : 'Your rewrite — later replies see this text'} ·{' '}

@@ -206,6 +206,15 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<InvokeContract[C]
 export const eventContract = {
   /** Reply text as it streams; deltas for one message arrive in order. */
   'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string() }),
+  /**
+   * The box holds this reply's request while it trains a step: "learning… replies resume in ~N s".
+   * resumeInMs is the box's estimate when the notice was sent (null: none yet). Ends with the first delta.
+   */
+  'chat:waiting': z.object({
+    conversationId: IdSchema,
+    messageId: IdSchema,
+    resumeInMs: z.number().int().nonnegative().nullable(),
+  }),
   /** A message finished (complete, stopped or error) or changed; carries the stored row. */
   'chat:message': MessageSchema,
   'box:status': BoxStatusSchema,
