@@ -8,6 +8,10 @@ import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import { probeBox } from './box-probe';
+import { exportJson, exportMarkdown } from './conversation-export';
+import { importArchive } from './conversation-import';
+import { searchHits } from './search-hits';
+import { trainingExport } from './training-export';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
@@ -89,6 +93,10 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       if (!store.conversations.softDelete(id)) throw notFound('conversation', id);
       return { ok: true as const };
     },
+    'search:messages': ({ query, personaId, limit }) => searchHits(store.db, query, { personaId, limit }),
+    'export:conversations': ({ format, ...scope }) => (format === 'json' ? exportJson(store, scope) : exportMarkdown(store, scope)),
+    'import:conversations': ({ content }) => importArchive(store, content),
+    'export:training': ({ personaId, format }) => trainingExport(store, personaId, format),
     'messages:list': ({ conversationId }) => {
       if (!store.conversations.get(conversationId)) throw notFound('conversation', conversationId);
       return store.messages.listThread(conversationId);

@@ -1,3 +1,4 @@
+import { ConversationArchiveRepository } from './conversation-archive-repository';
 import { ConversationRepository } from './conversation-repository';
 import { HeldNextStateRepository } from './held-next-state-repository';
 import { HintRepository } from './hint-repository';
@@ -22,6 +23,7 @@ export interface AppStore {
   heldNextStates: HeldNextStateRepository;
   timeline: TimelineRepository;
   corrections: ReplyCorrectionRepository;
+  archive: ConversationArchiveRepository;
   close(): void;
 }
 
@@ -39,6 +41,7 @@ export function openAppStore(file: string): AppStore {
     heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
     corrections: new ReplyCorrectionRepository(db),
+    archive: new ConversationArchiveRepository(db),
     close: () => db.close(),
   };
 }

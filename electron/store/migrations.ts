@@ -161,9 +161,11 @@ UPDATE conversations SET selected_root_id = (
 -- What the user said a reply should have been, beside the signal that carries it: a rewrite ('edit':
 -- the whole text; the newest one is what the thread shows and what later turns see) or an inline mark
 -- ('inline_mark': the span [span_start, span_end) of the reply's text and what it should say instead).
--- Preference (DPO) exports read them; the reply's own content stays what the model said.
+-- Preference (DPO) exports read them; the reply's own content stays what the model said. A rewrite
+-- that came with an imported conversation has no signal here.
 CREATE TABLE reply_corrections (
-  signal_id TEXT PRIMARY KEY REFERENCES signals(id),
+  id INTEGER PRIMARY KEY,
+  signal_id TEXT UNIQUE REFERENCES signals(id),
   message_id TEXT NOT NULL REFERENCES messages(id),
   kind TEXT NOT NULL CHECK (kind IN ('edit', 'inline_mark')),
   span_start INTEGER,
@@ -194,6 +196,34 @@ ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learn
 -- replaced by a generated one), 'model' (generated after the first exchange) or 'user' (typed).
 -- Only an 'auto' title is ever replaced by the app. Titles from before this version count as the user's.
 ALTER TABLE conversations ADD COLUMN title_source TEXT NOT NULL DEFAULT 'user' CHECK (title_source IN ('auto', 'model', 'user'));
+`,
+  },
+  {
+    version: 6,
+    name: 'full-text search',
+    sql: `
+-- Full-text search over what threads show: each message's text (a rewritten reply: its newest
+-- rewrite), keyed by the message's rowid and kept in step by triggers, in the same transaction as
+-- every write. (The app never VACUUMs, which could renumber rowids.)
+CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO messages_fts (rowid, body)
+  SELECT m.rowid, COALESCE(
+    (SELECT e.text FROM reply_corrections e WHERE e.message_id = m.id AND e.kind = 'edit' ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1),
+    m.content)
+  FROM messages m;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (NEW.rowid, NEW.content);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+  WHEN NOT EXISTS (SELECT 1 FROM reply_corrections e WHERE e.message_id = NEW.id AND e.kind = 'edit') BEGIN
+  UPDATE messages_fts SET body = NEW.content WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = OLD.rowid;
+END;
+CREATE TRIGGER messages_fts_rewrite AFTER INSERT ON reply_corrections WHEN NEW.kind = 'edit' BEGIN
+  UPDATE messages_fts SET body = NEW.text WHERE rowid = (SELECT rowid FROM messages WHERE id = NEW.message_id);
+END;
 `,
   },
 ];

@@ -125,6 +125,13 @@ export class PersonaRepository {
     return info.changes === 1;
   }
 
+  /** Brings back a deleted persona (its conversations are imported again); false when none was deleted. */
+  restore(id: string, now = Date.now()): boolean {
+    return (
+      this.db.prepare(`UPDATE personas SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`).run(now, id).changes === 1
+    );
+  }
+
   /** Counts every persona ever created, deleted ones included (first-run detection). */
   countAll(): number {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM personas`).get() as { n: number }).n;

@@ -1,11 +1,12 @@
 import type { Db } from './open-database';
 
+/** signalId null: a rewrite that came with an imported conversation. */
 export type ReplyCorrection =
-  | { kind: 'edit'; signalId: string; messageId: string; text: string; createdAt: number }
+  | { kind: 'edit'; signalId: string | null; messageId: string; text: string; createdAt: number }
   | { kind: 'inline_mark'; signalId: string; messageId: string; start: number; end: number; text: string; createdAt: number };
 
 interface RawCorrection {
-  signal_id: string;
+  signal_id: string | null;
   message_id: string;
   kind: 'edit' | 'inline_mark';
   span_start: number | null;
@@ -20,7 +21,7 @@ function toCorrection(raw: RawCorrection): ReplyCorrection {
   }
   return {
     kind: 'inline_mark',
-    signalId: raw.signal_id,
+    signalId: raw.signal_id ?? '',
     messageId: raw.message_id,
     start: raw.span_start ?? 0,
     end: raw.span_end ?? 0,
@@ -58,12 +59,12 @@ export class ReplyCorrectionRepository {
     this.db.prepare(`UPDATE reply_corrections SET signal_id = ? WHERE signal_id = ?`).run(toSignalId, fromSignalId);
   }
 
-  /** A reply's corrections whose signal is still live, oldest first. */
+  /** A reply's corrections whose signal is still live (or that came without one), oldest first. */
   listLiveForMessage(messageId: string): ReplyCorrection[] {
     const raws = this.db
       .prepare(
-        `SELECT r.* FROM reply_corrections r JOIN signals s ON s.id = r.signal_id
-         WHERE r.message_id = ? AND s.superseded_by IS NULL ORDER BY r.created_at, r.rowid`,
+        `SELECT r.* FROM reply_corrections r LEFT JOIN signals s ON s.id = r.signal_id
+         WHERE r.message_id = ? AND (r.signal_id IS NULL OR s.superseded_by IS NULL) ORDER BY r.created_at, r.id`,
       )
       .all(messageId) as RawCorrection[];
     return raws.map(toCorrection);

@@ -11,6 +11,7 @@ import { ChatView } from './ChatView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { HintsReview } from './HintsReview';
 import { PersonaEditor } from './PersonaEditor';
+import { SearchDialog } from './SearchDialog';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
 import { useAppShortcuts } from './use-app-shortcuts';
@@ -21,6 +22,8 @@ const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default:
 export function App() {
   useLiveUpdates();
   const settingsOpen = useUi((s) => s.settingsOpen);
+  const searchOpen = useUi((s) => s.searchOpen);
+  const setSearchOpen = useUi((s) => s.setSearchOpen);
   const setSettingsOpen = useUi((s) => s.setSettingsOpen);
   const personaEditor = useUi((s) => s.personaEditor);
   const openPersonaEditor = useUi((s) => s.openPersonaEditor);
@@ -40,6 +43,9 @@ export function App() {
           Apprentice
         </div>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
+        <button type="button" className="settings-button" onClick={() => setSearchOpen(true)} data-testid="open-search" title="Search conversations (Ctrl+K)">
+          Search
+        </button>
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
           <GearIcon /> Settings
         </button>
@@ -52,6 +58,7 @@ export function App() {
         </main>
       </div>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
+      {searchOpen ? <SearchDialog /> : null}
       {personaEditor === 'new' || editing ? (
         <PersonaEditor
           key={personaEditor}

@@ -7,6 +7,7 @@ import { useNewConversation } from '../data/use-new-conversation';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
+import { ConversationTools } from './ConversationTools';
 import { PencilIcon, PlusIcon, TrashIcon } from './icons';
 
 /** Personas, and the selected persona's conversations. */
@@ -93,6 +94,7 @@ function ConversationSection({ personaId }: { personaId: string }) {
     <section>
       <header className="sidebar-header">
         <h2>Conversations</h2>
+        <ConversationTools conversationId={selectedConversationId} />
         <button
           type="button"
           className="icon-button"

@@ -5,6 +5,7 @@ import {
   HintSchema,
   HintModeSchema,
   IdSchema,
+  MessageRoleSchema,
   MessageSchema,
   PersonaParametersSchema,
   PersonaSchema,
@@ -23,6 +24,25 @@ import {
  */
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** A message found by search: where it is, and a few words around the match (the matched ones marked). */
+export const SearchHitSchema = z.object({
+  messageId: IdSchema,
+  conversationId: IdSchema,
+  conversationTitle: z.string(),
+  personaId: IdSchema,
+  personaName: z.string(),
+  role: MessageRoleSchema,
+  createdAt: z.number(),
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })),
+});
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+/** A file the core made for the user to save. */
+const ExportFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
+
+/** The largest archive one import takes (browser mode carries it in one ws frame of at most 8 MiB). */
+export const IMPORT_MAX_CHARS = 7_000_000;
 
 export const invokeContract = {
   'app:info': {
@@ -84,6 +104,48 @@ export const invokeContract = {
     response: ConversationSchema,
   },
   'conversations:delete': { request: z.object({ id: IdSchema }).strict(), response: Ok },
+  /**
+   * Exports one conversation (conversationId), a persona's (personaId) or all of them: 'json' is the
+   * importable archive (every version of every turn), 'markdown' the visible threads for reading.
+   */
+  'export:conversations': {
+    request: z
+      .object({ format: z.enum(['json', 'markdown']), conversationId: IdSchema.optional(), personaId: IdSchema.optional() })
+      .strict(),
+    response: ExportFileSchema,
+  },
+  /**
+   * Imports an archive exported by 'export:conversations' (json). Ids are the keys: conversations that
+   * are already here are skipped. A file that is not valid is refused with the reason and changes nothing.
+   */
+  'import:conversations': {
+    request: z.object({ content: z.string().min(1).max(IMPORT_MAX_CHARS) }).strict(),
+    response: z.object({
+      imported: z.number().int(),
+      skipped: z.number().int(),
+      personasCreated: z.number().int(),
+      messages: z.number().int(),
+    }),
+  },
+  /**
+   * Training data from a persona's conversations: 'openai-jsonl' the replies the user accepted (OpenAI
+   * fine-tuning chat format), 'dpo-jsonl' preference pairs from the user's corrections, rewrites and
+   * inline marks ({prompt, chosen, rejected}, TRL's conversational format).
+   */
+  'export:training': {
+    request: z.object({ personaId: IdSchema, format: z.enum(['openai-jsonl', 'dpo-jsonl']) }).strict(),
+    response: ExportFileSchema.extend({ count: z.number().int() }),
+  },
+  /**
+   * Full-text search across conversations (every word must occur; the last one may be the start of a
+   * word). Optionally one persona's. Best matches first.
+   */
+  'search:messages': {
+    request: z
+      .object({ query: z.string().max(500), personaId: IdSchema.optional(), limit: z.number().int().min(1).max(100).optional() })
+      .strict(),
+    response: z.array(SearchHitSchema),
+  },
   /**
    * The visible thread: the selected version of each turn, first message first, each with the ids of
    * its turn's versions (versionIds) and its current text (editedContent when the user rewrote it).
