@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/domain';
+import { applyFetchedList, applyMessage, emptyThread, isOlderRevision, streamingMessage } from '../../renderer/data/message-cache';
+
+function msg(overrides: Partial<Message>): Message {
+  return {
+    id: 'a1',
+    conversationId: 'c1',
+    seq: 2,
+    role: 'assistant',
+    content: '',
+    status: 'streaming',
+    error: null,
+    model: null,
+    policyVersion: null,
+    replacesId: null,
+    supersededAt: null,
+    createdAt: 100,
+    updatedAt: 100,
+    ...overrides,
+  };
+}
+
+const user = msg({ id: 'u1', seq: 1, role: 'user', content: 'hello', status: 'complete' });
+const created = msg({});
+const failed = msg({ status: 'error', error: 'No policy endpoint is configured: set one in Settings.', updatedAt: 100 });
+
+describe('thread cache: rows merge by revision, not by arrival', () => {
+  it('keeps a reply that failed before the chat:send response arrived (the first-message race)', () => {
+    // The failure event lands first (same millisecond as the insert), then the send response.
+    let thread = applyMessage(emptyThread, failed);
+    thread = applyMessage(applyMessage(thread, user), created);
+    expect(thread.messages.map((m) => [m.id, m.status])).toEqual([
+      ['u1', 'complete'],
+      ['a1', 'error'],
+    ]);
+    expect(thread.messages[1]!.error).toMatch(/No policy endpoint/);
+    // Nothing is left streaming, so the composer offers Send again instead of a Stop that does nothing.
+    expect(streamingMessage(thread)).toBeNull();
+  });
+
+  it('a list fetched before the reply finished does not undo the finish', () => {
+    let thread = applyMessage(applyMessage(emptyThread, user), created);
+    thread = applyMessage(thread, msg({ status: 'complete', content: 'Hi!', updatedAt: 150 }));
+    thread = applyFetchedList(thread, [user, created]);
+    expect(thread.messages[1]).toMatchObject({ status: 'complete', content: 'Hi!' });
+  });
+
+  it('orders revisions: finished beats streaming, then the later updatedAt wins', () => {
+    expect(isOlderRevision(created, failed)).toBe(true);
+    expect(isOlderRevision(failed, created)).toBe(false);
+    expect(isOlderRevision(msg({ updatedAt: 90 }), created)).toBe(true);
+    expect(isOlderRevision(msg({ status: 'complete', updatedAt: 90 }), msg({ status: 'stopped', updatedAt: 95 }))).toBe(true);
+    // The same revision again is not older: re-applying a row is harmless.
+    expect(isOlderRevision(failed, failed)).toBe(false);
+  });
+
+  it('still applies newer rows in order: streaming, then its final state', () => {
+    let thread = applyMessage(emptyThread, created);
+    thread = applyMessage(thread, msg({ status: 'complete', content: 'done', updatedAt: 120 }));
+    expect(thread.messages[0]).toMatchObject({ status: 'complete', content: 'done' });
+  });
+});
