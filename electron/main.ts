@@ -6,6 +6,7 @@ import { createCore, type Core } from './core/create-core';
 import { isTrustedSenderUrl } from './ipc/trusted-sender';
 import { registerCoreIpc } from './ipc/register-core-ipc';
 import { EncryptedTokenFile } from './settings/encrypted-token-file';
+import { EndpointKeyFile } from './settings/endpoint-key-store';
 import { BoxTokenFile } from './settings/token-vault';
 import { spawnUtilityProcessSyncWorker } from './sync/utility-process-host';
 import { contentSecurityPolicy } from './web/content-security-policy';
@@ -87,6 +88,7 @@ async function start(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     tokenVault,
+    endpointKeys: new EndpointKeyFile(dataDir, safeStorage.isEncryptionAvailable() ? safeStorage : null),
     openSettingsConf: (options) => new ElectronStore(options),
     spawnSyncWorker: () => spawnUtilityProcessSyncWorker(utilityProcess, join(here, 'sync-worker.js')),
     log: (level, message) => (level === 'error' ? console.error : console.log)(`[apprentice:${level}] ${message}`),

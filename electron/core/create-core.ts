@@ -9,6 +9,7 @@ import {
   type InvokeChannel,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
+import { EndpointKeyFile, type EndpointKeys } from '../settings/endpoint-key-store';
 import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
 import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
@@ -22,6 +23,7 @@ import { FeedbackService } from './feedback-service';
 import { HintReviewService } from './hint-review-service';
 import { createInvokeHandlers, type InvokeHandlers } from './invoke-handlers';
 import { JudgeRunner } from './judge-runner';
+import { detectLocalServers, LOCAL_SERVER_CANDIDATES, type LocalServerCandidate } from './local-server-probe';
 import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
 
 export const DATABASE_FILE_NAME = 'apprentice.sqlite';
@@ -31,6 +33,10 @@ export interface CoreOptions {
   mode: 'electron' | 'browser';
   /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
   tokenVault?: TokenVault;
+  /** Where endpoint API keys live; default: `<dataDir>/endpoint-keys.json` (0600). Electron passes safeStorage. */
+  endpointKeys?: EndpointKeys;
+  /** Which local ports the onboarding probes for model servers (default: the engines' usual ports). */
+  localServers?: readonly LocalServerCandidate[];
   /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
   openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
@@ -81,6 +87,7 @@ export function createCore(options: CoreOptions): Core {
 
   const events = new CoreEvents((error) => log('error', `event listener failed: ${String(error)}`));
   const tokenVault = options.tokenVault ?? new BoxTokenFile(options.dataDir);
+  const endpointKeys = options.endpointKeys ?? new EndpointKeyFile(options.dataDir);
   const sync = new SyncWorkerConnection({
     status: (status) => {
       lastStatus = status;
@@ -94,6 +101,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     settings,
     tokenVault,
+    endpointKeys,
     fetch: options.fetch,
     nudgeSync: () => sync.nudge(),
     log,
@@ -154,6 +162,7 @@ export function createCore(options: CoreOptions): Core {
       sync.configure(await syncConfig());
       events.emit('box:status', boxStatus());
     },
+    detectServers: () => detectLocalServers(options.localServers ?? LOCAL_SERVER_CANDIDATES, { fetch: options.fetch }),
   });
 
   const spawn = options.spawnSyncWorker === undefined ? spawnDefaultSyncWorker : options.spawnSyncWorker;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/create-core';
+import { localServerCandidatesFromEnv } from '../core/local-server-probe';
 import { startBrowserServer } from './browser-server';
 import { parseWebArgs } from './parse-web-args';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     dataDir: args.dataDir,
     mode: 'browser',
     version,
+    localServers: localServerCandidatesFromEnv(process.env),
     log: (level, message) => {
       if (level !== 'info' || process.env.APPRENTICE_VERBOSE) console.error(`[apprentice:${level}] ${message}`);
     },

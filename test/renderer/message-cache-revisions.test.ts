@@ -23,7 +23,7 @@ function msg(overrides: Partial<Message>): Message {
 
 const user = msg({ id: 'u1', seq: 1, role: 'user', content: 'hello', status: 'complete' });
 const created = msg({});
-const failed = msg({ status: 'error', error: 'No policy endpoint is configured: set one in Settings.', updatedAt: 100 });
+const failed = msg({ status: 'error', error: 'No model server is connected yet: open Settings and choose one.', updatedAt: 100 });
 
 describe('thread cache: rows merge by revision, not by arrival', () => {
   it('keeps a reply that failed before the chat:send response arrived (the first-message race)', () => {
@@ -34,7 +34,7 @@ describe('thread cache: rows merge by revision, not by arrival', () => {
       ['u1', 'complete'],
       ['a1', 'error'],
     ]);
-    expect(thread.messages[1]!.error).toMatch(/No policy endpoint/);
+    expect(thread.messages[1]!.error).toMatch(/No model server is connected/);
     // Nothing is left streaming, so the composer offers Send again instead of a Stop that does nothing.
     expect(streamingMessage(thread)).toBeNull();
   });
