@@ -1,9 +1,12 @@
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
 import ElectronStore from 'electron-store';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore, type Core } from './core/create-core';
 import { isTrustedSenderUrl } from './ipc/trusted-sender';
+import { describeNativeLoadFailure } from './native/check-native-binary';
+import { electronSqliteBinary, FIX_ELECTRON_BUILD, packagedSqliteBinary, SQLITE_BINDING_ENV } from './native/native-paths';
 import { registerCoreIpc } from './ipc/register-core-ipc';
 import { EncryptedTokenFile } from './settings/encrypted-token-file';
 import { EndpointKeyFile } from './settings/endpoint-key-store';
@@ -80,6 +83,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   installSessionPolicy();
   const dataDir = app.getPath('userData');
+  // better-sqlite3 built for Electron's ABI (node_modules holds Node's build for the tests); the sync
+  // worker inherits the variable.
+  const sqliteBinding = app.isPackaged ? packagedSqliteBinary(process.resourcesPath) : electronSqliteBinary(app.getAppPath());
+  if (existsSync(sqliteBinding)) process.env[SQLITE_BINDING_ENV] = sqliteBinding;
   const tokenVault = safeStorage.isEncryptionAvailable()
     ? new EncryptedTokenFile(dataDir, safeStorage)
     : new BoxTokenFile(dataDir);
@@ -145,7 +152,10 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   void start().catch((error: unknown) => {
-    console.error('[apprentice] failed to start:', error);
+    // A native module built for another ABI is named with its fix, not left as a stack trace.
+    const native = describeNativeLoadFailure(error, FIX_ELECTRON_BUILD);
+    console.error('[apprentice] failed to start:', native ?? error);
+    if (native) dialog.showErrorBox('Apprentice cannot start', native);
     app.exit(1);
   });
 }

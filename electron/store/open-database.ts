@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SQLITE_BINDING_ENV } from '../native/native-paths';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -15,7 +16,9 @@ export class MigrationError extends Error {
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // Electron points this at its own build of better-sqlite3 (its ABI differs from Node's); Node uses node_modules'.
+  const nativeBinding = process.env[SQLITE_BINDING_ENV];
+  const db = new Database(file, nativeBinding ? { nativeBinding } : undefined);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
