@@ -26,8 +26,9 @@ export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host 
   --host H               address to listen on (default 127.0.0.1: this machine only;
                          use --host 0.0.0.0 to accept apps from other machines)
   --port N               port to listen on (default 8787)
-  --token T              bearer token apps must send (default $APPRENTICE_BOX_TOKEN, else a
-                         token generated once and kept in DATA_DIR/token, mode 0600)
+  --token T              bearer token apps must send: at least 16 characters, no spaces (the
+                         gateway refuses to start with a shorter one). Default $APPRENTICE_BOX_TOKEN,
+                         else a token generated once and kept in DATA_DIR/token, mode 0600
   --data-dir D           where the box keeps its database and token (default ~/.apprentice-box)
   --sglang-original-logprobs true|false
                          whether the policy SGLang runs with SGLANG_RETURN_ORIGINAL_LOGPROB=1 (default
