@@ -55,9 +55,19 @@ export function buildElectronNative(options: BuildElectronNativeOptions): BuildR
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   // Sources only: the copy must not start from Node's build.
-  cpSync(source, staging, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) && !path.startsWith(join(source, 'node_modules')) });
+  const skipped = [join(source, 'build'), join(source, 'node_modules')];
+  cpSync(source, staging, { recursive: true, filter: (path) => !skipped.some((dir) => path === dir || path.startsWith(`${dir}/`)) });
 
-  const env = { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion, npm_config_arch: arch, npm_config_disturl: ELECTRON_HEADERS };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_runtime: 'electron',
+    npm_config_target: electronVersion,
+    npm_config_arch: arch,
+    npm_config_disturl: ELECTRON_HEADERS,
+  };
+  // A nodedir from npm's config (e.g. system Node headers for offline builds) would compile against
+  // Node's headers, i.e. for Node's ABI; Electron's headers come from ELECTRON_HEADERS instead.
+  for (const name of Object.keys(env)) if (name.toLowerCase() === 'npm_config_nodedir') delete env[name];
   const attempts: Array<{ what: string; command: string; args: string[] }> = [];
   const prebuild = resolveBin(requireFromRoot, 'prebuild-install/bin.js');
   if (prebuild) {
@@ -100,6 +110,7 @@ export function buildElectronNative(options: BuildElectronNativeOptions): BuildR
     rmSync(join(electronNativeDir(root), 'staging'), { recursive: true, force: true });
     return { ok: true, file: target, message: `${SQLITE_MODULE} is built for Electron ${electronVersion} (ABI ${electronAbi}) in ${target}.` };
   }
+  rmSync(join(electronNativeDir(root), 'staging'), { recursive: true, force: true });
   return {
     ok: false,
     file: target,
@@ -119,9 +130,11 @@ function packageVersion(dir: string): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** The lines of a tool's output that say what it fetched and why it failed, else its last lines. */
 function lastLines(output: string): string {
-  const lines = output.trim().split('\n').filter((l) => l.trim());
-  return lines.slice(-3).join(' | ').slice(0, 600) || 'no output';
+  const lines = output.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const telling = lines.filter((l) => /GET https?:|Error:|ENOTFOUND|EAI_AGAIN|ECONN|ETIMEDOUT|not found|No such|error:/i.test(l));
+  return (telling.length > 0 ? telling.slice(0, 3) : lines.slice(-3)).join(' | ').slice(0, 600) || 'no output';
 }
 
 function runCommand(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): CommandResult {

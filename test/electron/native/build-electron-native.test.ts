@@ -68,7 +68,13 @@ function runner(outcomes: Array<'fail' | number>, calls: Call[]): RunCommand {
 describe('buildElectronNative', () => {
   it("builds a separate copy for Electron's ABI and leaves Node's build alone", () => {
     const calls: Call[] = [];
-    const result = buildElectronNative({ root, electronVersion: '41.7.1', electronAbi: 145, run: runner(['fail', 145], calls) });
+    process.env.npm_config_nodedir = '/usr';
+    let result;
+    try {
+      result = buildElectronNative({ root, electronVersion: '41.7.1', electronAbi: 145, run: runner(['fail', 145], calls) });
+    } finally {
+      delete process.env.npm_config_nodedir;
+    }
     expect(result).toMatchObject({ ok: true, file: electronSqliteBinary(root) });
     expect(readModuleAbi(readFileSync(electronSqliteBinary(root)))).toEqual({ kind: 'abi', abi: 145 });
     expect(readModuleAbi(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')))).toEqual({
@@ -79,6 +85,8 @@ describe('buildElectronNative', () => {
     for (const call of calls) {
       expect(call.cwd).toBe(join(root, 'native-modules', 'electron', 'staging', 'better-sqlite3'));
       expect(call.env).toMatchObject({ npm_config_runtime: 'electron', npm_config_target: '41.7.1' });
+      // npm's nodedir (system Node headers) must not leak in: it builds for Node's ABI instead.
+      expect(call.env.npm_config_nodedir).toBeUndefined();
     }
     // First the prebuilt binary, then a build from source against Electron's headers.
     expect(calls).toHaveLength(2);
