@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { checkNativeBinary } from './check-native-binary';
 import { electronNativeDir, electronSqliteBinary, FIX_ELECTRON_BUILD, SQLITE_BINARY_NAME, SQLITE_MODULE } from './native-paths';
 
@@ -56,7 +56,7 @@ export function buildElectronNative(options: BuildElectronNativeOptions): BuildR
   mkdirSync(staging, { recursive: true });
   // Sources only: the copy must not start from Node's build.
   const skipped = [join(source, 'build'), join(source, 'node_modules')];
-  cpSync(source, staging, { recursive: true, filter: (path) => !skipped.some((dir) => path === dir || path.startsWith(`${dir}/`)) });
+  cpSync(source, staging, { recursive: true, filter: (path) => !skipped.some((dir) => path === dir || path.startsWith(`${dir}${sep}`)) });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
