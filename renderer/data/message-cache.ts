@@ -72,10 +72,19 @@ export function applyMessage(thread: ThreadCache, message: Message): ThreadCache
   return { messages, orphanText };
 }
 
-/** A fresh list from messages:list; keeps streamed text that is ahead of what was stored. */
+/**
+ * A fresh list from messages:list; keeps streamed text that is ahead of what was stored. The list is
+ * a snapshot from when it was read: rows the cache got since (by events, by the chat:send response)
+ * come after the snapshot's last seq and stay; a row missing at or below it left the thread.
+ */
 export function applyFetchedList(thread: ThreadCache, fetched: Message[]): ThreadCache {
   let next: ThreadCache = { messages: [], orphanText: { ...thread.orphanText } };
   const known = new Map(thread.messages.map((m) => [m.id, m]));
+  const lastFetchedSeq = fetched.reduce((max, m) => Math.max(max, m.seq), 0);
+  const fetchedIds = new Set(fetched.map((m) => m.id));
+  for (const newer of thread.messages) {
+    if (newer.seq > lastFetchedSeq && !fetchedIds.has(newer.id)) next = applyMessage(next, newer);
+  }
   for (const message of fetched) {
     const cached = known.get(message.id);
     // A list fetched before the reply finished must not undo the finish that arrived meanwhile.

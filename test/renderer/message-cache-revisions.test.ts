@@ -61,3 +61,25 @@ describe('thread cache: rows merge by revision, not by arrival', () => {
     expect(thread.messages[0]).toMatchObject({ status: 'complete', content: 'done' });
   });
 });
+
+describe('thread cache: a list fetched before the send does not lose what came after it', () => {
+  it('the failure event lands during the first fetch, the fetch (read before the send) returns empty, then the send response', () => {
+    // What Chromium saw on a loaded machine: event → list [] → send response.
+    let thread = applyMessage(emptyThread, failed);
+    thread = applyFetchedList(thread, []);
+    thread = applyMessage(applyMessage(thread, user), created);
+    expect(thread.messages.map((m) => [m.id, m.status])).toEqual([
+      ['u1', 'complete'],
+      ['a1', 'error'],
+    ]);
+    expect(streamingMessage(thread)).toBeNull();
+  });
+
+  it('rows at or below the fetched seq that the list lacks have left the thread (regenerated while away)', () => {
+    const older = msg({ id: 'a0', seq: 2, status: 'complete', content: 'old reply' });
+    let thread = applyMessage(applyMessage(emptyThread, user), older);
+    const regenerated = msg({ id: 'a2', seq: 3, status: 'complete', content: 'new reply', replacesId: 'a0', updatedAt: 200 });
+    thread = applyFetchedList(thread, [user, regenerated]);
+    expect(thread.messages.map((m) => m.id)).toEqual(['u1', 'a2']);
+  });
+});
