@@ -6,10 +6,11 @@ import { formatFindings, runDoctor, type DoctorRuntime } from './doctor';
 import { electronAbi, findElectron } from './electron-runtime';
 
 /**
- * `npm run doctor [-- --runtime node|electron] [--build] [--node-abi N] [--electron-abi N]`
+ * `npm run doctor [-- --runtime node|electron] [--build] [--strict] [--node-abi N] [--electron-abi N]`
  * Checks that better-sqlite3 is built for each runtime that will load it, and names the fix when it
  * is not. --build makes a missing Electron build (what `npm start` does before opening the desktop
- * app). Exit code 1 when something is wrong. npm start runs it too.
+ * app); --strict (packaging) also fails when a runtime cannot be checked here. Exit code 1 when
+ * something is wrong. npm start runs it too.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -31,6 +32,7 @@ function main(): void {
         runtime: { type: 'string' },
         build: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        strict: { type: 'boolean' },
         'node-abi': { type: 'string' },
         'electron-abi': { type: 'string' },
       },
@@ -61,8 +63,12 @@ function main(): void {
     }
   }
 
-  const problems = findings.filter((f) => f.state === 'problem');
+  // --strict (packaging): a runtime that could not be checked is a problem too.
+  const problems = findings.filter((f) => f.state === 'problem' || (values.strict && f.state === 'skipped'));
   if (!values.quiet || problems.length > 0) console.log(formatFindings(values.quiet ? problems : findings));
+  if (values.strict && findings.some((f) => f.state === 'skipped')) {
+    console.log('Packaging needs the Electron build: download Electron (npm install) or pass --electron-abi N with --build.');
+  }
   process.exit(problems.length > 0 ? 1 : 0);
 }
 
