@@ -300,7 +300,7 @@ export class ChatService {
   private startStream(reply: Message, persona: Persona, token: string | null): void {
     const settings = this.ctx.settings.get();
     const parameters = chatParametersFor(persona, settings);
-    const target = { ...resolvePolicyTarget(settings, token), model: parameters.model };
+    const target = { ...resolvePolicyTarget(settings, token, this.ctx.endpointKeys), model: parameters.model };
     const controller = new AbortController();
     const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
     const done = streamReply(this.ctx.store.messages, this.ctx.events, {

@@ -1,4 +1,5 @@
 import type { Conversation, Message, Persona } from '../../shared/domain';
+import { firstServedModel } from '../policy/list-models';
 import { streamChatCompletion } from '../policy/stream-chat-completion';
 import type { CoreContext } from './core-context';
 import { titleFromAnswer, titleRequestMessages } from './conversation-title-text';
@@ -39,17 +40,21 @@ export class ConversationTitler {
 
   private async title(reply: Message, question: Message, persona: Persona, token: string | null): Promise<void> {
     const settings = this.ctx.settings.get();
-    const target = resolvePolicyTarget(settings, token);
+    const target = resolvePolicyTarget(settings, token, this.ctx.endpointKeys);
     if (!target.endpoint) return;
+    const signal = AbortSignal.timeout(TITLE_TIMEOUT_MS);
+    const credentials = { endpoint: target.endpoint, apiKey: target.apiKey, credential: target.credential, fetch: this.ctx.fetch, signal };
+    const model = chatParametersFor(persona, settings).model || (await firstServedModel(credentials));
     const result = await streamChatCompletion(
       {
         endpoint: target.endpoint,
-        model: chatParametersFor(persona, settings).model,
+        model,
         apiKey: target.apiKey,
+        credential: target.credential,
         messages: titleRequestMessages(question.content, reply.content),
         temperature: 0.2,
         maxTokens: TITLE_MAX_TOKENS,
-        signal: AbortSignal.timeout(TITLE_TIMEOUT_MS),
+        signal,
         fetch: this.ctx.fetch,
       },
       () => {},

@@ -14,6 +14,7 @@ import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
 import { learnsFrom } from './persona-chat-parameters';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
+import { assertTrainableReply } from './trainable-reply';
 import { withheldNextState } from './withheld-next-state';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
@@ -50,6 +51,7 @@ const HINT_MAX = 2_000;
  */
 export function recordSignal(store: AppStore, input: RecordSignalInput, now = Date.now()): RecordedSignal {
   const { persona, reply } = input;
+  assertTrainableReply(reply);
   const signal = store.signals.insert(
     {
       personaId: persona.id,

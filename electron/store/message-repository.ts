@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageRole, MessageStatus } from '../../shared/domain';
+import type { Message, MessageRole, MessageStatus, MessageTruncation } from '../../shared/domain';
 import type { Db } from './open-database';
 
 interface RawMessage {
@@ -16,6 +16,7 @@ interface RawMessage {
   superseded_at: number | null;
   created_at: number;
   updated_at: number;
+  truncation: MessageTruncation | null;
   parent_id: string | null;
   edited_content?: string | null;
   version_ids?: string;
@@ -36,6 +37,7 @@ function toMessage(raw: RawMessage): Message {
     supersededAt: raw.superseded_at,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
+    truncation: raw.truncation ?? null,
     parentId: raw.parent_id,
     editedContent: raw.edited_content ?? null,
   };
@@ -72,6 +74,7 @@ export interface MessageOutcome {
   status: MessageStatus;
   error?: string | null;
   policyVersion?: string | null;
+  truncation?: MessageTruncation | null;
 }
 
 /**
@@ -228,10 +231,10 @@ export class MessageRepository {
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
     const info = this.db
       .prepare(
-        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), updated_at = ?
-         WHERE id = ?`,
+        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
+         updated_at = ? WHERE id = ?`,
       )
-      .run(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, now, id);
+      .run(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id);
     return info.changes === 1 ? this.get(id) : null;
   }
 

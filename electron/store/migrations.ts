@@ -133,6 +133,15 @@ CREATE TABLE held_next_states (
   },
   {
     version: 3,
+    name: 'message truncation',
+    sql: `
+-- How a reply ended short: 'cut_off' (the stream closed with no finish_reason and no [DONE]; such a
+-- reply is kept and shown but never trained) or 'token_limit' (finish_reason "length"). NULL otherwise.
+ALTER TABLE messages ADD COLUMN truncation TEXT CHECK (truncation IN ('cut_off', 'token_limit'));
+`,
+  },
+  {
+    version: 4,
     name: 'conversation branches and reply corrections',
     sql: `
 -- A conversation is a tree: each message answers its parent (a reply its user message, a user message
@@ -177,7 +186,7 @@ CREATE INDEX reply_corrections_by_message ON reply_corrections(message_id, creat
 `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'persona parameters',
     sql: `
 -- A persona's own model, temperature and reply length (NULL: the policy settings), and whether its
@@ -189,7 +198,7 @@ ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learn
 `,
   },
   {
-    version: 5,
+    version: 6,
     name: 'conversation title source',
     sql: `
 -- Where a conversation's title came from: 'auto' (the app's stand-in from the first message, to be
@@ -199,7 +208,7 @@ ALTER TABLE conversations ADD COLUMN title_source TEXT NOT NULL DEFAULT 'user' C
 `,
   },
   {
-    version: 6,
+    version: 7,
     name: 'full-text search',
     sql: `
 -- Full-text search over what threads show: each message's text (a rewritten reply: its newest

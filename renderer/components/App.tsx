@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
-import { useHints, usePersonas } from '../data/queries';
+import { hasModelServer } from '../data/model-server';
+import { useHints, usePersonas, useSettings } from '../data/queries';
 import { useLiveUpdates } from '../data/use-live-updates';
 import { useNewConversation } from '../data/use-new-conversation';
 import { describeError } from '../ipc/ipc-call-error';
@@ -15,6 +16,7 @@ import { SearchDialog } from './SearchDialog';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
 import { useAppShortcuts } from './use-app-shortcuts';
+import { Welcome } from './Welcome';
 
 // The timeline pulls in the charting library; load it when first opened so chat starts fast.
 const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
@@ -83,7 +85,11 @@ function MainArea() {
   const personas = usePersonas();
   const persona = personas.data?.find((p) => p.id === personaId) ?? null;
   const pending = useHints(personaId, 'pending');
+  const settings = useSettings();
+  const welcomeDismissed = useUi((s) => s.welcomeDismissed);
 
+  // Nothing can answer yet: the welcome comes first, unless the user skipped it or opened a conversation.
+  if (settings.data && !hasModelServer(settings.data) && !welcomeDismissed && !conversationId) return <Welcome />;
   if (!persona) {
     return (
       <div className="welcome">

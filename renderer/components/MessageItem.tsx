@@ -12,6 +12,7 @@ import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
+import { MessageEndingNote } from './MessageEndingNote';
 import { SignalBadge } from './SignalBadge';
 import { UserMessage } from './UserMessage';
 import { VersionSwitcher } from './VersionSwitcher';
@@ -78,9 +79,11 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
 
   const streaming = message.status === 'streaming';
   const rewritten = message.editedContent != null;
+  // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
+  const trainable = message.content !== '' && message.status !== 'error';
   const onSelectionDone = () => {
     // Marks apply to what the model wrote; a rewritten reply shows the user's own text instead.
-    if (streaming || rewritten || !contentRef.current) return;
+    if (!trainable || streaming || rewritten || !contentRef.current) return;
     const read = readSelectionIn(contentRef.current, message.content);
     if (!read) return;
     inlineMark.reset();
@@ -122,15 +125,16 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
         </p>
       ) : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
-      {message.status === 'error' ? (
+      {message.status === 'error' && message.truncation !== 'cut_off' ? (
         <p className="inline-error" role="alert" data-testid="message-error">
           {message.error ?? 'The reply failed.'}
         </p>
       ) : null}
+      <MessageEndingNote message={message} />
       {!streaming ? (
         <footer className="message-footer">
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
-            {message.content ? (
+            {trainable ? (
               <>
                 <button
                   type="button"
@@ -178,7 +182,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
               </button>
             ) : null}
             <VersionSwitcher message={message} disabled={busy || selectVersion.isPending} onSelect={(id) => selectVersion.mutate(id)} />
-            {message.content && !rewritten ? <span className="footer-hint muted small">Select text to mark it</span> : null}
+            {trainable && !rewritten ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
           {feedback ? <SignalBadge feedback={feedback} /> : null}
         </footer>

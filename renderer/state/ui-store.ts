@@ -29,6 +29,9 @@ export interface UiState {
   /** A signal to bring into view on the Learning tab (a badge's link). */
   revealSignal: { signalId: string; nonce: number } | null;
   showSignalInLearning(signalId: string): void;
+  /** The user chose to skip the first-run welcome for this session (it returns while nothing is connected). */
+  welcomeDismissed: boolean;
+  dismissWelcome(): void;
   selectPersona(personaId: string | null): void;
   selectConversation(conversationId: string | null): void;
   setView(view: MainView): void;
@@ -86,6 +89,10 @@ const uiState: StateCreator<UiState> = (set, get) => ({
     revealSignal: null,
     showSignalInLearning(signalId) {
       set({ view: 'timeline', revealSignal: { signalId, nonce: (get().revealSignal?.nonce ?? 0) + 1 } });
+    },
+    welcomeDismissed: false,
+    dismissWelcome() {
+      set({ welcomeDismissed: true });
     },
     selectPersona(personaId) {
       if (personaId === get().selectedPersonaId) return;

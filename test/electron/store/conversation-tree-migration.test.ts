@@ -7,6 +7,9 @@ import { openAppStore, type AppStore } from '../../../electron/store/app-store';
 import { applyMigrations } from '../../../electron/store/open-database';
 import { migrations } from '../../../electron/store/migrations';
 
+/** The number a named migration has (numbers change when branches merge; names do not). */
+const versionOf = (name: string) => migrations.find((m) => m.name === name)!.version;
+
 const dir = mkdtempSync(join(tmpdir(), 'apprentice-tree-'));
 let store: AppStore | null = null;
 afterEach(() => {
@@ -19,7 +22,7 @@ describe('conversation branches migration', () => {
   it('turns threads written before branches into trees whose visible path is the old thread', () => {
     const file = join(dir, 'old.sqlite');
     const old = new Database(file);
-    applyMigrations(old, migrations.filter((m) => m.version <= 2));
+    applyMigrations(old, migrations.filter((m) => m.version < versionOf('conversation branches and reply corrections')));
     old.prepare(`INSERT INTO personas (id, name, system_prompt, created_at, updated_at) VALUES ('p', 'P', '', 1, 1)`).run();
     old.prepare(`INSERT INTO conversations (id, persona_id, title, created_at, updated_at) VALUES ('c', 'p', 't', 1, 1)`).run();
     const insert = old.prepare(

@@ -7,6 +7,9 @@ import { searchHits } from '../../../electron/core/search-hits';
 import { openAppStore, type AppStore } from '../../../electron/store/app-store';
 import { ftsQuery } from '../../../electron/store/message-search';
 import { migrations } from '../../../electron/store/migrations';
+
+/** The number a named migration has (numbers change when branches merge; names do not). */
+const versionOf = (name: string) => migrations.find((m) => m.name === name)!.version;
 import { applyMigrations } from '../../../electron/store/open-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'apprentice-search-'));
@@ -89,7 +92,7 @@ describe('full-text search', () => {
     store.close();
     const file = join(dir, 'old.sqlite');
     const old = new Database(file);
-    applyMigrations(old, migrations.filter((m) => m.version < 6));
+    applyMigrations(old, migrations.filter((m) => m.version < versionOf('full-text search')));
     old.prepare(`INSERT INTO personas (id, name, system_prompt, created_at, updated_at) VALUES ('p', 'P', '', 1, 1)`).run();
     old.prepare(`INSERT INTO conversations (id, persona_id, title, created_at, updated_at) VALUES ('c', 'p', 't', 1, 1)`).run();
     old.prepare(`INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at, updated_at) VALUES ('m', 'c', 1, 'user', 'an older zeppelin question', 'complete', 1, 1)`).run();
