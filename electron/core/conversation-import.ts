@@ -4,7 +4,7 @@ import type { AppStore } from '../store/app-store';
 import { CoreError } from './core-error';
 
 export interface ImportResult {
-  /** Conversations added. */
+  /** Conversations added (or brought back: one deleted here returns with the messages it had). */
   imported: number;
   /** Conversations already here (same id): left as they are. */
   skipped: number;
@@ -15,7 +15,8 @@ export interface ImportResult {
 
 /**
  * Imports an archive file (see shared/conversation-archive.ts). Ids are the keys: a conversation
- * that is already here is skipped, so importing the same file twice adds nothing. A file that does
+ * that is already here is skipped, so importing the same file twice adds nothing; one that was
+ * deleted here comes back as it was when deleted (its messages never left the store). A file that does
  * not parse or does not validate is refused with the reason, and a failure halfway changes nothing
  * (one transaction).
  */
@@ -37,9 +38,10 @@ export function importArchive(store: AppStore, content: string): ImportResult {
   const archive = parsed.data;
   return store.db.transaction((): ImportResult => {
     const result: ImportResult = { imported: 0, skipped: 0, personasCreated: 0, messages: 0 };
+    const restored = archive.conversations.filter((c) => store.archive.has(c.id) && store.conversations.get(c.id) === null);
     const fresh = archive.conversations.filter((c) => {
       if (!store.archive.has(c.id)) return true;
-      result.skipped += 1;
+      if (!restored.includes(c)) result.skipped += 1;
       return false;
     });
     const clashes = store.archive.existingMessageIds(fresh.flatMap((c) => c.messages.map((m) => m.id)));
@@ -47,12 +49,17 @@ export function importArchive(store: AppStore, content: string): ImportResult {
       throw new CoreError('conflict', `The file's message ${clashes[0]} already belongs to another conversation here; nothing was imported.`);
     }
     for (const persona of archive.personas) {
-      if (!fresh.some((c) => c.personaId === persona.id)) continue;
+      if (![...fresh, ...restored].some((c) => c.personaId === persona.id)) continue;
       if (store.personas.get(persona.id)) continue;
       // A persona deleted here comes back for the conversations imported into it.
       if (store.personas.restore(persona.id)) continue;
       store.personas.create(persona);
       result.personasCreated += 1;
+    }
+    for (const conversation of restored) {
+      // Back under the persona it belonged to here (the file's persona when it was created here).
+      store.conversations.restore(conversation.id);
+      result.imported += 1;
     }
     for (const conversation of fresh) {
       store.archive.write(conversation);

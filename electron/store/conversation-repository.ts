@@ -93,6 +93,11 @@ export class ConversationRepository {
     return info.changes === 1;
   }
 
+  /** Brings back a deleted conversation (an import of it); false when it was not deleted. */
+  restore(id: string, now = Date.now()): boolean {
+    return this.db.prepare(`UPDATE conversations SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`).run(now, id).changes === 1;
+  }
+
   /** Soft-deletes every conversation of a persona (the persona itself was deleted). */
   softDeleteForPersona(personaId: string, now = Date.now()): number {
     return this.db

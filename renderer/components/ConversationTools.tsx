@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { IMPORT_MAX_CHARS } from '../../shared/ipc/contract';
 import { queryKeys } from '../data/query-keys';
 import { saveFile } from '../data/save-file';
@@ -8,13 +8,20 @@ import { describeError } from '../ipc/ipc-call-error';
 
 type ExportRequest = { format: 'json' | 'markdown'; conversationId?: string };
 
-/** Export the open conversation or all of them (Markdown to read, JSON to import), and import JSON back. */
-export function ConversationTools({ conversationId }: { conversationId: string | null }) {
+/** What the last export or import did, for the sidebar to show under its header. */
+export type ToolsOutcome = { kind: 'notice' | 'error'; text: string } | null;
+
+/**
+ * Export the open conversation or all of them (Markdown to read, JSON to import), and import JSON
+ * back. What happened goes to `onOutcome`.
+ */
+export function ConversationTools({ conversationId, onOutcome }: { conversationId: string | null; onOutcome: (outcome: ToolsOutcome) => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const menu = useRef<HTMLDetailsElement>(null);
   const picker = useRef<HTMLInputElement>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const setNotice = (text: string) => onOutcome({ kind: 'notice', text });
+  const fail = (error: unknown) => onOutcome({ kind: 'error', text: describeError(error) });
   const close = () => menu.current?.removeAttribute('open');
 
   const exportFile = useMutation({
@@ -23,6 +30,7 @@ export function ConversationTools({ conversationId }: { conversationId: string |
       saveFile(file);
       setNotice(`Saved ${file.fileName}`);
     },
+    onError: fail,
   });
   const importFile = useMutation({
     mutationFn: async (file: File) => {
@@ -36,14 +44,13 @@ export function ConversationTools({ conversationId }: { conversationId: string |
       void queryClient.invalidateQueries({ queryKey: queryKeys.personas });
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversationsAll });
     },
-    onError: () => setNotice(null),
+    onError: fail,
   });
   const run = (request: ExportRequest) => {
     close();
-    importFile.reset();
+    onOutcome(null);
     exportFile.mutate(request);
   };
-  const error = exportFile.error ?? importFile.error;
 
   return (
     <div className="conversation-tools">
@@ -90,35 +97,12 @@ export function ConversationTools({ conversationId }: { conversationId: string |
           const file = e.target.files?.[0];
           e.target.value = '';
           if (file) {
-            exportFile.reset();
+            onOutcome(null);
             importFile.mutate(file);
           }
         }}
       />
-      {notice && !error ? (
-        <p className="small tools-notice" role="status" data-testid="tools-notice">
-          {notice} <Dismiss onClick={() => setNotice(null)} />
-        </p>
-      ) : null}
-      {error ? (
-        <p className="inline-error small tools-notice" role="alert" data-testid="tools-error">
-          {describeError(error)}{' '}
-          <Dismiss
-            onClick={() => {
-              exportFile.reset();
-              importFile.reset();
-            }}
-          />
-        </p>
-      ) : null}
     </div>
   );
 }
 
-function Dismiss({ onClick }: { onClick: () => void }) {
-  return (
-    <button type="button" className="link-button" aria-label="Dismiss" onClick={onClick}>
-      ×
-    </button>
-  );
-}

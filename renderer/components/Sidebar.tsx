@@ -7,7 +7,7 @@ import { useNewConversation } from '../data/use-new-conversation';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
-import { ConversationTools } from './ConversationTools';
+import { ConversationTools, type ToolsOutcome } from './ConversationTools';
 import { PencilIcon, PlusIcon, TrashIcon } from './icons';
 
 /** Personas, and the selected persona's conversations. */
@@ -89,12 +89,13 @@ function ConversationSection({ personaId }: { personaId: string }) {
   }, [conversations.data, reconcileConversations]);
 
   const create = useNewConversation();
+  const [outcome, setOutcome] = useState<ToolsOutcome>(null);
 
   return (
     <section>
       <header className="sidebar-header">
         <h2>Conversations</h2>
-        <ConversationTools conversationId={selectedConversationId} />
+        <ConversationTools conversationId={selectedConversationId} onOutcome={setOutcome} />
         <button
           type="button"
           className="icon-button"
@@ -107,6 +108,18 @@ function ConversationSection({ personaId }: { personaId: string }) {
         </button>
       </header>
       {create.error ? <p className="inline-error small">{describeError(create.error)}</p> : null}
+      {outcome ? (
+        <p
+          className={outcome.kind === 'error' ? 'inline-error small tools-outcome' : 'small tools-outcome'}
+          role={outcome.kind === 'error' ? 'alert' : 'status'}
+          data-testid={outcome.kind === 'error' ? 'tools-error' : 'tools-notice'}
+        >
+          <span>{outcome.text}</span>
+          <button type="button" className="link-button" aria-label="Dismiss" onClick={() => setOutcome(null)}>
+            ×
+          </button>
+        </p>
+      ) : null}
       <ul className="list" data-testid="conversation-list">
         {conversations.data?.map((conversation) => (
           <ConversationRow key={conversation.id} conversation={conversation} selected={conversation.id === selectedConversationId} />

@@ -11,10 +11,13 @@ export function useNewConversation() {
   const selectConversation = useUi((s) => s.selectConversation);
   return useMutation({
     mutationFn: (personaId: string) => api.invoke('conversations:create', { personaId }),
-    onSuccess: (conversation: Conversation) => {
-      queryClient.setQueryData<Conversation[]>(queryKeys.conversations(conversation.personaId), (list) => [conversation, ...(list ?? [])]);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations(conversation.personaId) });
+    onSuccess: async (conversation: Conversation) => {
+      const key = queryKeys.conversations(conversation.personaId);
+      // A list fetched before the conversation existed must not land after it and drop the selection.
+      await queryClient.cancelQueries({ queryKey: key });
+      queryClient.setQueryData<Conversation[]>(key, (list) => [conversation, ...(list ?? []).filter((c) => c.id !== conversation.id)]);
       selectConversation(conversation.id);
+      void queryClient.invalidateQueries({ queryKey: key });
     },
   });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, poll, screenshotDir, send, startAppStack, waitForReply, type AppStack } from './support/app-stack';
+import { messages, poll, replyRequests, screenshotDir, send, startAppStack, waitForReply, type AppStack } from './support/app-stack';
 
 /**
  * Conversation editing in real Chromium against the real core, the box gateway and the SGLang test
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** The messages of the newest chat request the engine received (titles excluded: they ask for no stream). */
 function lastAsked(): string[] {
-  const request = stack.chatRequests().filter((body) => body.stream === true).at(-1)!;
+  const request = replyRequests(stack).at(-1)!;
   return (request.messages as Array<{ content: string }>).map((m) => m.content);
 }
 

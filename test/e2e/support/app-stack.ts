@@ -152,3 +152,10 @@ export async function waitForReply(page: Page, index: number, status = 'complete
   await poll(() => reply.getAttribute('data-status'), 60_000).toBe(status);
   return reply;
 }
+
+/** The chat requests that asked for a reply in a thread (title requests left out), oldest first. */
+export function replyRequests(stack: AppStack): Array<Record<string, unknown>> {
+  return stack
+    .chatRequests()
+    .filter((body) => body.stream === true && !JSON.stringify(body.messages).includes('Name this conversation.'));
+}

@@ -70,6 +70,12 @@ describe('core: export and import', () => {
     expect(await other.invoke('conversations:list', { personaId: persona.id })).toHaveLength(1);
     const again = await other.invoke('export:conversations', { format: 'json' });
     expect(JSON.parse(again.content).conversations).toEqual(JSON.parse(exported.content).conversations);
+
+    // A conversation deleted here comes back whole from the file, still without duplicates.
+    await h.invoke('personas:delete', { id: persona.id });
+    expect(await h.invoke('import:conversations', { content: exported.content })).toEqual({ imported: 1, skipped: 0, personasCreated: 0, messages: 0 });
+    expect((await h.invoke('personas:list', {})).map((p) => p.id)).toContain(persona.id);
+    expect(view(await h.invoke('messages:list', { conversationId: conversation.id }))).toEqual(view(before));
   });
 
   it('refuses a bad file with a clear reason and changes nothing', async () => {
