@@ -44,6 +44,10 @@ export function MessageList({
       className="thread-scroller"
       ref={scroller}
       data-testid="thread"
+      // Focusable, so the thread can be scrolled from the keyboard.
+      tabIndex={0}
+      role="region"
+      aria-label="Messages"
       onScroll={(e) => {
         // Only the user scrolling up unsticks; our own jumps to the bottom only ever go down.
         const el = e.currentTarget;
