@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { copyText } from '../clipboard/copy-text';
 import { CheckIcon, CopyIcon } from './icons';
 
 type CopyState = 'idle' | 'copied' | 'failed';
@@ -24,10 +25,7 @@ export function CopyButton({ text, label, testId, className }: { text: string; l
       data-testid={testId}
       data-state={state}
       onClick={() => {
-        navigator.clipboard.writeText(text).then(
-          () => setState('copied'),
-          () => setState('failed'),
-        );
+        void copyText(text).then((copied) => setState(copied ? 'copied' : 'failed'));
       }}
     >
       {state === 'copied' ? <CheckIcon /> : <CopyIcon />}

@@ -84,6 +84,18 @@ describe('chat appearance and accessibility (real Chromium, browser mode)', () =
     await code.getByTestId('copy-code').click();
     await poll(() => code.getByTestId('copy-code').getAttribute('data-state')).toBe('copied');
     expect(await clipboardText()).toBe(CODE);
+    // Where the Clipboard API is refused (the Electron shell denies every permission), copy still works.
+    await page.evaluate(async () => {
+      await navigator.clipboard.writeText('something else');
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+    });
+    await poll(() => code.getByTestId('copy-code').getAttribute('data-state')).toBe('idle');
+    await code.getByTestId('copy-code').click();
+    await poll(() => code.getByTestId('copy-code').getAttribute('data-state')).toBe('copied');
+    expect(await clipboardText()).toBe(CODE);
+    await page.evaluate(() => {
+      delete (navigator.clipboard as { writeText?: unknown }).writeText;
+    });
 
     // Math: KaTeX for inline and display formulas; \, survives as a thin space; \href stays inert.
     await poll(() => content.locator('.katex').count()).toBe(4);
