@@ -8,9 +8,9 @@ const SYNC_MOUNT_CHARS = 4_000;
  * New text is committed at most this much at a time (a long reply opened, or a fast stream): each
  * step is parsed in slices React can interrupt, and its commit and layout stay small.
  */
-const REVEAL_STEP_CHARS = 8_000;
+const REVEAL_STEP_CHARS = 5_000;
 /** A gap this small (an ordinary streamed delta) is shown at once rather than in steps. */
-const CATCH_UP_CHARS = 4_000;
+const CATCH_UP_CHARS = 3_000;
 
 const NOTHING_YET = { text: '', streaming: false };
 /** Blocks are grouped by where they start into pages of this many characters of source. */

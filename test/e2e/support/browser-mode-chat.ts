@@ -44,7 +44,8 @@ export async function startChatHarness(name: string): Promise<ChatHarness> {
       name: 'browser mode',
       script: 'electron/web/main.ts',
       args: ['--port', '0', '--data-dir', join(temp, 'app')],
-      ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+      // The token rides in the query or (newer) the #fragment of the printed address.
+      ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/[?#]token=\S+)/,
       cwd: repo,
     });
     context = await launchChromium(join(temp, 'chromium-profile'));
