@@ -7,8 +7,11 @@ import { ApiProvider } from './ipc/api-context';
 import { createApi } from './ipc/create-api';
 import { UiStoreProvider } from './state/ui-store-context';
 import { createUiStore } from './state/ui-store';
+import { applyThemePreference, readThemePreference } from './state/theme-preference';
 import './styles/app.css';
 import './styles/conversation.css';
+
+applyThemePreference(readThemePreference());
 
 const root = createRoot(document.getElementById('root')!);
 const setup = createApi();

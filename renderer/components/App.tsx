@@ -17,6 +17,7 @@ import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
 import { useAppShortcuts } from './use-app-shortcuts';
 import { Welcome } from './Welcome';
+import { ThemeToggle } from './ThemeToggle';
 
 // The timeline pulls in the charting library; load it when first opened so chat starts fast.
 const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
@@ -37,17 +38,21 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <span className="brand-mark" aria-hidden>
             ◐
           </span>
           Apprentice
-        </div>
+        </h1>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
         <button type="button" className="settings-button" onClick={() => setSearchOpen(true)} data-testid="open-search" title="Search conversations (Ctrl+K)">
           Search
         </button>
+        <ThemeToggle />
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
           <GearIcon /> Settings
         </button>
@@ -55,7 +60,7 @@ export function App() {
       <ConnectionBanner />
       <div className="body">
         <Sidebar />
-        <main className="main">
+        <main className="main" id="main-content" tabIndex={-1}>
           <MainArea />
         </main>
       </div>

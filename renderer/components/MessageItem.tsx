@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { memo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { queryKeys } from '../data/query-keys';
@@ -7,12 +7,16 @@ import { useApi } from '../ipc/api-context';
 import { applyMessage, emptyThread, type ThreadCache } from '../data/message-cache';
 import { useThreadActions } from '../data/use-thread-actions';
 import { describeError } from '../ipc/ipc-call-error';
+import { splitReasoning } from '../markdown/split-reasoning';
 import { readSelectionIn } from '../selection/read-dom-selection';
+import { CopyButton } from './CopyButton';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
 import { MessageEndingNote } from './MessageEndingNote';
+import { MessageErrorBoundary } from './MessageErrorBoundary';
+import { ReasoningPanel } from './ReasoningPanel';
 import { SignalBadge } from './SignalBadge';
 import { UserMessage } from './UserMessage';
 import { VersionSwitcher } from './VersionSwitcher';
@@ -25,11 +29,22 @@ interface Props {
   busy: boolean;
 }
 
-/** One turn of the thread; assistant replies carry feedback controls and their signal badge. */
-export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate, busy }: Props) {
+/**
+ * One turn of the thread; assistant replies carry feedback controls and their signal badge. A turn
+ * that fails to render shows as plain text instead of taking the thread down.
+ */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  return (
+    <MessageErrorBoundary text={props.message.content}>
+      <MessageTurn {...props} />
+    </MessageErrorBoundary>
+  );
+});
+
+function MessageTurn({ message, feedback, canRegenerate, busy }: Props) {
   if (message.role === 'user') return <UserMessage message={message} busy={busy} />;
   return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} busy={busy} />;
-});
+}
 
 type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
 
@@ -39,8 +54,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
   const contentRef = useRef<HTMLDivElement>(null);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [reason, setReason] = useState('');
-  const shown = message.editedContent ?? message.content;
-  const [edited, setEdited] = useState(shown);
+  const [edited, setEdited] = useState('');
   const [mark, setMark] = useState<InlineMarkTarget | null>(null);
   const [showOriginal, setShowOriginal] = useState(false);
   const { regenerate, selectVersion } = useThreadActions(message.conversationId);
@@ -81,16 +95,22 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
   const rewritten = message.editedContent != null;
   // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
   const trainable = message.content !== '' && message.status !== 'error';
+  // A reasoning model's thinking is shown apart; the answer is what renders (and what marks map to).
+  const { reasoning, answer, answerStart, thinking } = useMemo(() => splitReasoning(message.content), [message.content]);
+  // The user's rewrite stands in the thread instead of what the model wrote (unless they look back at it).
+  const rewrite = message.editedContent ?? '';
+  const showRewrite = rewritten && !showOriginal;
   const onSelectionDone = () => {
     // Marks apply to what the model wrote; a rewritten reply shows the user's own text instead.
     if (!trainable || streaming || rewritten || !contentRef.current) return;
-    const read = readSelectionIn(contentRef.current, message.content);
+    const read = readSelectionIn(contentRef.current, answer);
     if (!read) return;
     inlineMark.reset();
+    const offsets = read.offsets;
     setMark({
       x: read.rect.left,
       y: read.rect.bottom,
-      result: read.offsets.ok ? read.offsets : { ok: false, message: read.offsets.message },
+      result: offsets.ok ? { ...offsets, start: offsets.start + answerStart, end: offsets.end + answerStart } : { ok: false, message: offsets.message },
     });
   };
 
@@ -103,6 +123,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
       data-status={message.status}
       data-message-id={message.id}
     >
+      {reasoning !== null && !showRewrite ? <ReasoningPanel text={reasoning} thinking={thinking} streaming={streaming} /> : null}
       <div
         className="markdown"
         ref={contentRef}
@@ -110,9 +131,15 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        {shown && !(rewritten && showOriginal) ? <MarkdownContent text={shown} /> : null}
-        {rewritten && showOriginal ? <MarkdownContent text={message.content} /> : null}
-        {!shown && message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
+        <MessageErrorBoundary text={showRewrite ? rewrite : answer}>
+          {showRewrite ? (
+            <MarkdownContent text={rewrite} />
+          ) : answer ? (
+            <MarkdownContent text={answer} streaming={streaming} />
+          ) : message.status === 'complete' && reasoning === null ? (
+            <p className="muted">(empty reply)</p>
+          ) : null}
+        </MessageErrorBoundary>
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
       {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
@@ -136,6 +163,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
             {trainable ? (
               <>
+                <CopyButton text={showRewrite ? rewrite : answer} label="Copy reply" testId="copy-message" />
                 <button
                   type="button"
                   className="icon-button"
@@ -164,7 +192,7 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
                   className="text-button"
                   data-testid="edit-reply"
                   onClick={() => {
-                    setEdited(shown);
+                    setEdited(rewritten ? rewrite : answer);
                     setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
                   }}
                 >
