@@ -13,8 +13,11 @@ export function useThreadActions(conversationId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   const key = queryKeys.messages(conversationId);
-  const update = (change: (thread: ThreadCache) => ThreadCache) =>
+  // A list read before the switch must not land after it and bring the old branch back.
+  const update = async (change: (thread: ThreadCache) => ThreadCache) => {
+    await queryClient.cancelQueries({ queryKey: key });
     queryClient.setQueryData<ThreadCache>(key, (thread) => change(thread ?? emptyThread));
+  };
   const reread = () => {
     void queryClient.invalidateQueries({ queryKey: key });
     void queryClient.invalidateQueries({ queryKey: queryKeys.signals(conversationId) });
@@ -23,22 +26,24 @@ export function useThreadActions(conversationId: string) {
 
   const regenerate = useMutation({
     mutationFn: (messageId: string) => api.invoke('chat:regenerate', { messageId }),
-    onSuccess: (result, messageId) => {
-      update((thread) => replaceFrom(thread, messageId, [result.assistantMessage]));
+    onSuccess: async (result, messageId) => {
+      await update((thread) => replaceFrom(thread, messageId, [result.assistantMessage]));
       reread();
     },
   });
   const selectVersion = useMutation({
     mutationFn: (messageId: string) => api.invoke('messages:select', { messageId }),
-    onSuccess: (list: Message[]) => {
-      update((thread) => applyFetchedList(thread, list));
+    onSuccess: async (list: Message[]) => {
+      // The thread as the core now shows it, whole: nothing streams while versions switch, so no row
+      // of the cache is newer than this list.
+      await update((thread) => applyFetchedList({ messages: [], orphanText: thread.orphanText }, list));
       void queryClient.invalidateQueries({ queryKey: queryKeys.signals(conversationId) });
     },
   });
   const editAndResend = useMutation({
     mutationFn: (input: { messageId: string; content: string }) => api.invoke('chat:editAndResend', input),
-    onSuccess: (result, input) => {
-      update((thread) => replaceFrom(thread, input.messageId, [result.userMessage, result.assistantMessage]));
+    onSuccess: async (result, input) => {
+      await update((thread) => replaceFrom(thread, input.messageId, [result.userMessage, result.assistantMessage]));
       reread();
     },
   });
