@@ -10,6 +10,7 @@ import { createUiStore } from './state/ui-store';
 import { applyThemePreference, readThemePreference } from './state/theme-preference';
 import './styles/app.css';
 import './styles/conversation.css';
+import './styles/learning.css';
 
 applyThemePreference(readThemePreference());
 

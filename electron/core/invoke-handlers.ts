@@ -9,6 +9,7 @@ import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import { exportJson, exportMarkdown } from './conversation-export';
 import { importArchive } from './conversation-import';
+import { learningSummary, signalLives, withHintContext } from './learning-view';
 import { searchHits } from './search-hits';
 import { trainingExport } from './training-export';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
@@ -136,10 +137,12 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       signals: store.signals.listForConversation(conversationId),
       hints: store.hints.listForConversation(conversationId),
     }),
-    'hints:list': ({ personaId, status }) => store.hints.listForPersona(personaId, status),
+    'hints:list': ({ personaId, status }) => withHintContext(store, store.hints.listForPersona(personaId, status)),
     'hints:review': ({ hintId, action, text }) => services.hintReview.review(hintId, action, text),
 
     'timeline:list': ({ personaId, beforeSeq, limit, kinds }) => store.timeline.list(personaId, { beforeSeq, limit, kinds }),
+    'learning:summary': ({ personaId }) => learningSummary(store, requirePersona(personaId).id),
+    'learning:signals': ({ personaId }) => signalLives(store, requirePersona(personaId).id),
     'timeline:stats': ({ personaId }) => {
       const signals = store.signals.countsForPersona(personaId);
       const byKind = store.timeline.countByKind(personaId);

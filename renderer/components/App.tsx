@@ -19,8 +19,8 @@ import { useAppShortcuts } from './use-app-shortcuts';
 import { Welcome } from './Welcome';
 import { ThemeToggle } from './ThemeToggle';
 
-// The timeline pulls in the charting library; load it when first opened so chat starts fast.
-const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
+// The Learning tab pulls in the charting library; load it when first opened so chat starts fast.
+const LearningView = lazy(() => import('./LearningView').then((m) => ({ default: m.LearningView })));
 
 export function App() {
   useLiveUpdates();
@@ -126,7 +126,7 @@ function MainArea() {
       {view === 'chat' ? conversationId ? <ChatView key={conversationId} conversationId={conversationId} /> : <NoConversation personaId={persona.id} /> : null}
       {view === 'timeline' ? (
         <Suspense fallback={<p className="muted center">Loading…</p>}>
-          <TimelineView persona={persona} />
+          <LearningView persona={persona} />
         </Suspense>
       ) : null}
       {view === 'hints' ? <HintsReview persona={persona} /> : null}

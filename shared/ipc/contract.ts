@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LearningSummarySchema, SignalLifeSchema } from '../learning';
 import {
   BoxStatusSchema,
   ConversationSchema,
@@ -252,9 +253,16 @@ export const invokeContract = {
     request: z.object({ conversationId: IdSchema }).strict(),
     response: z.object({ signals: z.array(SignalSchema), hints: z.array(HintSchema) }),
   },
+  /** Each hint with its context: the user's question, the reply it is about, and what the user said next. */
   'hints:list': {
     request: z.object({ personaId: IdSchema, status: z.enum(['pending', 'approved', 'rejected', 'auto']).optional() }).strict(),
-    response: z.array(HintSchema),
+    response: z.array(
+      HintSchema.extend({
+        context: z
+          .object({ conversationId: IdSchema, question: z.string().nullable(), reply: z.string(), followUp: z.string().nullable() })
+          .optional(),
+      }),
+    ),
   },
   'hints:review': {
     request: z
@@ -277,6 +285,10 @@ export const invokeContract = {
       .strict(),
     response: z.array(TimelineEventSchema),
   },
+  /** The Learning tab: the acceptance curve with policy versions, and tiles counted over the same rows as learning:signals. */
+  'learning:summary': { request: z.object({ personaId: IdSchema }).strict(), response: LearningSummarySchema },
+  /** The persona's signals that teach something, newest first, each with its life (delivered → trained in step N). */
+  'learning:signals': { request: z.object({ personaId: IdSchema }).strict(), response: z.array(SignalLifeSchema) },
   'timeline:stats': {
     request: z.object({ personaId: IdSchema }).strict(),
     response: z.object({
