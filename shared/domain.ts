@@ -233,7 +233,11 @@ export const SettingsSchema = z.object({
     maxTokens: z.number().int().min(1).max(1_000_000),
   }),
   judge: z.object({
-    /** off: heuristics only; uncertain: ask the judge when the heuristic is unsure; always: judge every turn. */
+    /**
+     * The app's own judge (with a box, the box's judge decides and this one runs only at an endpoint of
+     * its own): always (default) judge every inferred turn; uncertain: only when the detector is unsure;
+     * off: never (inferred rewards then train only in confidence buckets trusted without a judge).
+     */
     mode: JudgeModeSchema,
     endpoint: z.string().max(2_000),
     model: z.string().max(500),

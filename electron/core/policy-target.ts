@@ -33,3 +33,17 @@ function tokenFor(endpoint: string, boxUrl: string, token: string | null): strin
     return null;
   }
 }
+
+/**
+ * Whether replies come from the box's own policy: the policy endpoint is empty (the box's /v1) or on
+ * the box's origin. Only such replies can train; any other endpoint's are another model's text.
+ */
+export function policyServedByBox(settings: StoredSettings): boolean {
+  const endpoint = resolvePolicyTarget(settings, null).endpoint;
+  if (!endpoint || !settings.box.url) return false;
+  try {
+    return new URL(endpoint).origin === new URL(settings.box.url).origin;
+  } catch {
+    return false;
+  }
+}
