@@ -24,7 +24,7 @@ function writeQwen3ModelFolder(): string {
  *   npx tsx test/support/sglang-test-engine-cli.ts [--port 0] [--api-key K] [--reply TEXT]
  *     [--token-latency-ms N] [--weight-version V] [--model-path P] [--startup-ms N]
  *     [--original-logprobs]   (like SGLANG_RETURN_ORIGINAL_LOGPROB=1: sampled log-probs are not temperature-scaled)
- *     [--judge-votes -1,-1,1 [--judge-hint TEXT]]   (answer judge prompts with these \boxed{} votes, in turn)
+ *     [--judge-votes=-1,-1,1 [--judge-hint TEXT]]   (answer judge prompts with these \boxed{} votes, in turn)
  * Prints `SGLang test engine ready at http://127.0.0.1:PORT` once it listens; stops on SIGINT/SIGTERM
  * or when stdin closes (so a parent that dies does not leave it running).
  */
