@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { isWellFormedText } from './well-formed-text';
 
 /** Entities the app stores and shows. Timestamps are epoch milliseconds. */
 
-export const IdSchema = z.string().min(1).max(128);
+/** Ids are idempotency keys: they must reach SQLite and the box byte for byte, so no lone surrogates. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(isWellFormedText, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate half)');
 
 export const RewardSchema = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 export type Reward = z.infer<typeof RewardSchema>;
@@ -246,6 +252,14 @@ export const SettingsSchema = z.object({
   }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** How the box token is kept on this machine, as the settings tell the user (app:info). */
+export const TokenProtectionSchema = z.object({
+  /** false: the token is readable by anyone who can read the app data folder (basic_text, plain file). */
+  protectedByKeychain: z.boolean(),
+  detail: z.string().max(1_000),
+});
+export type TokenProtection = z.infer<typeof TokenProtectionSchema>;
 
 export const SettingsPatchSchema = z.object({
   box: SettingsSchema.shape.box.omit({ hasToken: true }).partial().optional(),

@@ -174,7 +174,14 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         judgeRegenerations: options.judge?.judgeRegenerations ?? false,
       };
       const record = gateway.turnLog.get(sample.turnId);
-      return buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      // Without a separate teacher the whole build (regenerations, teacher scoring, judge votes) runs on
+      // the policy engine; a colocated trainer releases that engine for a step only once it is idle.
+      const endBuild = gateway.teacherSglang === gateway.sglang ? gateway.policy.beginBuild() : () => undefined;
+      try {
+        return await buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      } finally {
+        endBuild();
+      }
     };
 
     const worker = new SampleBuildWorker({
@@ -247,11 +254,11 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       }
     };
 
-    const finishUpdate = (version: string | null): void => {
+    const finishUpdate = (version: string | null, completed = true): void => {
       if (updateTimer) clearTimeout(updateTimer);
       updateTimer = null;
       const previous = policyVersion();
-      gateway.policy.finishWeightUpdate(version ?? undefined);
+      gateway.policy.finishWeightUpdate(version ?? undefined, completed);
       if (!version || version === previous) return;
       queue.setState(POLICY_VERSION_KEY, version);
       for (const personaId of queue.personas()) {
@@ -319,11 +326,12 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         if (updateTimer) clearTimeout(updateTimer);
         updateTimer = setTimeout(() => {
           log('warn', 'the trainer announced a weight update and then went quiet (no heartbeat, no ready); serving chat again');
-          finishUpdate(null);
+          finishUpdate(null, false);
         }, holdUntil - now);
         updateTimer.unref();
       },
       weightsUpdating: () => gateway.policy.weightsUpdating,
+      drainEngine: (timeoutMs, signal) => gateway.policy.waitForEngineIdle(timeoutMs, signal),
     };
     for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
 

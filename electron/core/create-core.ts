@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BoxStatus } from '../../shared/domain';
+import type { BoxStatus, TokenProtection } from '../../shared/domain';
 import {
   invokeContract,
   isInvokeChannel,
@@ -9,9 +8,11 @@ import {
   type InvokeChannel,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
-import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
-import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
+import { ENCRYPTED_TOKEN_FILE_NAME } from '../settings/encrypted-token-file';
+import { SETTINGS_FILE_NAME, SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
+import { BOX_TOKEN_FILE_NAME, BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
+import { ensureOwnerOnlyDir, tightenOwnerOnlyFile } from '../store/owner-only-files';
 import { superviseSyncWorker } from '../sync/supervised-sync-worker';
 import type { SyncConfig } from '../sync/types';
 import { ChatService, type ChatTiming } from './chat-service';
@@ -33,6 +34,8 @@ export interface CoreOptions {
   mode: 'electron' | 'browser';
   /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
   tokenVault?: TokenVault;
+  /** What the settings say about how the token is kept; default: the plain 0600 file's description. */
+  tokenProtection?: TokenProtection;
   /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
   openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
@@ -55,6 +58,11 @@ export interface Core {
   close(): Promise<void>;
 }
 
+const PLAIN_FILE_TOKEN_PROTECTION: TokenProtection = {
+  protectedByKeychain: false,
+  detail: `No keychain here: the token is kept in ${BOX_TOKEN_FILE_NAME} in the app data folder, readable only by your user (mode 0600).`,
+};
+
 const DEFAULT_PERSONA = {
   name: 'Assistant',
   systemPrompt: 'You are a helpful assistant.',
@@ -68,7 +76,9 @@ const DEFAULT_PERSONA = {
  */
 export function createCore(options: CoreOptions): Core {
   const log = options.log ?? defaultLog;
-  mkdirSync(options.dataDir, { recursive: true });
+  // Chats, settings and the token: this user's only (0700 folder; the files below and the store 0600).
+  ensureOwnerOnlyDir(options.dataDir);
+  for (const name of [SETTINGS_FILE_NAME, BOX_TOKEN_FILE_NAME, ENCRYPTED_TOKEN_FILE_NAME]) tightenOwnerOnlyFile(join(options.dataDir, name));
   const warnings: string[] = [];
   const settings = new SettingsStore(options.dataDir, Date.now(), options.openSettingsConf);
   if (settings.recovery) {
@@ -154,7 +164,12 @@ export function createCore(options: CoreOptions): Core {
     feedback: new FeedbackService(ctx),
     hintReview: new HintReviewService(ctx),
     signalRemoval: new SignalRemovalService(ctx),
-    appInfo: { mode: options.mode, version: options.version ?? '0.0.0', dataDir: options.dataDir },
+    appInfo: {
+      mode: options.mode,
+      version: options.version ?? '0.0.0',
+      dataDir: options.dataDir,
+      tokenProtection: options.tokenProtection ?? PLAIN_FILE_TOKEN_PROTECTION,
+    },
     boxStatus,
     reconfigure: async () => {
       lastStatus = null;

@@ -9,6 +9,7 @@ import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import type { SignalRemovalService } from './signal-removal-service';
 import { probeBox } from './box-probe';
+import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export type InvokeHandlers = {
@@ -40,7 +41,9 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'settings:get': () => settingsView(),
     'settings:update': async (patch) => {
       try {
-        ctx.settings.update(patch);
+        if (await updateSettingsBindingToken(ctx.settings, ctx.tokenVault, patch)) {
+          ctx.log('info', 'the box URL changed: the token saved for the previous box was removed');
+        }
       } catch (error) {
         if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
         throw error;

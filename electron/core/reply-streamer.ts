@@ -58,6 +58,8 @@ export async function streamReply(
         turn: { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id },
         signal: input.signal,
         fetch: input.fetch,
+        onLearning: (resumeInMs) =>
+          events.emit('chat:waiting', { conversationId: reply.conversationId, messageId: reply.id, resumeInMs }),
       },
       (delta) => {
         content += delta;

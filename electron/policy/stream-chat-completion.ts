@@ -1,5 +1,7 @@
 import type { ChatMessage } from '../../shared/protocol/box-stream';
 import {
+  CHAT_ACCEPT_NOTICES_LEARNING,
+  CHAT_HEADER_ACCEPT_NOTICES,
   CHAT_HEADER_CONVERSATION,
   CHAT_HEADER_PERSONA,
   CHAT_HEADER_POLICY_VERSION,
@@ -25,6 +27,11 @@ export interface ChatCompletionRequest {
   /** No stream data for this long → timeout. */
   idleTimeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * The box is training a step and holds this request in its queue; called with about how long until
+   * replies resume (null: no estimate), again with each notice. Only box requests (`turn`) get these.
+   */
+  onLearning?: (resumeInMs: number | null) => void;
 }
 
 export interface ChatCompletionResult {
@@ -72,6 +79,7 @@ export async function streamChatCompletion(
     headers[CHAT_HEADER_PERSONA] = request.turn.personaId;
     headers[CHAT_HEADER_CONVERSATION] = request.turn.conversationId;
     headers[CHAT_HEADER_TURN] = request.turn.turnId;
+    headers[CHAT_HEADER_ACCEPT_NOTICES] = CHAT_ACCEPT_NOTICES_LEARNING;
   }
 
   try {
@@ -113,7 +121,10 @@ export async function streamChatCompletion(
         for await (const data of readSseData(response.body)) {
           arm(idleMs, idleMessage);
           if (data.trim() === '[DONE]') break;
-          readChunk(data, url, result, onDelta);
+          readChunk(data, url, result, onDelta, request.onLearning);
+        }
+        if (result.finishReason === 'abort') {
+          throw new PolicyError('upstream', `${url} stopped this reply midway (the model server aborted it, e.g. to load new weights); ask again.`);
         }
       }
     } catch (error) {
@@ -136,7 +147,13 @@ export async function streamChatCompletion(
 
 const ABORTED = Symbol('aborted');
 
-function readChunk(data: string, url: string, result: ChatCompletionResult, onDelta: (delta: string) => void): void {
+function readChunk(
+  data: string,
+  url: string,
+  result: ChatCompletionResult,
+  onDelta: (delta: string) => void,
+  onLearning: ((resumeInMs: number | null) => void) | undefined,
+): void {
   let json: unknown;
   try {
     json = JSON.parse(data);
@@ -152,6 +169,8 @@ function readChunk(data: string, url: string, result: ChatCompletionResult, onDe
     const message = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error));
     throw new PolicyError('upstream', `${url} reported an error while streaming: ${message}`);
   }
+  if (chunk.apprentice?.learning) onLearning?.(chunk.apprentice.learning.resumeInMs);
+  if (chunk.apprentice?.policyVersion) result.policyVersion = chunk.apprentice.policyVersion;
   if (chunk.model) result.model = chunk.model;
   for (const choice of chunk.choices ?? []) {
     if ((choice.index ?? 0) !== 0) continue;

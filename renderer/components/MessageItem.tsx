@@ -8,6 +8,7 @@ import { describeError } from '../ipc/ipc-call-error';
 import { readSelectionIn } from '../selection/read-dom-selection';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
+import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
 import { SignalBadge } from './SignalBadge';
 
@@ -123,6 +124,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         {message.content ? <MarkdownContent text={message.content} /> : message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
+      {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
       {message.status === 'error' ? (
         <p className="inline-error" role="alert" data-testid="message-error">

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { JudgeModeSchema, SettingsPatchSchema, type JudgeMode, type Settings } from '../../shared/domain';
-import { useSettings } from '../data/queries';
+import { useAppInfo, useSettings } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
@@ -38,6 +38,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const settings = useSettings();
+  const tokenProtection = useAppInfo().data?.tokenProtection;
   const [form, setForm] = useState<Form | null>(null);
   const [token, setToken] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -102,6 +103,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     onChange: (e: { target: { value: string } }) => form && setForm({ ...form, [key]: e.target.value }),
   });
   const hasToken = settings.data?.box.hasToken ?? false;
+  // The core removes the saved token when the box address changes (it belongs to the old box).
+  const boxMoves = hasToken && form !== null && form.boxUrl.trim().replace(/\/+$/, '') !== (settings.data?.box.url ?? '');
 
   return (
     <Modal title="Settings" onClose={onClose} testId="settings-panel">
@@ -137,6 +140,16 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
                 </button>
               ) : null}
             </div>
+            {tokenProtection && !tokenProtection.protectedByKeychain ? (
+              <p className="muted" data-testid="settings-token-protection">
+                {tokenProtection.detail}
+              </p>
+            ) : null}
+            {boxMoves && !token.trim() ? (
+              <p className="muted" data-testid="settings-token-rebind">
+                Saving a new box address removes the token saved for the old box: paste the new box’s token too.
+              </p>
+            ) : null}
           </fieldset>
           <fieldset>
             <legend>Policy (chat model)</legend>

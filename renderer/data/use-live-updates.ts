@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useApiHandle } from '../ipc/api-context';
+import type { ReplyWaiting } from './learning-notice';
 import { applyDelta, applyMessage, type ThreadCache } from './message-cache';
 import { queryKeys } from './query-keys';
 
@@ -36,9 +37,18 @@ export function useLiveUpdates(): void {
       queryClient.setQueryData<ThreadCache>(key, (thread) => (thread ? update(thread) : thread));
     };
 
+    const stopWaiting = (messageId: string) => queryClient.removeQueries({ queryKey: queryKeys.replyWaiting(messageId), exact: true });
+
     const offs = [
-      api.on('chat:delta', (event) => patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta))),
+      api.on('chat:waiting', (event) =>
+        queryClient.setQueryData<ReplyWaiting>(queryKeys.replyWaiting(event.messageId), { resumeInMs: event.resumeInMs, receivedAt: Date.now() }),
+      ),
+      api.on('chat:delta', (event) => {
+        stopWaiting(event.messageId);
+        patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta));
+      }),
       api.on('chat:message', (message) => {
+        stopWaiting(message.id);
         patchThread(message.conversationId, (t) => applyMessage(t, message));
         invalidateSoon(queryKeys.conversationsAll);
       }),

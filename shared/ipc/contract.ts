@@ -12,6 +12,7 @@ import {
   SignalSchema,
   TimelineEventSchema,
   TimelineKindSchema,
+  TokenProtectionSchema,
 } from '../domain';
 
 /**
@@ -25,7 +26,12 @@ const Ok = z.object({ ok: z.literal(true) });
 export const invokeContract = {
   'app:info': {
     request: z.object({}).strict(),
-    response: z.object({ mode: z.enum(['electron', 'browser']), version: z.string(), dataDir: z.string() }),
+    response: z.object({
+      mode: z.enum(['electron', 'browser']),
+      version: z.string(),
+      dataDir: z.string(),
+      tokenProtection: TokenProtectionSchema,
+    }),
   },
   'settings:get': { request: z.object({}).strict(), response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
@@ -176,6 +182,15 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<InvokeContract[C]
 export const eventContract = {
   /** Reply text as it streams; deltas for one message arrive in order. */
   'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string() }),
+  /**
+   * The box holds this reply's request while it trains a step: "learning… replies resume in ~N s".
+   * resumeInMs is the box's estimate when the notice was sent (null: none yet). Ends with the first delta.
+   */
+  'chat:waiting': z.object({
+    conversationId: IdSchema,
+    messageId: IdSchema,
+    resumeInMs: z.number().int().nonnegative().nullable(),
+  }),
   /** A message finished (complete, stopped or error) or changed; carries the stored row. */
   'chat:message': MessageSchema,
   'box:status': BoxStatusSchema,

@@ -18,6 +18,11 @@ import { z } from 'zod';
  * Failures (HTTP errors, connections dropped mid-stream), per-token latency, a "starting" health
  * state, pause/continue and weight updates are configurable.
  *
+ * `/pause_generation` behaves like SGLang's: its mode defaults to "abort" (slime sends `{}`), which ends
+ * every running chat reply where it stands, with finish_reason "abort" (a streamed one with a last
+ * chunk and [DONE], as SGLang's graceful abort does); "retract" and "in_place" hold them instead.
+ * (/generate requests are cut by dropping the connection.)
+ *
  * Like real SGLang, the log-probs of *sampled* tokens are temperature-scaled (log softmax(logits/T))
  * unless the engine runs in "original logprob" mode (SGLANG_RETURN_ORIGINAL_LOGPROB=1); prefill
  * scoring (input_token_logprobs) is always raw. The fake model stands in for the scaling with
@@ -435,7 +440,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
   };
   let judgeVotesGiven = 0;
   const requests: LoggedRequest[] = [];
-  const running = new Set<{ abort: () => void }>();
+  const running = new Set<{ abort: (byPause?: boolean) => void }>();
   let inFlightCount = 0;
   let idleWaiters: (() => void)[] = [];
   // Requests wait while generation is paused or weights are loading.
@@ -507,10 +512,20 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     return { promptIds, outputIds: [...replyIds, eosId], text, finishReason: { type: 'stop', matched: eosId } };
   }
 
-  async function beginGeneration(req: IncomingMessage, res: ServerResponse, entry: LoggedRequest): Promise<{ signal: AbortSignal; done: () => void } | null> {
+  async function beginGeneration(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: LoggedRequest,
+  ): Promise<{ signal: AbortSignal; abortedByPause: () => boolean; done: () => void } | null> {
     while (gate) await gate;
     const controller = new AbortController();
-    const handle = { abort: () => controller.abort() };
+    let byPauseAbort = false;
+    const handle = {
+      abort: (byPause = false) => {
+        byPauseAbort ||= byPause;
+        controller.abort();
+      },
+    };
     running.add(handle);
     inFlightCount++;
     const onClose = (): void => {
@@ -523,6 +538,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     req.on('error', onClose);
     return {
       signal: controller.signal,
+      abortedByPause: () => byPauseAbort,
       done: () => {
         running.delete(handle);
         inFlightCount--;
@@ -533,6 +549,17 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         }
       },
     };
+  }
+
+  /** false when a pause in "abort" mode ended the request (SGLang then finishes it as "abort"). */
+  async function tokenDelayUnlessPaused(run: { signal: AbortSignal; abortedByPause: () => boolean }): Promise<boolean> {
+    try {
+      await tokenDelay(run.signal);
+      return true;
+    } catch (error) {
+      if (run.abortedByPause()) return false;
+      throw error;
+    }
   }
 
   async function tokenDelay(signal: AbortSignal): Promise<void> {
@@ -704,7 +731,10 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         const decoder = new TextDecoder();
         for (let i = 0; i < visible.length; i++) {
           if (failure?.kind === 'drop' && i >= failure.afterTokens) return dropAfterFlush(res);
-          await tokenDelay(run.signal);
+          if (!(await tokenDelayUnlessPaused(run))) {
+            res.write(chunk({ index: 0, delta: {}, logprobs: null, finish_reason: 'abort', matched_stop: null }));
+            return void res.end('data: [DONE]\n\n');
+          }
           const delta = decoder.decode(new Uint8Array(tokenBytes(visible[i]!)), { stream: true });
           res.write(
             chunk({
@@ -725,11 +755,16 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         return;
       }
 
+      let produced = visible.length;
       for (let i = 0; i < visible.length; i++) {
         if (failure?.kind === 'drop' && i >= failure.afterTokens) return void res.destroy();
-        await tokenDelay(run.signal);
+        if (!(await tokenDelayUnlessPaused(run))) {
+          produced = i;
+          break;
+        }
       }
       if (failure?.kind === 'drop') return void res.destroy();
+      const cut = produced < visible.length;
       sendJson(res, 200, {
         id,
         object: 'chat.completion',
@@ -738,12 +773,12 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: null },
+            message: { role: 'assistant', content: cut ? decodeIds(visible.slice(0, produced)) : gen.text, reasoning_content: null, tool_calls: null },
             logprobs: body.logprobs
-              ? { content: visible.map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)) }
+              ? { content: visible.slice(0, produced).map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)) }
               : null,
-            finish_reason: finishReason,
-            matched_stop: matchedStop,
+            finish_reason: cut ? 'abort' : finishReason,
+            matched_stop: cut ? null : matchedStop,
           },
         ],
         usage,
@@ -849,7 +884,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             const parsed = PauseSchema.safeParse(body ?? {});
             if (!parsed.success) throw new HttpError(400, `invalid pause_generation request: ${z.prettifyError(parsed.error)}`);
             closeGate();
-            if ((parsed.data.mode ?? 'abort') === 'abort') for (const r of running) r.abort();
+            if ((parsed.data.mode ?? 'abort') === 'abort') for (const r of running) r.abort(true);
             return sendJson(res, 200, { success: true, message: 'Generation paused.' });
           }
           case 'POST /continue_generation':

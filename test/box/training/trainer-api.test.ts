@@ -250,7 +250,7 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
     expect(fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(chatsBefore);
     const readyAt = Date.now();
     const ready = await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: 'policy-v3' });
-    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3', updating: false });
+    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3', updating: false, activeReplies: 0, activeBuilds: 0 });
     expect(await chat).toBe(REPLY);
     const served = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
     expect(served.at).toBeGreaterThanOrEqual(readyAt);
