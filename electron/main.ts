@@ -1,11 +1,15 @@
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/create-core';
 import { isTrustedSenderUrl } from './ipc/trusted-sender';
+import { describeNativeLoadFailure } from './native/check-native-binary';
+import { electronSqliteBinary, FIX_ELECTRON_BUILD, packagedSqliteBinary, SQLITE_BINDING_ENV } from './native/native-paths';
 import { registerCoreIpc } from './ipc/register-core-ipc';
 import { EncryptedTokenFile } from './settings/encrypted-token-file';
+import { EndpointKeyFile } from './settings/endpoint-key-store';
 import { BoxTokenFile } from './settings/token-vault';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolResponse } from './shell/app-protocol';
 import { navigationDecision, windowOpenDecision } from './shell/navigation-policy';
@@ -99,6 +103,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   installSessionPolicy();
   const dataDir = app.getPath('userData');
+  // better-sqlite3 built for Electron's ABI (node_modules holds Node's build for the tests); the sync
+  // worker inherits the variable.
+  const sqliteBinding = app.isPackaged ? packagedSqliteBinary(process.resourcesPath) : electronSqliteBinary(app.getAppPath());
+  if (existsSync(sqliteBinding)) process.env[SQLITE_BINDING_ENV] = sqliteBinding;
   const tokenStorage = chooseTokenStorage({
     platform: process.platform,
     encryptionAvailable: safeStorage.isEncryptionAvailable(),
@@ -111,6 +119,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     tokenVault,
     tokenProtection: tokenStorage.protection,
+    endpointKeys: new EndpointKeyFile(dataDir, tokenStorage.vault === 'keychain-file' ? safeStorage : null),
     openSettingsConf: (options) => new ElectronStore(options),
     spawnSyncWorker: () => spawnUtilityProcessSyncWorker(utilityProcess, join(here, 'sync-worker.js')),
     log: (level, message) => (level === 'error' ? console.error : console.log)(`[apprentice:${level}] ${message}`),
@@ -167,7 +176,10 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   void start().catch((error: unknown) => {
-    console.error('[apprentice] failed to start:', error);
+    // A native module built for another ABI is named with its fix, not left as a stack trace.
+    const native = describeNativeLoadFailure(error, FIX_ELECTRON_BUILD);
+    console.error('[apprentice] failed to start:', native ?? error);
+    if (native) dialog.showErrorBox('Apprentice cannot start', native);
     app.exit(1);
   });
 }

@@ -95,6 +95,14 @@ export type MessageRole = z.infer<typeof MessageRoleSchema>;
 export const MessageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 
+/**
+ * How a reply ended short of finishing. cut_off: the stream closed with no finish_reason and no
+ * [DONE] (stored as an 'error' reply: kept and shown, never trained); token_limit: the server
+ * stopped at max_tokens (finish_reason "length").
+ */
+export const MessageTruncationSchema = z.enum(['cut_off', 'token_limit']);
+export type MessageTruncation = z.infer<typeof MessageTruncationSchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   conversationId: IdSchema,
@@ -110,9 +118,11 @@ export const MessageSchema = z.object({
   /** Set on a reply that a regeneration replaced; it stays stored but leaves the thread. */
   supersededAt: z.number().nullable(),
   /** Assistant replies: whether the box's policy served it (only such replies train); null: unknown (older rows, user messages). */
-  servedBy: ServedBySchema.nullable(),
+  servedBy: ServedBySchema.nullable().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** Set when the reply ended short (see MessageTruncationSchema); null or absent otherwise. */
+  truncation: MessageTruncationSchema.nullable().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

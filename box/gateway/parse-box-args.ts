@@ -36,7 +36,8 @@ export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host 
                          scaled, and the gateway re-scores them raw before training
 
 Token: --token-file FILE, else $APPRENTICE_BOX_TOKEN, else DATA_DIR/token (generated once, mode 0600,
-and printed at first start). Tokens shorter than 16 characters or with spaces are refused.
+and printed at first start). A token must be at least 16 characters, with no spaces; the gateway
+refuses to start with a shorter one.
   --token T              also works, but every user of this machine sees T in the process list
                          (ps); the gateway warns when it is used`;
 

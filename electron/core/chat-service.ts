@@ -209,7 +209,7 @@ export class ChatService {
   /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
   private startStream(reply: Message, persona: Persona, token: string | null): void {
     const settings = this.ctx.settings.get();
-    const target = resolvePolicyTarget(settings, token);
+    const target = resolvePolicyTarget(settings, token, this.ctx.endpointKeys);
     const controller = new AbortController();
     const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
     const done = streamReply(this.ctx.store.messages, this.ctx.events, {

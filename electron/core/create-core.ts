@@ -9,6 +9,7 @@ import {
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
 import { ENCRYPTED_TOKEN_FILE_NAME } from '../settings/encrypted-token-file';
+import { ENCRYPTED_ENDPOINT_KEYS_FILE_NAME, ENDPOINT_KEYS_FILE_NAME, EndpointKeyFile, type EndpointKeys } from '../settings/endpoint-key-store';
 import { SETTINGS_FILE_NAME, SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
 import { BOX_TOKEN_FILE_NAME, BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
@@ -25,6 +26,7 @@ import { createInvokeHandlers, type InvokeHandlers } from './invoke-handlers';
 import { JudgeRunner } from './judge-runner';
 import { SignalRemovalService } from './signal-removal-service';
 import { signalsTouchedBy } from './signals-touched-by';
+import { detectLocalServers, LOCAL_SERVER_CANDIDATES, type LocalServerCandidate } from './local-server-probe';
 import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
 
 export const DATABASE_FILE_NAME = 'apprentice.sqlite';
@@ -36,6 +38,10 @@ export interface CoreOptions {
   tokenVault?: TokenVault;
   /** What the settings say about how the token is kept; default: the plain 0600 file's description. */
   tokenProtection?: TokenProtection;
+  /** Where endpoint API keys live; default: `<dataDir>/endpoint-keys.json` (0600). Electron passes safeStorage. */
+  endpointKeys?: EndpointKeys;
+  /** Which local ports the onboarding probes for model servers (default: the engines' usual ports). */
+  localServers?: readonly LocalServerCandidate[];
   /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
   openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
@@ -78,7 +84,7 @@ export function createCore(options: CoreOptions): Core {
   const log = options.log ?? defaultLog;
   // Chats, settings and the token: this user's only (0700 folder; the files below and the store 0600).
   ensureOwnerOnlyDir(options.dataDir);
-  for (const name of [SETTINGS_FILE_NAME, BOX_TOKEN_FILE_NAME, ENCRYPTED_TOKEN_FILE_NAME]) tightenOwnerOnlyFile(join(options.dataDir, name));
+  for (const name of [SETTINGS_FILE_NAME, BOX_TOKEN_FILE_NAME, ENCRYPTED_TOKEN_FILE_NAME, ENDPOINT_KEYS_FILE_NAME, ENCRYPTED_ENDPOINT_KEYS_FILE_NAME]) tightenOwnerOnlyFile(join(options.dataDir, name));
   const warnings: string[] = [];
   const settings = new SettingsStore(options.dataDir, Date.now(), options.openSettingsConf);
   if (settings.recovery) {
@@ -93,6 +99,7 @@ export function createCore(options: CoreOptions): Core {
 
   const events = new CoreEvents((error) => log('error', `event listener failed: ${String(error)}`));
   const tokenVault = options.tokenVault ?? new BoxTokenFile(options.dataDir);
+  const endpointKeys = options.endpointKeys ?? new EndpointKeyFile(options.dataDir);
   const sync = new SyncWorkerConnection({
     status: (status) => {
       lastStatus = status;
@@ -110,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     settings,
     tokenVault,
+    endpointKeys,
     fetch: options.fetch,
     nudgeSync: () => sync.nudge(),
     log,
@@ -176,6 +184,7 @@ export function createCore(options: CoreOptions): Core {
       sync.configure(await syncConfig());
       events.emit('box:status', boxStatus());
     },
+    detectServers: () => detectLocalServers(options.localServers ?? LOCAL_SERVER_CANDIDATES, { fetch: options.fetch }),
   });
 
   const spawn = options.spawnSyncWorker === undefined ? spawnDefaultSyncWorker : options.spawnSyncWorker;

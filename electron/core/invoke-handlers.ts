@@ -1,15 +1,16 @@
 import type { z } from 'zod';
 import type { BoxStatus } from '../../shared/domain';
 import type { InvokeChannel, InvokeContract, InvokeResponse } from '../../shared/ipc/contract';
-import { InvalidSettingsError } from '../settings/settings-store';
+import { InvalidSettingsError, normalizeBaseUrl } from '../settings/settings-store';
 import type { ChatService } from './chat-service';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
 import type { SignalRemovalService } from './signal-removal-service';
-import { probeBox } from './box-probe';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
+import { testBoxConnection, testEndpointConnection } from './connection-tests';
+import type { DetectedServer } from './local-server-probe';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export type InvokeHandlers = {
@@ -25,6 +26,8 @@ export interface InvokeServices {
   boxStatus(): BoxStatus;
   /** Settings or the token changed: reconfigure whatever depends on them (the sync worker). */
   reconfigure(): Promise<void>;
+  /** Model servers running on this machine (the onboarding's first choice). */
+  detectServers(): Promise<DetectedServer[]>;
 }
 
 /** One function per contract channel; requests arrive already parsed with the channel's schema. */
@@ -57,7 +60,21 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       return { hasToken: (await ctx.tokenVault.get()) !== null };
     },
     'box:status': () => services.boxStatus(),
-    'box:test': async () => probeBox(ctx.settings.get().box.url, await ctx.tokenVault.get(), { fetch: ctx.fetch }),
+    'box:test': (typed) => testBoxConnection(ctx, typed),
+    'endpoint:test': (typed) => testEndpointConnection(ctx, typed),
+    'setup:detectServers': async () => ({ servers: await services.detectServers() }),
+    'settings:endpointKeys': () => ({ endpoints: ctx.endpointKeys.endpoints() }),
+    'settings:setEndpointKey': ({ endpoint, key }) => {
+      let url: string;
+      try {
+        url = normalizeBaseUrl(endpoint, 'endpoint');
+      } catch (error) {
+        if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
+        throw error;
+      }
+      ctx.endpointKeys.set(url, key);
+      return { endpoints: ctx.endpointKeys.endpoints() };
+    },
 
     'personas:list': () => store.personas.list(),
     'personas:create': (input) => store.personas.create(input),

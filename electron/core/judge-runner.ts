@@ -4,6 +4,7 @@ import { createJudge, isTrainableWithoutJudge } from '../signals';
 import type { FollowUpInput, JudgeVerdict, SignalVerdict } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { appJudgeRuns } from './judge-availability';
+import { firstServedModel } from '../policy/list-models';
 import { resolveJudgeTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { clip, recordSignal } from './signal-recorder';
@@ -51,7 +52,7 @@ export class JudgeRunner {
 
   private async run(request: JudgeRequest): Promise<void> {
     const settings = this.ctx.settings.get();
-    const target = resolveJudgeTarget(settings, await this.ctx.tokenVault.get());
+    const target = resolveJudgeTarget(settings, await this.ctx.tokenVault.get(), this.ctx.endpointKeys);
     if (this.closed) return;
     const heuristicSignal = this.ctx.store.signals.get(request.signalId);
     if (!heuristicSignal) return;
@@ -64,7 +65,17 @@ export class JudgeRunner {
     try {
       const judge = createJudge({
         endpoint: target.endpoint,
-        model: target.model,
+        // No model chosen: ask for the one the server lists first (there is no name every server accepts).
+        model:
+          target.model ||
+          (await firstServedModel({
+            endpoint: target.endpoint,
+            apiKey: target.apiKey,
+            credential: target.credential,
+            fetch: this.ctx.fetch,
+            signal: this.shutdown.signal,
+            timeoutMs: settings.judge.timeoutMs,
+          })),
         votes: settings.judge.votes,
         timeoutMs: settings.judge.timeoutMs,
         apiKey: target.apiKey ?? undefined,

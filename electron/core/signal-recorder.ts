@@ -15,6 +15,7 @@ import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
 import type { SignalTrust } from './signal-trust';
+import { assertTrainableReply } from './trainable-reply';
 import { withheldNextState } from './withheld-next-state';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
@@ -55,6 +56,7 @@ const HINT_MAX = 2_000;
  */
 export function recordSignal(store: AppStore, input: RecordSignalInput, now = Date.now()): RecordedSignal {
   const { persona, reply } = input;
+  assertTrainableReply(reply);
   const signal = store.signals.insert(
     {
       personaId: persona.id,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageRole, MessageStatus, ServedBy } from '../../shared/domain';
+import type { Message, MessageRole, MessageStatus, MessageTruncation, ServedBy } from '../../shared/domain';
 import type { Db } from './open-database';
 
 interface RawMessage {
@@ -17,6 +17,7 @@ interface RawMessage {
   served_by: ServedBy | null;
   created_at: number;
   updated_at: number;
+  truncation: MessageTruncation | null;
 }
 
 function toMessage(raw: RawMessage): Message {
@@ -35,6 +36,7 @@ function toMessage(raw: RawMessage): Message {
     servedBy: raw.served_by,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
+    truncation: raw.truncation ?? null,
   };
 }
 
@@ -54,6 +56,7 @@ export interface MessageOutcome {
   status: MessageStatus;
   error?: string | null;
   policyVersion?: string | null;
+  truncation?: MessageTruncation | null;
 }
 
 /**
@@ -128,10 +131,10 @@ export class MessageRepository {
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
     const raw = this.db
       .prepare(
-        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), updated_at = ?
-         WHERE id = ? RETURNING *`,
+        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
+         updated_at = ? WHERE id = ? RETURNING *`,
       )
-      .get(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, now, id) as
+      .get(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id) as
       | RawMessage
       | undefined;
     return raw ? toMessage(raw) : null;

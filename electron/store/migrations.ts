@@ -133,6 +133,15 @@ CREATE TABLE held_next_states (
   },
   {
     version: 3,
+    name: 'message truncation',
+    sql: `
+-- How a reply ended short: 'cut_off' (the stream closed with no finish_reason and no [DONE]; such a
+-- reply is kept and shown but never trained) or 'token_limit' (finish_reason "length"). NULL otherwise.
+ALTER TABLE messages ADD COLUMN truncation TEXT CHECK (truncation IN ('cut_off', 'token_limit'));
+`,
+  },
+  {
+    version: 4,
     name: 'rewards you can trust',
     sql: `
 -- Which model served a reply: only the box's policy's own replies train.

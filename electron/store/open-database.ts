@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
+import { SQLITE_BINDING_ENV } from '../native/native-paths';
 import { migrations as allMigrations, type Migration } from './migrations';
 import { ensureOwnerOnlyDir, ensureOwnerOnlyFile, tightenOwnerOnlyFile } from './owner-only-files';
 
@@ -27,7 +28,9 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
     ensureOwnerOnlyFile(file);
     for (const suffix of ['-wal', '-shm']) tightenOwnerOnlyFile(`${file}${suffix}`);
   }
-  const db = new Database(file);
+  // Electron points this at its own build of better-sqlite3 (its ABI differs from Node's); Node uses node_modules'.
+  const nativeBinding = process.env[SQLITE_BINDING_ENV];
+  const db = new Database(file, nativeBinding ? { nativeBinding } : undefined);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -10,6 +10,7 @@ import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
+import { MessageEndingNote } from './MessageEndingNote';
 import { SignalBadge } from './SignalBadge';
 
 interface Props {
@@ -90,8 +91,10 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
   });
 
   const streaming = message.status === 'streaming';
+  // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
+  const trainable = message.content !== '' && message.status !== 'error';
   const onSelectionDone = () => {
-    if (streaming || !contentRef.current) return;
+    if (!trainable || streaming || !contentRef.current) return;
     const read = readSelectionIn(contentRef.current, message.content);
     if (!read) return;
     inlineMark.reset();
@@ -126,15 +129,16 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       </div>
       {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
-      {message.status === 'error' ? (
+      {message.status === 'error' && message.truncation !== 'cut_off' ? (
         <p className="inline-error" role="alert" data-testid="message-error">
           {message.error ?? 'The reply failed.'}
         </p>
       ) : null}
+      <MessageEndingNote message={message} />
       {!streaming ? (
         <footer className="message-footer">
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
-            {message.content ? (
+            {trainable ? (
               <>
                 <button
                   type="button"
@@ -180,7 +184,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                 <RegenerateIcon /> Regenerate
               </button>
             ) : null}
-            {message.content ? <span className="footer-hint muted small">Select text to mark it</span> : null}
+            {trainable ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
           {message.servedBy === 'other' && message.content ? (
             <span className="provenance-note muted small" data-testid="not-from-box" title="Only replies your box's own model served can train it.">

@@ -2,7 +2,7 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useApiHandle } from '../ipc/api-context';
 import type { ReplyWaiting } from './learning-notice';
-import { applyDelta, applyMessage, type ThreadCache } from './message-cache';
+import { applyDelta, applyMessage, emptyThread, type ThreadCache } from './message-cache';
 import { queryKeys } from './query-keys';
 
 /** How long bursts of events (a replay of many acks) are coalesced into one refetch. */
@@ -32,9 +32,10 @@ export function useLiveUpdates(): void {
 
     const patchThread = (conversationId: string, update: (thread: ThreadCache) => ThreadCache) => {
       const key = queryKeys.messages(conversationId);
-      // Only threads someone has opened are patched; others are fetched fresh when opened.
-      if (!queryClient.getQueryData(key)) return;
-      queryClient.setQueryData<ThreadCache>(key, (thread) => (thread ? update(thread) : thread));
+      // Only threads someone has opened are patched; others are fetched fresh when opened. An opened
+      // thread whose first fetch is still running gets the event too: that fetch may predate it.
+      if (!queryClient.getQueryCache().find({ queryKey: key, exact: true })) return;
+      queryClient.setQueryData<ThreadCache>(key, (thread) => update(thread ?? emptyThread));
     };
 
     const stopWaiting = (messageId: string) => queryClient.removeQueries({ queryKey: queryKeys.replyWaiting(messageId), exact: true });

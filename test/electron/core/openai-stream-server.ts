@@ -13,6 +13,8 @@ export interface ScriptedReply {
   chunkDelayMs?: number;
   /** Keep the stream open after the chunks until the client goes away. */
   hang?: boolean;
+  /** How the stream ends: finish_reason stop (default) or length, then [DONE]; 'none' just closes it. */
+  ending?: 'stop' | 'length' | 'none';
   /** Answer with this HTTP status and body instead of a stream. */
   status?: number;
   body?: unknown;
@@ -95,7 +97,8 @@ export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
       res.write(`data: ${JSON.stringify({ id: 'c', model: 'qwen3-4b', choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] })}\n\n`);
     }
     if (reply.hang) return;
-    res.write(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+    if (reply.ending === 'none') return void res.end();
+    res.write(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: reply.ending ?? 'stop' }] })}\n\n`);
     res.end('data: [DONE]\n\n');
   }
 

@@ -28,12 +28,13 @@ function tempParent(): string {
 async function fillDataDir(harness: CoreHarness): Promise<void> {
   await harness.invoke('settings:update', { box: { url: 'http://127.0.0.1:9' } });
   await harness.invoke('settings:setBoxToken', { token: 'box-token-0123456789abcdef' });
+  await harness.invoke('settings:setEndpointKey', { endpoint: 'http://127.0.0.1:11434/v1', key: 'sk-local-secret' });
   const [persona] = await harness.invoke('personas:list', {});
   await harness.invoke('conversations:create', { personaId: persona!.id, title: 'secret plans' });
 }
 
 function privateFiles(dataDir: string): string[] {
-  return [DATABASE_FILE_NAME, `${DATABASE_FILE_NAME}-wal`, `${DATABASE_FILE_NAME}-shm`, 'settings.json', 'box-token']
+  return [DATABASE_FILE_NAME, `${DATABASE_FILE_NAME}-wal`, `${DATABASE_FILE_NAME}-shm`, 'settings.json', 'box-token', 'endpoint-keys.json']
     .map((name) => join(dataDir, name))
     .filter((file) => existsSync(file));
 }
@@ -52,6 +53,7 @@ describe('app data files are private to the user', () => {
       `${DATABASE_FILE_NAME}-shm`,
       'settings.json',
       'box-token',
+      'endpoint-keys.json',
     ]);
     expect(files.map(octal)).toEqual(files.map((f) => `${f.split('/').at(-1)}: 600`));
   });
@@ -70,7 +72,7 @@ describe('app data files are private to the user', () => {
     try {
       chmodSync(dataDir, 0o755);
       for (const file of privateFiles(dataDir)) chmodSync(file, 0o644);
-      expect(privateFiles(dataDir)).toHaveLength(5);
+      expect(privateFiles(dataDir)).toHaveLength(6);
       h = await startCore({ dataDir });
       expect(mode(dataDir)).toBe(0o700);
       expect(privateFiles(dataDir).map(octal)).toEqual(privateFiles(dataDir).map((f) => `${f.split('/').at(-1)}: 600`));

@@ -121,7 +121,8 @@ describe('streamChatCompletion', () => {
     expect((error as PolicyError).kind).toBe('http');
     expect((error as PolicyError).status).toBe(401);
     expect((error as PolicyError).message).toContain('invalid api key');
-    expect((error as PolicyError).message).toContain('token');
+    // No key was sent to this (non-box) endpoint: the fix is an API key, not the box token.
+    expect((error as PolicyError).message).toContain('needs an API key');
   });
 
   it('rejects a chunk that is not JSON, keeping the text that arrived before', async () => {
