@@ -18,6 +18,7 @@ import { PersonaEditor } from './PersonaEditor';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
 import { Welcome } from './Welcome';
+import { ThemeToggle } from './ThemeToggle';
 
 // The timeline pulls in the charting library; load it when first opened so chat starts fast.
 const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
@@ -45,14 +46,18 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <span className="brand-mark" aria-hidden>
             ◐
           </span>
           Apprentice
-        </div>
+        </h1>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
+        <ThemeToggle />
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
           <GearIcon /> Settings
         </button>
@@ -60,7 +65,7 @@ export function App() {
       <ConnectionBanner />
       <div className="body">
         <Sidebar />
-        <main className="main">
+        <main className="main" id="main-content" tabIndex={-1}>
           <MainArea />
         </main>
       </div>

@@ -1,16 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { memo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
+import { splitReasoning } from '../markdown/split-reasoning';
 import { readSelectionIn } from '../selection/read-dom-selection';
+import { CopyButton } from './CopyButton';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
 import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
 import { MessageEndingNote } from './MessageEndingNote';
+import { MessageErrorBoundary } from './MessageErrorBoundary';
+import { ReasoningPanel } from './ReasoningPanel';
 import { SignalBadge } from './SignalBadge';
 
 interface Props {
@@ -19,8 +23,19 @@ interface Props {
   canRegenerate: boolean;
 }
 
-/** One turn of the thread; assistant replies carry feedback controls and their signal badge. */
-export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate }: Props) {
+/**
+ * One turn of the thread; assistant replies carry feedback controls and their signal badge. A turn
+ * that fails to render shows as plain text instead of taking the thread down.
+ */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  return (
+    <MessageErrorBoundary text={props.message.content}>
+      <MessageTurn {...props} />
+    </MessageErrorBoundary>
+  );
+});
+
+function MessageTurn({ message, feedback, canRegenerate }: Props) {
   if (message.role === 'user') {
     return (
       <article className="message user" data-testid="message" data-role="user" data-message-id={message.id}>
@@ -31,7 +46,7 @@ export const MessageItem = memo(function MessageItem({ message, feedback, canReg
     );
   }
   return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} />;
-});
+}
 
 type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
 
@@ -93,15 +108,18 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
   const streaming = message.status === 'streaming';
   // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
   const trainable = message.content !== '' && message.status !== 'error';
+  // A reasoning model's thinking is shown apart; the answer is what renders (and what marks map to).
+  const { reasoning, answer, answerStart, thinking } = useMemo(() => splitReasoning(message.content), [message.content]);
   const onSelectionDone = () => {
     if (!trainable || streaming || !contentRef.current) return;
-    const read = readSelectionIn(contentRef.current, message.content);
+    const read = readSelectionIn(contentRef.current, answer);
     if (!read) return;
     inlineMark.reset();
+    const offsets = read.offsets;
     setMark({
       x: read.rect.left,
       y: read.rect.bottom,
-      result: read.offsets.ok ? read.offsets : { ok: false, message: read.offsets.message },
+      result: offsets.ok ? { ...offsets, start: offsets.start + answerStart, end: offsets.end + answerStart } : { ok: false, message: offsets.message },
     });
   };
 
@@ -117,6 +135,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       data-status={message.status}
       data-message-id={message.id}
     >
+      {reasoning !== null ? <ReasoningPanel text={reasoning} thinking={thinking} streaming={streaming} /> : null}
       <div
         className="markdown"
         ref={contentRef}
@@ -124,7 +143,9 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        {message.content ? <MarkdownContent text={message.content} /> : message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
+        <MessageErrorBoundary text={answer}>
+          {answer ? <MarkdownContent text={answer} streaming={streaming} /> : message.status === 'complete' && reasoning === null ? <p className="muted">(empty reply)</p> : null}
+        </MessageErrorBoundary>
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
       {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
@@ -140,6 +161,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
             {trainable ? (
               <>
+                <CopyButton text={answer} label="Copy reply" testId="copy-message" />
                 <button
                   type="button"
                   className="icon-button"

@@ -76,7 +76,7 @@ async function startApp(name: string, probePorts: string | null): Promise<{ app:
     name: `npm start (${name})`,
     script: 'scripts/start.mjs',
     args: ['--browser', '--port', '0', '--data-dir', join(temp, name)],
-    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/,
     cwd: repo,
     env: probePorts ? { APPRENTICE_LOCAL_SERVER_PORTS: probePorts } : {},
   });

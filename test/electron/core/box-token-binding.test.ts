@@ -81,6 +81,13 @@ describe('the box token is bound to the box URL it was saved for', () => {
     expect((await h.invoke('settings:get', {})).box).toEqual({ url: 'http://gpu-box:8787', hasToken: true });
   });
 
+  it('a token saved before any box URL was set goes with the first URL, and is bound to it from then on', async () => {
+    h = await startCore();
+    await h.invoke('settings:setBoxToken', { token: TOKEN });
+    expect((await h.invoke('settings:update', { box: { url: 'http://gpu-box:8787' } })).box).toEqual({ url: 'http://gpu-box:8787', hasToken: true });
+    expect((await h.invoke('settings:update', { box: { url: 'http://other-box:8787' } })).box).toEqual({ url: 'http://other-box:8787', hasToken: false });
+  });
+
   it('keeps the token when the URL change is refused as invalid', async () => {
     h = await startCore();
     await h.invoke('settings:update', { box: { url: 'http://gpu-box:8787' } });
