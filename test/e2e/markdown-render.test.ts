@@ -55,6 +55,8 @@ async function expectAppAlive(): Promise<void> {
 /** Reloads the app (so nothing is cached in the page) and waits until its conversation list shows `title`. */
 async function reloadApp(title: string): Promise<void> {
   await page.reload();
+  // The probe's persona is not the first one, which a fresh page selects.
+  await page.getByTestId('persona-row').filter({ hasText: 'Render probe' }).locator('button').first().click();
   await poll(() => page.getByTestId('conversation-row').filter({ hasText: title }).count()).toBeGreaterThan(0);
 }
 
