@@ -1,14 +1,16 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
-import { classifyFollowUp } from '../signals';
+import { classifyFollowUp, isTrainableWithoutJudge } from '../signals';
 import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { JudgeRunner } from './judge-runner';
+import { judgeExpected } from './judge-availability';
 import { policyMessages } from './policy-messages';
-import { resolvePolicyTarget } from './policy-target';
+import { policyServedByBox, resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
+import { explicitTrust, inferredTrust } from './signal-trust';
 import { explicitSignalToCarryHint, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
@@ -72,9 +74,12 @@ export class ChatService {
               nextState: { role: 'user', content },
               hint: { text: verdict.hint, source: 'rule' },
               supersede: [carrier],
+              trust: explicitTrust(last),
             });
           }
         } else {
+          const trainableWithoutJudge = isTrainableWithoutJudge(verdict);
+          const trust = inferredTrust(last, verdict, { judgeExpected: judgeExpected(this.ctx.settings.get(), verdict), trainableWithoutJudge });
           recorded = recordSignal(store, {
             persona,
             reply: last,
@@ -87,6 +92,8 @@ export class ChatService {
             nextState: { role: 'user', content },
             hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
             supersede: active,
+            trust,
+            trainableWithoutJudge,
           });
           judgeRequest = { input, verdict };
         }
@@ -99,6 +106,7 @@ export class ChatService {
         content: '',
         status: 'streaming',
         model: this.ctx.settings.get().policy.model,
+        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       });
       return { userMessage, assistantMessage, recorded };
     })();
@@ -166,6 +174,7 @@ export class ChatService {
           nextState: { role: 'feedback', content: 'regenerate: the user asked for a different reply' },
           hint: null,
           supersede: store.signals.listActiveForMessage(previous.id).filter((s) => !isExplicitSignal(s)),
+          trust: explicitTrust(previous),
         });
       }
       store.conversations.touch(previous.conversationId);
@@ -176,6 +185,7 @@ export class ChatService {
         status: 'streaming',
         model: this.ctx.settings.get().policy.model,
         replacesId: previous.id,
+        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
     })();

@@ -7,6 +7,7 @@ import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
+import type { SignalRemovalService } from './signal-removal-service';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { testBoxConnection, testEndpointConnection } from './connection-tests';
 import type { DetectedServer } from './local-server-probe';
@@ -20,6 +21,7 @@ export interface InvokeServices {
   chat: ChatService;
   feedback: FeedbackService;
   hintReview: HintReviewService;
+  signalRemoval: SignalRemovalService;
   appInfo: InvokeResponse<'app:info'>;
   boxStatus(): BoxStatus;
   /** Settings or the token changed: reconfigure whatever depends on them (the sync worker). */
@@ -122,6 +124,7 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'feedback:inlineMark': ({ messageId, start, end, correction }) => services.feedback.inlineMark(messageId, start, end, correction),
     'feedback:edit': ({ messageId, content }) => services.feedback.edit(messageId, content),
 
+    'signals:remove': ({ signalId }) => services.signalRemoval.remove(signalId),
     'signals:listForConversation': ({ conversationId }) => ({
       signals: store.signals.listForConversation(conversationId),
       hints: store.hints.listForConversation(conversationId),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageRole, MessageStatus, MessageTruncation } from '../../shared/domain';
+import type { Message, MessageRole, MessageStatus, MessageTruncation, ServedBy } from '../../shared/domain';
 import type { Db } from './open-database';
 
 interface RawMessage {
@@ -14,6 +14,7 @@ interface RawMessage {
   policy_version: string | null;
   replaces_id: string | null;
   superseded_at: number | null;
+  served_by: ServedBy | null;
   created_at: number;
   updated_at: number;
   truncation: MessageTruncation | null;
@@ -32,6 +33,7 @@ function toMessage(raw: RawMessage): Message {
     policyVersion: raw.policy_version,
     replacesId: raw.replaces_id,
     supersededAt: raw.superseded_at,
+    servedBy: raw.served_by,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
     truncation: raw.truncation ?? null,
@@ -45,6 +47,8 @@ export interface NewMessage {
   status: MessageStatus;
   model?: string | null;
   replacesId?: string | null;
+  /** Replies: whether the box's policy serves it (the endpoint it is asked from). */
+  servedBy?: ServedBy | null;
 }
 
 export interface MessageOutcome {
@@ -66,8 +70,8 @@ export class MessageRepository {
   insert(input: NewMessage, now = Date.now()): Message {
     const raw = this.db
       .prepare(
-        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, created_at, updated_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, created_at, updated_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING *`,
       )
       .get(
@@ -79,6 +83,7 @@ export class MessageRepository {
         input.status,
         input.model ?? null,
         input.replacesId ?? null,
+        input.servedBy ?? null,
         now,
         now,
       ) as RawMessage;

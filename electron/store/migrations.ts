@@ -140,4 +140,33 @@ CREATE TABLE held_next_states (
 ALTER TABLE messages ADD COLUMN truncation TEXT CHECK (truncation IN ('cut_off', 'token_limit'));
 `,
   },
+  {
+    version: 4,
+    name: 'rewards you can trust',
+    sql: `
+-- Which model served a reply: only the box's policy's own replies train.
+ALTER TABLE messages ADD COLUMN served_by TEXT CHECK (served_by IN ('box', 'other'));
+
+-- Who decided a signal's reward (you / the judge / the detector), the judge's votes, whether it
+-- trains, and when the user removed it.
+ALTER TABLE signals ADD COLUMN decided_by TEXT NOT NULL DEFAULT 'detector' CHECK (decided_by IN ('user', 'judge', 'detector'));
+ALTER TABLE signals ADD COLUMN judge_tally TEXT;
+ALTER TABLE signals ADD COLUMN fate TEXT NOT NULL DEFAULT 'will_train'
+  CHECK (fate IN ('awaiting_judge', 'will_train', 'trained', 'unsure', 'no_signal', 'not_from_policy', 'removed', 'reverted'));
+ALTER TABLE signals ADD COLUMN removed_at INTEGER;
+UPDATE signals SET decided_by = CASE source WHEN 'explicit' THEN 'user' WHEN 'judge' THEN 'judge' ELSE 'detector' END;
+UPDATE signals SET fate = 'no_signal' WHERE reward = 0;
+
+-- Removed signals the box must be told about (ws 'withdraw' frames), until it answers.
+CREATE TABLE withdrawals (
+  sample_id TEXT PRIMARY KEY,
+  persona_id TEXT NOT NULL,
+  signal_id TEXT NOT NULL REFERENCES signals(id),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'answered')),
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER
+);
+CREATE INDEX withdrawals_pending ON withdrawals(state, created_at);
+`,
+  },
 ];

@@ -89,6 +89,14 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       refreshSignals();
     },
   });
+  // 👍/👎 toggle off, and "that wasn't a correction" vetoes an inferred signal.
+  const remove = useMutation({
+    mutationFn: (signalId: string) => api.invoke('signals:remove', { signalId }),
+    onSuccess: () => {
+      setPanel({ kind: 'none' });
+      refreshSignals();
+    },
+  });
   const regenerate = useMutation({
     mutationFn: () => api.invoke('chat:regenerate', { messageId: message.id }),
     onSuccess: () => {
@@ -115,7 +123,10 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
     });
   };
 
-  const error = thumb.error ?? edit.error ?? regenerate.error;
+  const error = thumb.error ?? edit.error ?? regenerate.error ?? remove.error;
+  const live = feedback && feedback.signal.removedAt === null ? feedback.signal : null;
+  const thumbUp = live?.kind === 'thumb_up' ? live : null;
+  const thumbDown = live?.kind === 'thumb_down' ? live : null;
   return (
     <article
       className="message assistant"
@@ -157,9 +168,9 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                   aria-label="Good reply"
                   title="Good reply"
                   data-testid="thumb-up"
-                  aria-pressed={feedback?.signal.kind === 'thumb_up'}
-                  disabled={thumb.isPending}
-                  onClick={() => thumb.mutate({ up: true })}
+                  aria-pressed={thumbUp !== null}
+                  disabled={thumb.isPending || remove.isPending}
+                  onClick={() => (thumbUp ? remove.mutate(thumbUp.id) : thumb.mutate({ up: true }))}
                 >
                   <ThumbUpIcon />
                 </button>
@@ -169,8 +180,11 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                   aria-label="Bad reply"
                   title="Bad reply"
                   data-testid="thumb-down"
-                  aria-pressed={feedback?.signal.kind === 'thumb_down'}
-                  onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
+                  aria-pressed={thumbDown !== null}
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    thumbDown ? remove.mutate(thumbDown.id) : setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })
+                  }
                 >
                   <ThumbDownIcon />
                 </button>
@@ -194,7 +208,14 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
             ) : null}
             {trainable ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
-          {feedback ? <SignalBadge feedback={feedback} /> : null}
+          {message.servedBy === 'other' && message.content ? (
+            <span className="provenance-note muted small" data-testid="not-from-box" title="Only replies your box's own model served can train it.">
+              not from your box's model — not trained
+            </span>
+          ) : null}
+          {feedback ? (
+            <SignalBadge feedback={feedback} onRemove={() => remove.mutate(feedback.signal.id)} removing={remove.isPending} />
+          ) : null}
         </footer>
       ) : null}
       {panel.kind === 'thumb-down' ? (
