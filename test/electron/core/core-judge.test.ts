@@ -171,3 +171,17 @@ describe('core: judge', () => {
     }
   });
 });
+
+describe('core: no judge is asked without an endpoint named for it', () => {
+  it('without a box the chat server is not asked to judge (nothing would train), even in mode always', async () => {
+    await h.invoke('settings:update', { box: { url: '' }, policy: { endpoint: `${policy.url}/v1` }, judge: { mode: 'always', endpoint: '' } });
+    policy.scriptJudge('\\boxed{-1}');
+    const { second } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    expect(second.signal).toMatchObject({ source: 'heuristic', reward: 1 });
+    // Only the two streamed replies reached the chat server: no judge votes.
+    const chatRequests = policy.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    expect(chatRequests).toHaveLength(2);
+    expect(chatRequests.every((r) => (r.body as { stream?: boolean }).stream === true)).toBe(true);
+  });
+});
