@@ -28,6 +28,45 @@ export const SignalSourceSchema = z.enum(['heuristic', 'judge', 'explicit']);
 export type SignalSource = z.infer<typeof SignalSourceSchema>;
 
 export const HintModeSchema = z.enum(['auto', 'review']);
+
+/** Who decided the reward a signal trains with: the user's own action, the PRM judge, or the on-device detector. */
+export const DecidedBySchema = z.enum(['user', 'judge', 'detector']);
+export type DecidedBy = z.infer<typeof DecidedBySchema>;
+
+/** A judge's m votes, counted. `invalid`: a vote with no usable \boxed{} (failed, cut at its token budget, garbage). */
+export const JudgeTallySchema = z.object({
+  plus: z.number().int().min(0),
+  minus: z.number().int().min(0),
+  zero: z.number().int().min(0),
+  invalid: z.number().int().min(0),
+});
+export type JudgeTally = z.infer<typeof JudgeTallySchema>;
+
+/**
+ * Whether a signal trains, and if not, why:
+ *  - awaiting_judge: inferred; the judge (the box's, or the app's) will decide its reward;
+ *  - will_train: decided, with a reward or a hint to learn from; it waits for a training step;
+ *  - trained: a training step used it;
+ *  - unsure: inferred, no judge, and the detector's confidence is not one that is trusted alone;
+ *  - no_signal: decided 0 (neutral, a judge tie) with no hint: nothing to learn;
+ *  - not_from_policy: the reply was not served by the box's policy, so its text never trains;
+ *  - removed: the user removed it before it trained; reverted: removed after it trained (left out of later steps).
+ */
+export const TrainingFateSchema = z.enum([
+  'awaiting_judge',
+  'will_train',
+  'trained',
+  'unsure',
+  'no_signal',
+  'not_from_policy',
+  'removed',
+  'reverted',
+]);
+export type TrainingFate = z.infer<typeof TrainingFateSchema>;
+
+/** Which model served a reply: the box's policy, or another OpenAI-compatible endpoint. */
+export const ServedBySchema = z.enum(['box', 'other']);
+export type ServedBy = z.infer<typeof ServedBySchema>;
 export type HintMode = z.infer<typeof HintModeSchema>;
 
 /**
@@ -92,6 +131,8 @@ export const MessageSchema = z.object({
   replacesId: IdSchema.nullable(),
   /** When a newer version (a regeneration, a retry) replaced this reply; it stays stored as an earlier version. */
   supersededAt: z.number().nullable(),
+  /** Assistant replies: whether the box's policy served it (only such replies train); null: unknown (older rows, user messages). */
+  servedBy: ServedBySchema.nullable().optional(),
   /**
    * The message this one answers (a reply: its user message; a user message: the reply before it);
    * null for a first message. Messages with the same parent are versions of one turn.
@@ -123,6 +164,13 @@ export const SignalSchema = z.object({
   triggerMessageId: IdSchema.nullable(),
   /** A later signal for the same turn that replaces this one (explicit beats inferred). */
   supersededBy: IdSchema.nullable(),
+  /** Who decided the reward it trains with (an inferred one: the judge once it has voted). */
+  decidedBy: DecidedBySchema,
+  /** The judge's votes when a judge decided it. */
+  judgeTally: JudgeTallySchema.nullable(),
+  fate: TrainingFateSchema,
+  /** When the user removed it ("that wasn't a correction", a thumb toggled off). */
+  removedAt: z.number().nullable(),
   createdAt: z.number(),
 });
 export type Signal = z.infer<typeof SignalSchema>;
@@ -158,6 +206,12 @@ export const TimelineKindSchema = z.enum([
   'training_step',
   'policy_version',
   'error',
+  /** The box settled a signal without training it (judge 0, unsure, not from the box's model). */
+  'not_trained',
+  /** The user removed a signal. */
+  'removed',
+  /** The box withdrew a removed signal (before training, or from every later step). */
+  'withdrawn',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 
@@ -218,7 +272,11 @@ export const SettingsSchema = z.object({
     maxTokens: z.number().int().min(1).max(1_000_000),
   }),
   judge: z.object({
-    /** off: heuristics only; uncertain: ask the judge when the heuristic is unsure; always: judge every turn. */
+    /**
+     * The app's own judge (with a box, the box's judge decides and this one runs only at an endpoint of
+     * its own): always (default) judge every inferred turn; uncertain: only when the detector is unsure;
+     * off: never (inferred rewards then train only in confidence buckets trusted without a judge).
+     */
     mode: JudgeModeSchema,
     endpoint: z.string().max(2_000),
     model: z.string().max(500),

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { HintStatusSchema, IdSchema, RewardSchema, SignalKindSchema, SignalSourceSchema } from './domain';
+import {
+  DecidedBySchema,
+  HintStatusSchema,
+  IdSchema,
+  JudgeTallySchema,
+  RewardSchema,
+  SignalKindSchema,
+  SignalSourceSchema,
+  TrainingFateSchema,
+} from './domain';
 
 /**
  * What the Learning tab shows of a persona, computed by the core from the store (one source for the
@@ -22,6 +31,8 @@ export const SignalStageSchema = z.enum([
   'trained',
   /** The box refused it for good. */
   'rejected',
+  /** It will not train: removed by the user, unsure, nothing to learn, or not from the box's model (see `fate`). */
+  'not_training',
 ]);
 export type SignalStage = z.infer<typeof SignalStageSchema>;
 
@@ -36,6 +47,10 @@ export const SignalLifeSchema = z.object({
   reward: RewardSchema,
   source: SignalSourceSchema,
   evidence: z.array(z.string()),
+  decidedBy: DecidedBySchema,
+  judgeTally: JudgeTallySchema.nullable(),
+  fate: TrainingFateSchema,
+  removedAt: z.number().nullable(),
   hint: z.object({ text: z.string(), status: HintStatusSchema }).nullable(),
   createdAt: z.number(),
   /** The start of the reply it judges, as the thread shows it. */
@@ -83,6 +98,8 @@ export const LearningSummarySchema = z.object({
     heldForReview: z.number().int(),
     trained: z.number().int(),
     rejected: z.number().int(),
+    /** Removed by you, unsure, nothing to learn, or not from the box's model. */
+    notTraining: z.number().int(),
     notSent: z.number().int(),
     policyVersion: z.string().nullable(),
   }),

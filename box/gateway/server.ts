@@ -55,6 +55,7 @@ import { ProgressLog, type NewProgressEvent } from './progress-log';
 import { SampleLog } from './sample-log';
 import { StreamIngest } from './stream-ingest';
 import { TurnLog } from './turn-log';
+import { WithdrawalLog } from './withdrawal-log';
 
 export type GatewayLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -68,6 +69,8 @@ export interface Gateway {
   boxId: string;
   db: BoxDb;
   sampleLog: SampleLog;
+  /** Signals the user removed (ws `withdraw` frames). */
+  withdrawalLog: WithdrawalLog;
   progressLog: ProgressLog;
   turnLog: TurnLog;
   /** The policy SGLang. */
@@ -123,6 +126,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   const turnDb = openBoxDatabase(dbFile, 'NORMAL');
 
   const sampleLog = new SampleLog(db);
+  const withdrawalLog = new WithdrawalLog(db);
   const progressLog = new ProgressLog(db);
   const turnLog = new TurnLog(turnDb);
   const hooks = new GatewayHooks((event, error) => log('error', `${event} listener failed: ${(error as Error)?.stack ?? String(error)}`));
@@ -145,6 +149,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
 
   const ingest = new StreamIngest({
     sampleLog,
+    withdrawalLog,
     progressLog,
     policy,
     hooks,
@@ -246,6 +251,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     boxId,
     db,
     sampleLog,
+    withdrawalLog,
     progressLog,
     turnLog,
     sglang,

@@ -14,9 +14,11 @@ import type { GatewayHooks } from './gateway-hooks';
 import type { PolicyState } from './policy-state';
 import type { ProgressLog } from './progress-log';
 import type { SampleLog } from './sample-log';
+import type { WithdrawalLog } from './withdrawal-log';
 
 export interface StreamIngestOptions {
   sampleLog: SampleLog;
+  withdrawalLog: WithdrawalLog;
   progressLog: ProgressLog;
   policy: PolicyState;
   hooks: GatewayHooks;
@@ -160,6 +162,10 @@ export class StreamIngest {
       else this.send(ws, { type: 'error', message: error });
       return;
     }
+    if (frame.data.type === 'withdraw') {
+      this.onWithdraw(ws, peer.clientId, frame.data);
+      return;
+    }
     if (frame.data.type !== 'sample') return;
     const sample = frame.data.sample;
     let duplicate: boolean;
@@ -174,6 +180,22 @@ export class StreamIngest {
     }
     this.send(ws, { type: 'ack', sampleId: sample.sampleId, duplicate });
     if (!duplicate) this.options.hooks.emit('sampleStored', { sample, clientId: peer.clientId, receivedAt });
+  }
+
+  /** Recorded durably first, then answered; a repeat is answered again and changes nothing. */
+  private onWithdraw(ws: WebSocket, clientId: string, frame: { sampleId: string; personaId: string; at: number }): void {
+    const withdrawal = { sampleId: frame.sampleId, personaId: frame.personaId, clientId, at: frame.at };
+    let duplicate: boolean;
+    try {
+      ({ duplicate } = this.options.withdrawalLog.record(withdrawal));
+    } catch (error) {
+      // Not recorded, so no answer: the app keeps it and sends it again on its next pump or connection.
+      this.options.log('error', `could not record the withdrawal of ${frame.sampleId}: ${(error as Error).message}`);
+      this.send(ws, { type: 'error', message: `the box could not record the withdrawal of ${frame.sampleId}: ${(error as Error).message}` });
+      return;
+    }
+    this.send(ws, { type: 'withdrawn', sampleId: frame.sampleId });
+    if (!duplicate) this.options.hooks.emit('sampleWithdrawn', withdrawal);
   }
 
   private greet(ws: WebSocket, peer: Peer, clientId: string, progressAfter: number): void {

@@ -1,17 +1,19 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
-import { classifyFollowUp } from '../signals';
+import { classifyFollowUp, isTrainableWithoutJudge } from '../signals';
 import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
 import { standInTitle } from './conversation-title-text';
 import type { ConversationTitler } from './conversation-titler';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { JudgeRunner } from './judge-runner';
+import { judgeExpected } from './judge-availability';
 import { chatParametersFor, learnsFrom } from './persona-chat-parameters';
 import { policyMessages } from './policy-messages';
-import { resolvePolicyTarget } from './policy-target';
+import { policyServedByBox, resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
+import { explicitTrust, inferredTrust } from './signal-trust';
 import { explicitSignalToCarryHint, isBindingExplicitSignal, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
@@ -123,11 +125,14 @@ export class ChatService {
             nextState: { role: 'user', content },
             hint: { text: verdict.hint, source: 'rule' },
             supersede: [carrier],
+            trust: explicitTrust(last),
           });
           // The rewrite or mark the carrier held now belongs to the signal that replaced it.
           store.corrections.moveToSignal(carrier.id, recorded.signal.id);
         }
       } else {
+        const trainableWithoutJudge = isTrainableWithoutJudge(verdict);
+        const trust = inferredTrust(last, verdict, { judgeExpected: judgeExpected(this.ctx.settings.get(), verdict), trainableWithoutJudge });
         recorded = recordSignal(store, {
           persona,
           reply: last,
@@ -140,6 +145,8 @@ export class ChatService {
           nextState: { role: 'user', content },
           hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
           supersede: active,
+          trust,
+          trainableWithoutJudge,
         });
         judgeRequest = { input, verdict };
       }
@@ -150,6 +157,7 @@ export class ChatService {
       content: '',
       status: 'streaming',
       model: chatParametersFor(persona, this.ctx.settings.get()).model,
+      servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       parentId: userMessage.id,
     });
     return { userMessage, assistantMessage, recorded, judgeRequest };
@@ -226,6 +234,7 @@ export class ChatService {
           nextState: { role: 'feedback', content: 'regenerate: the user asked for a different reply' },
           hint: null,
           supersede: store.signals.listActiveForMessage(previous.id).filter((s) => !isExplicitSignal(s)),
+          trust: explicitTrust(previous),
         });
       }
       store.conversations.touch(previous.conversationId);
@@ -236,6 +245,7 @@ export class ChatService {
         status: 'streaming',
         model: chatParametersFor(persona, this.ctx.settings.get()).model,
         replacesId: previous.id,
+        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
         parentId: previous.parentId ?? null,
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };

@@ -25,6 +25,8 @@ import { FeedbackService } from './feedback-service';
 import { HintReviewService } from './hint-review-service';
 import { createInvokeHandlers, type InvokeHandlers } from './invoke-handlers';
 import { JudgeRunner } from './judge-runner';
+import { SignalRemovalService } from './signal-removal-service';
+import { signalsTouchedBy } from './signals-touched-by';
 import { detectLocalServers, LOCAL_SERVER_CANDIDATES, type LocalServerCandidate } from './local-server-probe';
 import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
 
@@ -106,7 +108,11 @@ export function createCore(options: CoreOptions): Core {
       lastStatus = status;
       events.emit('box:status', boxStatus());
     },
-    timeline: (event) => events.emit('timeline:appended', event),
+    timeline: (event) => {
+      events.emit('timeline:appended', event);
+      // The box's verdicts, training steps and withdrawals change what a reply's badge says.
+      for (const changed of signalsTouchedBy(store, event)) events.emit('signals:changed', changed);
+    },
     log: (level, message) => log(level, `[sync] ${message}`),
   });
   const ctx: CoreContext = {
@@ -173,6 +179,7 @@ export function createCore(options: CoreOptions): Core {
     chat,
     feedback: new FeedbackService(ctx),
     hintReview: new HintReviewService(ctx),
+    signalRemoval: new SignalRemovalService(ctx),
     appInfo: {
       mode: options.mode,
       version: options.version ?? '0.0.0',

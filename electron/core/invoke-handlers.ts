@@ -11,6 +11,7 @@ import { exportJson, exportMarkdown } from './conversation-export';
 import { importArchive } from './conversation-import';
 import { learningSummary, signalLives, withHintContext } from './learning-view';
 import { searchHits } from './search-hits';
+import type { SignalRemovalService } from './signal-removal-service';
 import { trainingExport } from './training-export';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { testBoxConnection, testEndpointConnection } from './connection-tests';
@@ -25,6 +26,7 @@ export interface InvokeServices {
   chat: ChatService;
   feedback: FeedbackService;
   hintReview: HintReviewService;
+  signalRemoval: SignalRemovalService;
   appInfo: InvokeResponse<'app:info'>;
   boxStatus(): BoxStatus;
   /** Settings or the token changed: reconfigure whatever depends on them (the sync worker). */
@@ -133,6 +135,7 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'feedback:inlineMark': ({ messageId, start, end, correction }) => services.feedback.inlineMark(messageId, start, end, correction),
     'feedback:edit': ({ messageId, content }) => services.feedback.edit(messageId, content),
 
+    'signals:remove': ({ signalId }) => services.signalRemoval.remove(signalId),
     'signals:listForConversation': ({ conversationId }) => ({
       signals: store.signals.listForConversation(conversationId),
       hints: store.hints.listForConversation(conversationId),

@@ -1,4 +1,4 @@
-import type { Hint, HintStatus, Reward, SignalKind, SignalSource } from '../../shared/domain';
+import type { DecidedBy, Hint, HintStatus, JudgeTally, Reward, SignalKind, SignalSource, TrainingFate } from '../../shared/domain';
 import type { LearningSummary, SignalLife, SignalStage } from '../../shared/learning';
 import { stripMarkdownMarkers } from '../signals/strip-markdown-markers';
 import type { AppStore } from '../store/app-store';
@@ -20,6 +20,10 @@ interface RawLife {
   reward: Reward;
   source: SignalSource;
   evidence: string;
+  decided_by: DecidedBy;
+  judge_tally: string | null;
+  fate: TrainingFate;
+  removed_at: number | null;
   created_at: number;
   trigger_text: string | null;
   reply_text: string | null;
@@ -35,12 +39,14 @@ interface RawLife {
 /**
  * A persona's signals that teach something, newest first, each with its life folded in: live ones
  * (not replaced by a later signal on the same reply) with a reward or a hint. Neutral follow-ups
- * without a hint are left out: they judge a reply (see the acceptance curve) but teach nothing.
+ * without a hint are left out: they judge a reply (see the acceptance curve) but teach nothing. A
+ * signal the user removed stays, as not training.
  */
 export function signalLives(store: AppStore, personaId: string): SignalLife[] {
   const raws = store.db
     .prepare(
       `SELECT s.id, s.persona_id, s.conversation_id, s.message_id, s.kind, s.reward, s.source, s.evidence, s.created_at,
+              s.decided_by, s.judge_tally, s.fate, s.removed_at,
               t.content AS trigger_text,
               COALESCE((SELECT e.text FROM reply_corrections e WHERE e.message_id = r.id AND e.kind = 'edit'
                         ORDER BY e.created_at DESC, e.id DESC LIMIT 1), r.content) AS reply_text,
@@ -70,6 +76,10 @@ export function signalLives(store: AppStore, personaId: string): SignalLife[] {
       reward: raw.reward,
       source: raw.source,
       evidence: JSON.parse(raw.evidence) as string[],
+      decidedBy: raw.decided_by,
+      judgeTally: raw.judge_tally === null ? null : (JSON.parse(raw.judge_tally) as JudgeTally),
+      fate: raw.fate,
+      removedAt: raw.removed_at,
       hint: raw.hint_text !== null && raw.hint_status !== null ? { text: raw.hint_text, status: raw.hint_status } : null,
       createdAt: raw.created_at,
       reply: excerpt(raw.reply_text),
@@ -106,6 +116,7 @@ export function learningSummary(store: AppStore, personaId: string, now = Date.n
       heldForReview: count('held'),
       trained: count('trained'),
       rejected: count('rejected'),
+      notTraining: count('not_training'),
       notSent: count('not_sent'),
       policyVersion: versions.at(-1)?.version ?? null,
     },
@@ -123,16 +134,30 @@ interface JudgedReplyRow extends JudgedReply {
 function judgedReplies(store: AppStore, personaId: string): JudgedReplyRow[] {
   const rows = store.db
     .prepare(
-      `SELECT m.id, m.created_at, m.policy_version, s.reward, s.kind
+      `SELECT m.id, m.created_at, m.policy_version, s.reward, s.kind, s.decided_by, s.judge_tally
        FROM signals s JOIN messages m ON m.id = s.message_id
-       WHERE s.persona_id = ? AND s.superseded_by IS NULL
+       WHERE s.persona_id = ? AND s.superseded_by IS NULL AND s.removed_at IS NULL
        ORDER BY m.created_at, m.seq`,
     )
-    .all(personaId) as Array<{ id: string; created_at: number; policy_version: string | null; reward: Reward; kind: SignalKind }>;
-  const byReply = new Map<string, { at: number; policyVersion: string | null; signals: Array<{ reward: Reward; kind: SignalKind }> }>();
+    .all(personaId) as Array<{
+    id: string;
+    created_at: number;
+    policy_version: string | null;
+    reward: Reward;
+    kind: SignalKind;
+    decided_by: DecidedBy;
+    judge_tally: string | null;
+  }>;
+  type Judgement = { reward: Reward; kind: SignalKind; decidedBy: DecidedBy; judgeTally: JudgeTally | null };
+  const byReply = new Map<string, { at: number; policyVersion: string | null; signals: Judgement[] }>();
   for (const row of rows) {
     const reply = byReply.get(row.id) ?? { at: row.created_at, policyVersion: row.policy_version, signals: [] };
-    reply.signals.push({ reward: row.reward, kind: row.kind });
+    reply.signals.push({
+      reward: row.reward,
+      kind: row.kind,
+      decidedBy: row.decided_by,
+      judgeTally: row.judge_tally === null ? null : (JSON.parse(row.judge_tally) as JudgeTally),
+    });
     byReply.set(row.id, reply);
   }
   return [...byReply.values()].map((reply) => ({
@@ -174,10 +199,15 @@ function policyVersions(store: AppStore, personaId: string): LearningSummary['ve
   return rows.filter((r): r is { version: string; at: number } => typeof r.version === 'string' && r.version !== '');
 }
 
+/** Signals the box will not train, whatever the outbox says (trust's fate). */
+const NOT_TRAINING: ReadonlySet<TrainingFate> = new Set(['removed', 'reverted', 'unsure', 'no_signal', 'not_from_policy']);
+
 function stageOf(raw: RawLife, trained: boolean): SignalStage {
+  if (raw.outbox_state === null && raw.removed_at === null) return 'not_sent';
+  if (NOT_TRAINING.has(raw.fate)) return 'not_training';
   if (raw.outbox_state === null) return 'not_sent';
   if (raw.outbox_state === 'rejected') return 'rejected';
-  if (trained) return 'trained';
+  if (trained || raw.fate === 'trained') return 'trained';
   if (raw.outbox_state === 'held') return 'held';
   if (raw.outbox_state === 'acked') return 'acknowledged';
   return raw.sent_at !== null ? 'delivered' : 'queued';

@@ -50,3 +50,11 @@ export function isBoxEndpoint(endpoint: string, boxUrl: string): boolean {
     return false;
   }
 }
+
+/**
+ * Whether replies come from the box's own policy: the policy endpoint is empty (the box's /v1) or on
+ * the box's origin. Only such replies can train; any other endpoint's are another model's text.
+ */
+export function policyServedByBox(settings: StoredSettings): boolean {
+  return isBoxEndpoint(resolvePolicyTarget(settings, null).endpoint, settings.box.url);
+}

@@ -10,10 +10,12 @@ import type {
   TimelineEvent,
 } from '../../shared/domain';
 import type { SignalSample } from '../../shared/protocol/box-stream';
+import { trustWords } from '../../shared/trust-words';
 import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
 import { learnsFrom } from './persona-chat-parameters';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
+import type { SignalTrust } from './signal-trust';
 import { assertTrainableReply } from './trainable-reply';
 import { withheldNextState } from './withheld-next-state';
 import { withdrawPendingHint } from './withdraw-pending-hint';
@@ -31,6 +33,10 @@ export interface RecordSignalInput {
   hint: { text: string; source: HintSource } | null;
   /** Live signals of the same turn that this one replaces. */
   supersede: readonly Signal[];
+  /** Who decided it and whether it trains (signal-trust.ts). */
+  trust: SignalTrust;
+  /** Inferred signals: the detector's verdict falls in a bucket trusted without a judge. */
+  trainableWithoutJudge?: boolean;
 }
 
 export interface RecordedSignal {
@@ -63,6 +69,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       source: input.source,
       evidence: input.evidence,
       triggerMessageId: input.triggerMessageId,
+      decidedBy: input.trust.decidedBy,
+      judgeTally: input.trust.judgeTally,
+      fate: input.trust.fate,
     },
     now,
   );
@@ -100,6 +109,7 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
+    trainableWithoutJudge: input.trainableWithoutJudge,
   });
   if (learning) {
     store.outbox.enqueue(sample, signal.id, { held, now });
@@ -125,6 +135,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       supersedes: supersedes?.id ?? null,
       // Every signal this one replaced (usually one), so views can count only live signals.
       supersededIds: replaced.map((old) => old.id),
+      decidedBy: signal.decidedBy,
+      judgeTally: signal.judgeTally,
+      fate: signal.fate,
     },
     createdAt: now,
   });
@@ -154,7 +167,12 @@ function describeSignal(signal: Signal, supersedes: Signal | null): string {
   const reward = signal.reward > 0 ? '+1' : signal.reward < 0 ? '−1' : '0';
   const by = signal.source === 'judge' ? ' (judge)' : '';
   const replaces = supersedes ? `, replaces ${SIGNAL_KIND_LABEL[supersedes.kind].toLowerCase()}` : '';
-  return `${SIGNAL_KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces}`;
+  return `${SIGNAL_KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces} — ${describeTrust(signal)}`;
+}
+
+/** What the timeline says about who decided a signal and whether it trains. */
+export function describeTrust(signal: Pick<Signal, 'decidedBy' | 'judgeTally' | 'fate'>): string {
+  return trustWords(signal);
 }
 
 export function clip(text: string, max: number): string {

@@ -4,7 +4,7 @@ import type { AppStore } from '../store/app-store';
 import type { ReplyCorrection } from '../store/reply-correction-repository';
 import { notFound } from './core-error';
 import type { ExportFile } from './conversation-export';
-import { isAcceptedReply } from './reply-acceptance';
+import { decidedReward, isAcceptedReply } from './reply-acceptance';
 import { policyMessages } from './policy-messages';
 
 export type TrainingFormat = 'openai-jsonl' | 'dpo-jsonl';
@@ -107,6 +107,6 @@ function answerToCorrection(store: AppStore, correctionMessageId: string): strin
   const row = store.db.prepare(`SELECT selected_child_id AS id FROM messages WHERE id = ?`).get(correctionMessageId) as { id: string | null } | undefined;
   const answer = row?.id ? store.messages.get(row.id) : null;
   if (!answer || answer.role !== 'assistant' || answer.status !== 'complete' || answer.content.trim() === '') return null;
-  if (store.signals.listActiveForMessage(answer.id).some((s) => s.reward < 0)) return null;
+  if (store.signals.listActiveForMessage(answer.id).some((s) => decidedReward(s) < 0)) return null;
   return answer.editedContent ?? answer.content;
 }

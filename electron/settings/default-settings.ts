@@ -10,6 +10,7 @@ export function defaultSettings(): StoredSettings {
   return {
     box: { url: '' },
     policy: { endpoint: '', model: '', temperature: 0.7, maxTokens: 2048 },
-    judge: { mode: 'off', endpoint: '', model: '', votes: 3, timeoutMs: 30_000 },
+    // The judge decides inferred rewards by default (see core/judge-availability.ts); 'off' opts out.
+    judge: { mode: 'always', endpoint: '', model: '', votes: 3, timeoutMs: 30_000 },
   };
 }

@@ -9,6 +9,7 @@ import { PersonaRepository } from './persona-repository';
 import { ReplyCorrectionRepository } from './reply-correction-repository';
 import { SignalRepository } from './signal-repository';
 import { TimelineRepository } from './timeline-repository';
+import { WithdrawalRepository } from './withdrawal-repository';
 
 /** One SQLite connection and the repositories that share it (so they can share transactions). */
 export interface AppStore {
@@ -22,6 +23,8 @@ export interface AppStore {
   outbox: OutboxRepository;
   heldNextStates: HeldNextStateRepository;
   timeline: TimelineRepository;
+  /** Removed signals the box must be told about. */
+  withdrawals: WithdrawalRepository;
   corrections: ReplyCorrectionRepository;
   archive: ConversationArchiveRepository;
   close(): void;
@@ -40,6 +43,7 @@ export function openAppStore(file: string): AppStore {
     outbox: new OutboxRepository(db),
     heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
+    withdrawals: new WithdrawalRepository(db),
     corrections: new ReplyCorrectionRepository(db),
     archive: new ConversationArchiveRepository(db),
     close: () => db.close(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageRole, MessageStatus, MessageTruncation } from '../../shared/domain';
+import type { Message, MessageRole, MessageStatus, MessageTruncation, ServedBy } from '../../shared/domain';
 import type { Db } from './open-database';
 
 interface RawMessage {
@@ -14,6 +14,7 @@ interface RawMessage {
   policy_version: string | null;
   replaces_id: string | null;
   superseded_at: number | null;
+  served_by: ServedBy | null;
   created_at: number;
   updated_at: number;
   truncation: MessageTruncation | null;
@@ -35,6 +36,7 @@ function toMessage(raw: RawMessage): Message {
     policyVersion: raw.policy_version,
     replacesId: raw.replaces_id,
     supersededAt: raw.superseded_at,
+    servedBy: raw.served_by,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
     truncation: raw.truncation ?? null,
@@ -62,6 +64,8 @@ export interface NewMessage {
   status: MessageStatus;
   model?: string | null;
   replacesId?: string | null;
+  /** Replies: whether the box's policy serves it (the endpoint it is asked from). */
+  servedBy?: ServedBy | null;
   /**
    * The message this one answers; null starts a new first message. Absent: the end of the visible
    * thread (or, for a replacement, the parent of the message it replaces).
@@ -97,8 +101,8 @@ export class MessageRepository {
     const id = randomUUID();
     this.db
       .prepare(
-        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, parent_id, created_at, updated_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, parent_id, created_at, updated_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -109,6 +113,7 @@ export class MessageRepository {
         input.status,
         input.model ?? null,
         input.replacesId ?? null,
+        input.servedBy ?? null,
         parentId,
         now,
         now,

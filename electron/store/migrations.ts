@@ -142,6 +142,35 @@ ALTER TABLE messages ADD COLUMN truncation TEXT CHECK (truncation IN ('cut_off',
   },
   {
     version: 4,
+    name: 'rewards you can trust',
+    sql: `
+-- Which model served a reply: only the box's policy's own replies train.
+ALTER TABLE messages ADD COLUMN served_by TEXT CHECK (served_by IN ('box', 'other'));
+
+-- Who decided a signal's reward (you / the judge / the detector), the judge's votes, whether it
+-- trains, and when the user removed it.
+ALTER TABLE signals ADD COLUMN decided_by TEXT NOT NULL DEFAULT 'detector' CHECK (decided_by IN ('user', 'judge', 'detector'));
+ALTER TABLE signals ADD COLUMN judge_tally TEXT;
+ALTER TABLE signals ADD COLUMN fate TEXT NOT NULL DEFAULT 'will_train'
+  CHECK (fate IN ('awaiting_judge', 'will_train', 'trained', 'unsure', 'no_signal', 'not_from_policy', 'removed', 'reverted'));
+ALTER TABLE signals ADD COLUMN removed_at INTEGER;
+UPDATE signals SET decided_by = CASE source WHEN 'explicit' THEN 'user' WHEN 'judge' THEN 'judge' ELSE 'detector' END;
+UPDATE signals SET fate = 'no_signal' WHERE reward = 0;
+
+-- Removed signals the box must be told about (ws 'withdraw' frames), until it answers.
+CREATE TABLE withdrawals (
+  sample_id TEXT PRIMARY KEY,
+  persona_id TEXT NOT NULL,
+  signal_id TEXT NOT NULL REFERENCES signals(id),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'answered')),
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER
+);
+CREATE INDEX withdrawals_pending ON withdrawals(state, created_at);
+`,
+  },
+  {
+    version: 5,
     name: 'conversation branches and reply corrections',
     sql: `
 -- A conversation is a tree: each message answers its parent (a reply its user message, a user message
@@ -186,7 +215,7 @@ CREATE INDEX reply_corrections_by_message ON reply_corrections(message_id, creat
 `,
   },
   {
-    version: 5,
+    version: 6,
     name: 'persona parameters',
     sql: `
 -- A persona's own model, temperature and reply length (NULL: the policy settings), and whether its
@@ -198,7 +227,7 @@ ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learn
 `,
   },
   {
-    version: 6,
+    version: 7,
     name: 'conversation title source',
     sql: `
 -- Where a conversation's title came from: 'auto' (the app's stand-in from the first message, to be
@@ -208,7 +237,7 @@ ALTER TABLE conversations ADD COLUMN title_source TEXT NOT NULL DEFAULT 'user' C
 `,
   },
   {
-    version: 7,
+    version: 8,
     name: 'full-text search',
     sql: `
 -- Full-text search over what threads show: each message's text (a rewritten reply: its newest

@@ -59,12 +59,13 @@ export class ReplyCorrectionRepository {
     this.db.prepare(`UPDATE reply_corrections SET signal_id = ? WHERE signal_id = ?`).run(toSignalId, fromSignalId);
   }
 
-  /** A reply's corrections whose signal is still live (or that came without one), oldest first. */
+  /** A reply's corrections whose signal is still live and not removed (or that came without one), oldest first. */
   listLiveForMessage(messageId: string): ReplyCorrection[] {
     const raws = this.db
       .prepare(
         `SELECT r.* FROM reply_corrections r LEFT JOIN signals s ON s.id = r.signal_id
-         WHERE r.message_id = ? AND (r.signal_id IS NULL OR s.superseded_by IS NULL) ORDER BY r.created_at, r.id`,
+         WHERE r.message_id = ? AND (r.signal_id IS NULL OR (s.superseded_by IS NULL AND s.removed_at IS NULL))
+         ORDER BY r.created_at, r.id`,
       )
       .all(messageId) as RawCorrection[];
     return raws.map(toCorrection);

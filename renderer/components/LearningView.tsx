@@ -76,6 +76,9 @@ function Tiles({ summary }: { summary: LearningSummary }) {
         note={tiles.heldForReview > 0 ? `+ ${tiles.heldForReview} held for your review` : 'sent or stored, not yet trained'}
       />
       <Tile id="trained" label="trained" value={String(tiles.trained)} note={tiles.rejected > 0 ? `${tiles.rejected} refused by the box` : 'used by a training step'} />
+      {tiles.notTraining > 0 ? (
+        <Tile id="not-training" label="not training" value={String(tiles.notTraining)} note="removed, unsure, or not from your box's model" />
+      ) : null}
       {tiles.notSent > 0 ? <Tile id="not-sent" label="not sent" value={String(tiles.notSent)} note="learning was off" /> : null}
       <Tile id="policy" label="serving" value={tiles.policyVersion ?? '—'} note="policy version" />
     </dl>

@@ -90,6 +90,14 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
       refreshSignals();
     },
   });
+  // 👍/👎 toggle off, and "that wasn't a correction" vetoes an inferred signal.
+  const remove = useMutation({
+    mutationFn: (signalId: string) => api.invoke('signals:remove', { signalId }),
+    onSuccess: () => {
+      setPanel({ kind: 'none' });
+      refreshSignals();
+    },
+  });
 
   const streaming = message.status === 'streaming';
   const rewritten = message.editedContent != null;
@@ -114,7 +122,10 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
     });
   };
 
-  const error = thumb.error ?? edit.error ?? regenerate.error ?? selectVersion.error;
+  const error = thumb.error ?? edit.error ?? regenerate.error ?? selectVersion.error ?? remove.error;
+  const live = feedback && feedback.signal.removedAt === null ? feedback.signal : null;
+  const thumbUp = live?.kind === 'thumb_up' ? live : null;
+  const thumbDown = live?.kind === 'thumb_down' ? live : null;
   return (
     <article
       className="message assistant"
@@ -170,9 +181,9 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
                   aria-label="Good reply"
                   title="Good reply"
                   data-testid="thumb-up"
-                  aria-pressed={feedback?.signal.kind === 'thumb_up'}
-                  disabled={thumb.isPending}
-                  onClick={() => thumb.mutate({ up: true })}
+                  aria-pressed={thumbUp !== null}
+                  disabled={thumb.isPending || remove.isPending}
+                  onClick={() => (thumbUp ? remove.mutate(thumbUp.id) : thumb.mutate({ up: true }))}
                 >
                   <ThumbUpIcon />
                 </button>
@@ -182,8 +193,11 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
                   aria-label="Bad reply"
                   title="Bad reply"
                   data-testid="thumb-down"
-                  aria-pressed={feedback?.signal.kind === 'thumb_down'}
-                  onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
+                  aria-pressed={thumbDown !== null}
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    thumbDown ? remove.mutate(thumbDown.id) : setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })
+                  }
                 >
                   <ThumbDownIcon />
                 </button>
@@ -212,7 +226,14 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
             <VersionSwitcher message={message} disabled={busy || selectVersion.isPending} onSelect={(id) => selectVersion.mutate(id)} />
             {trainable && !rewritten ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
-          {feedback ? <SignalBadge feedback={feedback} /> : null}
+          {message.servedBy === 'other' && message.content ? (
+            <span className="provenance-note muted small" data-testid="not-from-box" title="Only replies your box's own model served can train it.">
+              not from your box's model — not trained
+            </span>
+          ) : null}
+          {feedback ? (
+            <SignalBadge feedback={feedback} onRemove={() => remove.mutate(feedback.signal.id)} removing={remove.isPending} />
+          ) : null}
         </footer>
       ) : null}
       {panel.kind === 'thumb-down' ? (

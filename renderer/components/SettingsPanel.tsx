@@ -223,7 +223,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             </div>
             <label>
               Endpoint
-              <input type="url" placeholder="OpenAI-compatible …/v1" {...field('judgeEndpoint')} />
+              <input type="url" placeholder="empty = the box's judge decides (no box: the policy endpoint)" {...field('judgeEndpoint')} />
             </label>
             <label>
               Model

@@ -1,16 +1,28 @@
+import { ExplicitKindSchema } from '../../shared/domain';
+import { FATE_WORDS } from '../../shared/trust-words';
 import type { MessageFeedback } from '../data/message-signals';
 import { deservesBadge, signalWords } from '../signals/signal-words';
 import { useUi } from '../state/ui-store-context';
 
+/** The veto on an inferred signal says what the user disagrees with. */
+function removeLabel(kind: string, reward: number): string {
+  if (ExplicitKindSchema.safeParse(kind).success) return 'Remove';
+  if (kind === 'correction') return "That wasn't a correction";
+  if (reward > 0) return "That wasn't praise";
+  if (reward < 0) return "That wasn't a complaint";
+  return 'Remove';
+}
+
 /**
  * What the app learned from this reply, in plain words ("You corrected this", "Judge: not helpful
- * (3 of 3)", "You liked this"), with the hint if there is one. The words link to the signal's row on
- * the Learning tab. A neutral turn without a hint shows nothing.
+ * (3 of 3)", "You liked this"), whether it trains, the hint if there is one, and the veto. The words
+ * link to the signal's row on the Learning tab. A neutral turn without a hint shows nothing.
  */
-export function SignalBadge({ feedback }: { feedback: MessageFeedback }) {
+export function SignalBadge({ feedback, onRemove, removing }: { feedback: MessageFeedback; onRemove?: () => void; removing?: boolean }) {
   const { signal, hint } = feedback;
   const showSignalInLearning = useUi((s) => s.showSignalInLearning);
   if (!deservesBadge(signal, hint !== null)) return null;
+  const removed = signal.removedAt !== null;
   const words = signalWords(signal);
   return (
     <div
@@ -18,7 +30,9 @@ export function SignalBadge({ feedback }: { feedback: MessageFeedback }) {
       data-testid="signal-badge"
       data-kind={signal.kind}
       data-reward={signal.reward}
-      data-tone={words.tone}
+      data-tone={removed ? 'neutral' : words.tone}
+      data-fate={signal.fate}
+      data-decided-by={signal.decidedBy}
       data-signal-id={signal.id}
     >
       <button
@@ -30,11 +44,19 @@ export function SignalBadge({ feedback }: { feedback: MessageFeedback }) {
       >
         {words.label}
       </button>
-      {hint ? (
+      <span className="signal-trust" data-testid="signal-trust">
+        {FATE_WORDS[signal.fate]}
+      </span>
+      {hint && !removed ? (
         <span className="signal-hint" data-testid="signal-hint" data-status={hint.status}>
           Hint: {hint.text}
           {hint.status === 'pending' ? ' · awaiting your review' : hint.status === 'rejected' ? ' · you rejected it' : ''}
         </span>
+      ) : null}
+      {onRemove && !removed ? (
+        <button type="button" className="text-button signal-remove" data-testid="signal-remove" disabled={removing} onClick={onRemove}>
+          {removeLabel(signal.kind, signal.reward)}
+        </button>
       ) : null}
     </div>
   );

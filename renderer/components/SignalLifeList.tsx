@@ -160,7 +160,7 @@ function SignalRow({
             </p>
           ) : null}
           <p>
-            <span className="muted">Now:</span> {stageWords(row.stage, row.trained?.step ?? null, row.error)}
+            <span className="muted">Now:</span> {stageWords(row.stage, row.trained?.step ?? null, row.error, row.fate)}
             {row.trained?.policyVersion ? ` → ${row.trained.policyVersion}` : ''}
           </p>
           <button
@@ -179,10 +179,10 @@ function SignalRow({
 
 /** Sent → Stored → Trained in step N, each step marked when done (or what stopped it instead). */
 function LifeSteps({ row }: { row: SignalLife }) {
-  if (row.stage === 'not_sent' || row.stage === 'held' || row.stage === 'rejected') {
+  if (row.stage === 'not_sent' || row.stage === 'held' || row.stage === 'rejected' || row.stage === 'not_training') {
     return (
       <span className="life-steps small" data-testid="life-steps" data-stage={row.stage}>
-        {stageWords(row.stage, null, row.error)}
+        {stageWords(row.stage, null, row.error, row.fate)}
       </span>
     );
   }

@@ -1,5 +1,7 @@
-import type { Reward, SignalKind, SignalSource } from '../../shared/domain';
+import type { DecidedBy, JudgeTally, Reward, SignalKind, SignalSource, TrainingFate } from '../../shared/domain';
+import { rewardOfTally } from '../../shared/judge-votes';
 import type { SignalStage } from '../../shared/learning';
+import { FATE_WORDS } from '../../shared/trust-words';
 
 /** A signal as the badge and the Learning tab say it: what the user did (or the judge decided), in plain words. */
 export interface SignalWords {
@@ -28,6 +30,9 @@ interface Judged {
   reward: Reward;
   source: SignalSource;
   evidence: readonly string[];
+  /** Who decided the reward it trains with; a judge's votes when one did (the box's or the app's). */
+  decidedBy?: DecidedBy;
+  judgeTally?: JudgeTally | null;
 }
 
 /** The judge's votes as the core records them in the evidence ("judge votes: 1 -1 ∅"). */
@@ -43,15 +48,21 @@ export function judgeVotes(evidence: readonly string[]): Array<Reward | null> | 
 }
 
 export function signalWords(signal: Judged): SignalWords {
-  const tone = signal.reward > 0 ? 'good' : signal.reward < 0 ? 'bad' : 'neutral';
-  if (signal.source === 'judge') {
-    const verdict = signal.reward > 0 ? 'helpful' : signal.reward < 0 ? 'not helpful' : 'unsure';
-    const votes = judgeVotes(signal.evidence);
-    const valid = votes?.filter((v) => v !== null) ?? [];
-    const agreeing = valid.filter((v) => v === signal.reward).length;
+  const tally = signal.decidedBy === 'judge' ? (signal.judgeTally ?? null) : null;
+  if (tally || signal.source === 'judge') {
+    // The judge decided: its majority is the verdict, with how many of its valid votes agree.
+    const reward = tally ? rewardOfTally(tally) : signal.reward;
+    const votes: Array<Reward | null> = tally
+      ? [...Array<Reward>(tally.plus).fill(1), ...Array<Reward>(tally.minus).fill(-1), ...Array<Reward>(tally.zero).fill(0)]
+      : (judgeVotes(signal.evidence) ?? []);
+    const valid = votes.filter((v) => v !== null);
+    const agreeing = valid.filter((v) => v === reward).length;
+    const verdict = reward > 0 ? 'helpful' : reward < 0 ? 'not helpful' : 'unsure';
     const count = valid.length > 0 ? ` (${agreeing} of ${valid.length})` : '';
+    const tone = reward > 0 ? 'good' : reward < 0 ? 'bad' : 'neutral';
     return { label: `Judge: ${verdict}${count}`, tone, decidedBy: `The judge${valid.length > 0 ? `, ${agreeing} of ${valid.length} votes` : ''}` };
   }
+  const tone = signal.reward > 0 ? 'good' : signal.reward < 0 ? 'bad' : 'neutral';
   return {
     label: USER_WORDS[signal.kind],
     tone,
@@ -65,8 +76,10 @@ export function deservesBadge(signal: Pick<Judged, 'reward'>, hasHint: boolean):
 }
 
 /** Where a signal is, in words. */
-export function stageWords(stage: SignalStage, trainedStep: number | null, error: string | null): string {
+export function stageWords(stage: SignalStage, trainedStep: number | null, error: string | null, fate: TrainingFate = 'will_train'): string {
   switch (stage) {
+    case 'not_training':
+      return FATE_WORDS[fate];
     case 'not_sent':
       return 'Not sent: learning is off for this persona';
     case 'held':

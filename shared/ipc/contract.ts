@@ -249,6 +249,15 @@ export const invokeContract = {
     request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
     response: z.object({ signal: SignalSchema, hint: HintSchema.nullable(), message: MessageSchema }),
   },
+  /**
+   * Removes a signal (👍/👎 toggled off, "that wasn't a correction"): it never trains. Not yet sent, it
+   * is withdrawn from the outbox; already with the box, the box is told to withdraw it; already
+   * trained, it is shown as reverted and left out of later steps.
+   */
+  'signals:remove': {
+    request: z.object({ signalId: IdSchema }).strict(),
+    response: z.object({ signal: SignalSchema }),
+  },
   'signals:listForConversation': {
     request: z.object({ conversationId: IdSchema }).strict(),
     response: z.object({ signals: z.array(SignalSchema), hints: z.array(HintSchema) }),

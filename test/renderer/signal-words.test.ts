@@ -23,6 +23,16 @@ describe('signals in plain words', () => {
       decidedBy: 'The judge, 2 of 3 votes',
     });
     expect(signalWords({ kind: 'neutral', reward: 0, source: 'judge', evidence: [] }).label).toBe('Judge: unsure');
+    // The box's judge decides an inferred signal: its tally is the verdict, whatever the detector read.
+    const boxJudged = signalWords({
+      kind: 'correction',
+      reward: -1,
+      source: 'heuristic',
+      evidence: [],
+      decidedBy: 'judge',
+      judgeTally: { plus: 2, minus: 1, zero: 0, invalid: 0 },
+    });
+    expect(boxJudged).toMatchObject({ label: 'Judge: helpful (2 of 3)', tone: 'good' });
   });
 
   it('shows no badge for a neutral turn without a hint, and counts in words', () => {

@@ -221,6 +221,17 @@ export type ReplyBehaviour =
   | { kind: 'fixed'; text: string }
   | { kind: 'function'; reply: (context: ReplyContext) => string };
 
+/**
+ * How the engine answers judge prompts (a chat request whose system message asks for \boxed{}):
+ * score prompts get the next of `votes` in turn (cycled, so m parallel votes get a fixed multiset),
+ * 'none' being an answer without a \boxed{}; hindsight-hint prompts ([HINT_START] in the system
+ * message) get \boxed{1} with `hint`, or \boxed{-1} when it is null.
+ */
+export interface JudgeBehaviour {
+  votes: (-1 | 0 | 1 | 'none')[];
+  hint: string | null;
+}
+
 export type FailureBehaviour =
   /** Answer generation routes with this HTTP status and an SGLang-shaped error body. */
   | { kind: 'http'; status: number; message?: string; times?: number }
@@ -237,6 +248,8 @@ export interface SglangTestBehaviour {
   health: 'ready' | 'starting';
   /** How long /update_weights_from_disk takes once running requests have finished. */
   weightUpdateMs: number;
+  /** Answers to judge prompts; null: judge prompts get the ordinary reply. */
+  judge: JudgeBehaviour | null;
 }
 
 export interface SglangTestEngineOptions {
@@ -422,8 +435,10 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     failure: null,
     health: 'ready',
     weightUpdateMs: 0,
+    judge: null,
     ...options.behaviour,
   };
+  let judgeVotesGiven = 0;
   const requests: LoggedRequest[] = [];
   const running = new Set<{ abort: (byPause?: boolean) => void }>();
   let inFlightCount = 0;
@@ -453,7 +468,22 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     return failure;
   }
 
+  function judgeAnswer(context: ReplyContext): string | null {
+    const judge = behaviour.judge;
+    const system = context.messages?.find((m) => m.role === 'system')?.content ?? '';
+    if (!judge || !system.includes('\\boxed{')) return null;
+    if (system.includes('[HINT_START]')) {
+      return judge.hint === null
+        ? 'The next state does not say how the reply should change. \\boxed{-1}'
+        : `The next state says what was missing. \\boxed{1}\n[HINT_START]${judge.hint}[HINT_END]`;
+    }
+    const vote = judge.votes[judgeVotesGiven++ % Math.max(1, judge.votes.length)] ?? 'none';
+    return vote === 'none' ? 'I cannot tell from this.' : `Reading the next state against the reply. \\boxed{${vote}}`;
+  }
+
   function replyText(context: ReplyContext): string {
+    const judged = judgeAnswer(context);
+    if (judged !== null) return judged;
     const reply = behaviour.reply;
     if (reply.kind === 'fixed') return reply.text;
     if (reply.kind === 'function') return reply.reply(context);
@@ -888,6 +918,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     requests,
     setBehaviour(patch) {
       behaviour = { ...behaviour, ...patch };
+      if ('judge' in patch) judgeVotesGiven = 0;
     },
     behaviour: () => behaviour,
     weightVersion: () => weightVersion,

@@ -113,9 +113,9 @@ describe('core: the Learning tab', () => {
 
     const summary = await h.invoke('learning:summary', { personaId: persona.id });
     const { tiles } = summary;
-    expect(tiles).toMatchObject({ signals: 3, signalsThisWeek: 3, trained: 2, waitingToTrain: 1, heldForReview: 0, rejected: 0, notSent: 0 });
+    expect(tiles).toMatchObject({ signals: 3, signalsThisWeek: 3, trained: 2, waitingToTrain: 1, heldForReview: 0, rejected: 0, notTraining: 0, notSent: 0 });
     // Tiles agree with each other and with the list: every row is in exactly one of them.
-    expect(tiles.trained + tiles.waitingToTrain + tiles.heldForReview + tiles.rejected + tiles.notSent).toBe(rows.length);
+    expect(tiles.trained + tiles.waitingToTrain + tiles.heldForReview + tiles.rejected + tiles.notTraining + tiles.notSent).toBe(rows.length);
     // Judged replies, oldest first: r1 (thumbs down), r2 (thumbs up), r3 v1 (regenerated), r3 v2 (answered).
     expect(tiles.judgedReplies).toBe(4);
     expect(summary.curve.map((p) => p.rate)).toEqual([0, 0.5, 1 / 3, 0.5]);

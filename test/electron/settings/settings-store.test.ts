@@ -20,7 +20,7 @@ describe('SettingsStore', () => {
     expect(store.get()).toEqual({
       box: { url: '' },
       policy: { endpoint: '', model: '', temperature: 0.7, maxTokens: 2048 },
-      judge: { mode: 'off', endpoint: '', model: '', votes: 3, timeoutMs: 30000 },
+      judge: { mode: 'always', endpoint: '', model: '', votes: 3, timeoutMs: 30000 },
     });
     expect(SettingsSchema.parse({ ...store.get(), box: { ...store.get().box, hasToken: false } })).toBeTruthy();
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual(defaultSettings());

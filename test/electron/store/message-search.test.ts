@@ -70,6 +70,9 @@ describe('full-text search', () => {
       source: 'explicit',
       evidence: [],
       triggerMessageId: null,
+      decidedBy: 'user',
+      judgeTally: null,
+      fate: 'will_train',
     });
     store.corrections.add({ kind: 'edit', signalId: signal.id, messageId: reply.id, text: 'Volcanoes grow over hotspots.', createdAt: Date.now() });
     expect(searchHits(store.db, 'hotspots', {}).map((h) => h.messageId)).toEqual([reply.id]);

@@ -38,6 +38,8 @@ export interface StreamTestBoxOptions {
   replayIgnoringProgressAfter?: boolean;
   /** Sample ids to answer with `reject`. */
   rejectIds?: Set<string>;
+  /** false: take withdraw frames without answering (default true). */
+  answerWithdrawals?: boolean;
 }
 
 export interface StreamTestBox {
@@ -48,6 +50,8 @@ export interface StreamTestBox {
   received: ReceivedSample[];
   /** The box's store: sample id → sample, each stored once. */
   stored: Map<string, SignalSample>;
+  /** Every withdraw frame in arrival order (each is answered with `withdrawn` unless answerWithdrawals is false). */
+  withdrawals: Array<{ connection: number; sampleId: string; personaId: string }>;
   hellos: Array<{ clientId: string; progressAfter: number; protocol: number }>;
   /** Close codes of client connections as they ended. */
   closes: Array<{ code: number; reason: string }>;
@@ -85,6 +89,7 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
     options,
     received: [],
     stored: new Map(),
+    withdrawals: [],
     hellos: [],
     closes: [],
     connections: 0,
@@ -215,6 +220,13 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
         events.emit('hello');
         return;
       }
+      if (frame.type === 'withdraw') {
+        box.withdrawals.push({ connection, sampleId: frame.sampleId, personaId: frame.personaId });
+        if (options.answerWithdrawals !== false) ws.send(JSON.stringify({ type: 'withdrawn', sampleId: frame.sampleId } satisfies ServerFrame));
+        events.emit('withdraw');
+        return;
+      }
+      if (frame.type !== 'sample') return;
       const sample = frame.sample;
       box.received.push({ connection, sample });
       let reply: ServerFrame;
