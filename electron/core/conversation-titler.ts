@@ -6,6 +6,13 @@ import { titleFromAnswer, titleRequestMessages } from './conversation-title-text
 import { chatParametersFor } from './persona-chat-parameters';
 import { resolvePolicyTarget } from './policy-target';
 
+/** Whether the answer so far holds a whole first line after its reasoning, or more than a title could be. */
+function hasTitleLine(answer: string): boolean {
+  const visible = answer.replace(/<think>[\s\S]*?<\/think>/gi, '');
+  if (/<think>/i.test(visible)) return visible.length > 4_000;
+  return /\S[^\n]*\n/.test(visible) || visible.length > 400;
+}
+
 /** A title needs only a few words; reasoning models get some room before them. */
 const TITLE_MAX_TOKENS = 200;
 const TITLE_TIMEOUT_MS = 30_000;
@@ -42,9 +49,12 @@ export class ConversationTitler {
     const settings = this.ctx.settings.get();
     const target = resolvePolicyTarget(settings, token, this.ctx.endpointKeys);
     if (!target.endpoint) return;
-    const signal = AbortSignal.timeout(TITLE_TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(TITLE_TIMEOUT_MS);
+    const enough = new AbortController();
+    const signal = AbortSignal.any([timeout, enough.signal]);
     const credentials = { endpoint: target.endpoint, apiKey: target.apiKey, credential: target.credential, fetch: this.ctx.fetch, signal };
     const model = chatParametersFor(persona, settings).model || (await firstServedModel(credentials));
+    let answer = '';
     const result = await streamChatCompletion(
       {
         endpoint: target.endpoint,
@@ -57,8 +67,14 @@ export class ConversationTitler {
         signal,
         fetch: this.ctx.fetch,
       },
-      () => {},
+      (delta) => {
+        answer += delta;
+        // The title is the first line after any reasoning: stop reading once it is there (a server
+        // that ignores max_tokens would otherwise send a whole reply).
+        if (hasTitleLine(answer)) enough.abort();
+      },
     );
+    if (result.aborted && !enough.signal.aborted) return;
     const title = titleFromAnswer(result.content);
     if (!title) return;
     const renamed: Conversation | null = this.ctx.store.conversations.setAppTitle(reply.conversationId, title, 'model');

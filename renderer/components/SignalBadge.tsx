@@ -1,5 +1,5 @@
 import { ExplicitKindSchema } from '../../shared/domain';
-import { FATE_WORDS } from '../../shared/trust-words';
+import { trustWords } from '../../shared/trust-words';
 import type { MessageFeedback } from '../data/message-signals';
 import { deservesBadge, signalWords } from '../signals/signal-words';
 import { useUi } from '../state/ui-store-context';
@@ -45,7 +45,7 @@ export function SignalBadge({ feedback, onRemove, removing }: { feedback: Messag
         {words.label}
       </button>
       <span className="signal-trust" data-testid="signal-trust">
-        {FATE_WORDS[signal.fate]}
+        {trustWords(signal)}
       </span>
       {hint && !removed ? (
         <span className="signal-hint" data-testid="signal-hint" data-status={hint.status}>

@@ -48,7 +48,8 @@ beforeAll(async () => {
   const engine = await startReadyProcess({
     name: 'SGLang test engine',
     script: 'test/support/sglang-test-engine-cli.ts',
-    args: ['--port', '0', '--reply', REPLY, '--token-latency-ms', '30', '--exit-on-stdin-close'],
+    // The box's judge (on by default) reads the correction as −1, three votes to none.
+    args: ['--port', '0', '--reply', REPLY, '--token-latency-ms', '30', '--judge-votes=-1,-1,-1', '--exit-on-stdin-close'],
     ready: /SGLang test engine ready at (http:\/\/\S+)/,
     cwd: repo,
   });
@@ -240,7 +241,7 @@ describe('Apprentice end to end (browser mode, real box gateway, real Chromium)'
     await poll(() => page.getByTestId('box-status-counts').textContent(), 30_000).toContain('0 pending');
     // The correction's row opens on its details: what was asked, what the user said next, the hint.
     const correctionRow = page.locator('[data-testid="signal-row"][data-kind="correction"]');
-    expect(await correctionRow.locator('.row-label').textContent()).toBe('You corrected this');
+    await poll(() => correctionRow.locator('.row-label').textContent(), 60_000).toBe('Judge: not helpful (3 of 3)');
     await correctionRow.locator('.row-summary').click();
     await poll(() => correctionRow.getByTestId('signal-details').textContent()).toMatch(/You said next: No, I meant the capital of Austria/);
     expect(await correctionRow.getByTestId('signal-details').textContent()).toMatch(/Hint: .*Austria/);

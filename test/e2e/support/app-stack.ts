@@ -7,7 +7,7 @@ import { createCore, type Core } from '../../../electron/core/create-core';
 import { startBrowserServer, type BrowserServer } from '../../../electron/web/browser-server';
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
 import { writeQwen3ModelFolder } from '../../support/qwen3-model-folder';
-import { startSglangTestEngine, type ReplyContext, type SglangTestEngine } from '../../support/sglang-test-engine';
+import { startSglangTestEngine, type JudgeBehaviour, type ReplyContext, type SglangTestEngine } from '../../support/sglang-test-engine';
 import { launchChromium } from './chromium';
 import { startReadyProcess, type ReadyProcess } from './child-process';
 
@@ -42,6 +42,8 @@ export interface AppStackOptions {
   tokenLatencyMs?: number;
   /** Default true: the app talks to the engine through the box gateway (and delivers signals to it). */
   withBox?: boolean;
+  /** How the engine answers the box judge's prompts (default: three votes of −1, a judge that agrees with corrections). */
+  judge?: JudgeBehaviour | null;
 }
 
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
@@ -56,6 +58,7 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
     behaviour: {
       reply: options.reply ? { kind: 'function', reply: options.reply } : { kind: 'echo' },
       tokenLatencyMs: options.tokenLatencyMs ?? 2,
+      judge: options.judge === undefined ? { votes: [-1, -1, -1], hint: null } : options.judge,
     },
   });
   closers.push(() => engine.close());
