@@ -103,7 +103,7 @@ export async function runLearningEval(
     const pretrainedDir = options.pretrainedDir ?? join(workDir, 'pretrained');
     let t = Date.now();
     if (!options.pretrainedDir) {
-      const args = ['--out', pretrainedDir, '--seed', String(config.pretrainSeed), '--steps', String(config.pretrainSteps)];
+      const args = ['--out', pretrainedDir, '--seed', String(config.pretrainSeed), '--steps', String(config.pretrainSteps), '--exit-on-stdin-close'];
       log((await runPython('pretraining', 'tiny_model.pretrain', args, 600_000)).trim());
     }
     const pretrainSeconds = (Date.now() - t) / 1000;

@@ -39,7 +39,7 @@ let engine: TinyEngine;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'apprentice-tiny-model-'));
   // A barely trained model is enough here: the shapes and ids matter, not the replies.
-  await runPython('pretraining', 'tiny_model.pretrain', ['--out', dir, '--steps', '20', '--corpus-size', '200'], 120_000);
+  await runPython('pretraining', 'tiny_model.pretrain', ['--out', dir, '--steps', '20', '--corpus-size', '200', '--exit-on-stdin-close'], 120_000);
   tokenizer = loadModelTokenizer(dir);
   engine = await startTinyEngine('tiny engine', dir, 0);
 }, 180_000);

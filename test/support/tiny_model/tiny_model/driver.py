@@ -27,9 +27,9 @@ import torch
 
 from apprentice_trainer.rollout import generate_rollout
 
-from .engine import exit_when_stdin_closes
 from .engine_client import update_weights_from_disk
 from .model import load_model, save_weights
+from .parent_watch import exit_when_stdin_closes
 from .slime_step import flatten_rollout, slime_args, train_step
 
 ADAM_BETAS = (0.9, 0.98)

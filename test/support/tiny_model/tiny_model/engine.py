@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,7 +22,7 @@ from .chat_route import ChatCompletion
 from .engine_state import EngineState, WeightLoadError
 from .generate_route import handle_generate
 from .http_errors import HttpError, error_body
-from .request_fields import optional_object
+from .parent_watch import exit_when_stdin_closes
 
 ENGINE_VERSION = "0.5.0-apprentice-tiny-engine"
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -199,17 +196,6 @@ def make_handler(state: EngineState, api_key: str | None, started_at: float) -> 
         ("GET", "/flush_cache"): Handler.flush_cache,
     }
     return Handler
-
-
-def exit_when_stdin_closes() -> None:
-    """The parent holds our stdin: when it goes away (even killed), so do we."""
-
-    def watch() -> None:
-        while sys.stdin.buffer.read(4096):
-            pass
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="stdin-watch").start()
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Pretrains the tiny model on the synthetic corpus and writes its model folder.
 
-    python3 -m tiny_model.pretrain --out DIR [--seed 7] [--steps 600]
+    python3 -m tiny_model.pretrain --out DIR [--seed 7] [--steps 400] [--exit-on-stdin-close]
 
 Prints one line `pretrained <DIR> in <s> s (loss <x>)`. Seeded: the same arguments give the same weights.
 """
@@ -19,6 +19,7 @@ from .chat_template import IM_END, IM_START
 from .corpus import Dialog, every_text, sample_corpus
 from .model import TinyConfig, TinyGPT, save_weights
 from .model_folder import write_tokenizer_files
+from .parent_watch import exit_when_stdin_closes
 from .tokenizer import TinyTokenizer
 from .world import load_world
 
@@ -96,7 +97,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--exit-on-stdin-close", action="store_true")
     args = parser.parse_args()
+    if args.exit_on_stdin_close:
+        exit_when_stdin_closes()
     started = time.monotonic()
     loss = pretrain(args.out, args.seed, args.steps, args.corpus_size, args.batch_size, args.lr, args.threads)
     print(f"pretrained {args.out} in {time.monotonic() - started:.1f} s (loss {loss:.3f})", flush=True)
