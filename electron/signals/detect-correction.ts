@@ -54,7 +54,7 @@ export function findDirective(analysis: MessageAnalysis, verdictOnly = false): D
     if (!m) continue;
     if (!directive.statement && asksAboutOwnStep(analysis, m.index)) continue;
     // "when did I say that?", "where did you forget your hat?": asked, not asserted.
-    if (verdictOnly && inQuestion(text, m.index)) continue;
+    if (verdictOnly && inQuestion(text, m.index, m.indices?.groups?.style !== undefined)) continue;
     // Groups were matched on lower-cased text; quote them from the original (same offsets).
     const spans = m.indices?.groups ?? {};
     const groups: Record<string, string | undefined> = {};
@@ -85,10 +85,21 @@ export function findDirective(analysis: MessageAnalysis, verdictOnly = false): D
   return verdictOnly ? null : weakMatch;
 }
 
-/** The sentence holding `at` ends in "?". */
-function inQuestion(text: string, at: number): boolean {
-  const end = /[.!?\n]/u.exec(text.slice(at));
-  return end?.[0] === '?';
+/**
+ * The sentence holding `at` ends in "?". A style verdict that opens its sentence as a clause of its own
+ * ("too formal, can you say it more casually?", "it's too long, can you cut it?") is said, not asked; one
+ * inside the question ("is it too long, or fine?") is asked.
+ */
+function inQuestion(text: string, at: number, style = false): boolean {
+  const rest = text.slice(at);
+  const end = /[.!?\n]/u.exec(rest);
+  if (end?.[0] !== '?') return false;
+  if (!style) return true;
+  const clauseEnd = /[,;:]\s/u.exec(rest);
+  if (!clauseEnd || clauseEnd.index > end.index) return true;
+  const sentenceStart = Math.max(text.lastIndexOf('.', at - 1), text.lastIndexOf('!', at - 1), text.lastIndexOf('?', at - 1), text.lastIndexOf('\n', at - 1)) + 1;
+  const before = text.slice(sentenceStart, at).toLowerCase().replace(/^\s*(?:(?:no|nope|hmm+|well|ok|okay|honestly|that's|thats|that is|it's|its|it is|this is|way|far|much|still|a bit)[,.!]?\s+)*/u, '');
+  return before.trim() !== '';
 }
 
 /** Words of the message after `from` that are neither function words nor inside `exclude`: what the user actually said. */

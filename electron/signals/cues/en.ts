@@ -254,6 +254,15 @@ export const EN: CueSet = {
       hint: '{style}',
     },
     {
+      // "no, more casual please", "nope, shorter", "no, talk to me like a friend, more casual": a "no" that
+      // opens the message, then how the reply should have been. Without the "no" it is an edit ask (neutral).
+      name: 'no-then-style',
+      verdict: true,
+      requires: ['no'],
+      pattern: `^(?:no|nope|nah)[,.!]?\\s+(?:[^.!?\\n,]{1,40},\\s*)?(?:make\\s+it\\s+|keep\\s+it\\s+|a\\s+bit\\s+|much\\s+|way\\s+|a\\s+little\\s+)?(?<style>shorter|simpler|longer|more concise|less formal|more formal|more casual|less casual|more detailed|less technical|more technical|more specific|briefer|clearer|less wordy|less verbose|friendlier|warmer|more professional|less robotic|more natural|less generic|more polite)(?![\\p{L}])`,
+      hint: '{style}',
+    },
+    {
       name: 'comparative-style',
       requires: ['er', 'more', 'less'],
       pattern: `${START}(?:make\\s+it\\s+|keep\\s+it\\s+|i\\s+need\\s+it\\s+|it\\s+needs\\s+to\\s+be\\s+|needs\\s+to\\s+be\\s+|a\\s+bit\\s+|much\\s+|way\\s+|a\\s+little\\s+|little\\s+|something\\s+|go\\s+into\\s+|in\\s+|with\\s+)*(?<style>shorter|simpler|longer|more concise|less formal|more formal|more casual|less casual|more detailed|more detail|more depth|less technical|more technical|more specific|briefer|clearer|less wordy|less verbose|funnier|friendlier|warmer|more professional|less robotic|more natural|less generic|more polite|politer|less salesy|cheaper|faster|healthier|spicier|milder|easier|harder|less bitter|less sweet|less spicy|less salty)(?![\\p{L}])`,

@@ -57,6 +57,24 @@ describe('directives that say the reply was wrong carry rule hints', () => {
   it('asked, not asserted: a directive inside a question is no verdict', () => {
     expect(classifyFollowUp(turn('when did I say that?')).reward).toBe(0);
     expect(classifyFollowUp(turn("don't I need to import it first?")).reward).toBe(0);
+    expect(classifyFollowUp(turn('is it too long, or is that fine?')).reward).toBe(0);
+  });
+
+  it('a style verdict said as its own clause before the question that asks for the fix still judges', () => {
+    for (const text of ['too formal, can you say it more casually?', "it's too long, can you cut it down?", 'hmm, way too technical, could you simplify?']) {
+      const verdict = classifyFollowUp(turn(text));
+      expect(verdict.label, text).toBe('correction');
+      expect(verdict.hint, text).not.toBeNull();
+    }
+  });
+
+  it('"no," then how the reply should have been is a verdict; the same ask without "no" is an edit request', () => {
+    expect(classifyFollowUp(turn('no, more casual please'))).toMatchObject({ label: 'correction', hint: 'Use a more casual, natural tone.' });
+    expect(classifyFollowUp(turn('nope, shorter')).label).toBe('correction');
+    expect(classifyFollowUp(turn('no, talk to me like a friend, more casual')).label).toBe('correction');
+    for (const text of ['more casual please', 'can you make it shorter?', 'no worries, now a longer one about cats']) {
+      expect(classifyFollowUp(turn(text)).reward, text).toBe(0);
+    }
   });
 
   it('"I meant …" answering the reply\'s own question is an answer; a style complaint still judges', () => {
