@@ -53,6 +53,9 @@ export class ChatService {
     private readonly titler: ConversationTitler | null = null,
   ) {}
 
+  // Write transactions that read first are IMMEDIATE: the sync worker writes the same file from its
+  // own connection, and a deferred transaction that read before it wrote fails at once (WAL snapshot)
+  // instead of waiting its turn.
   async send(conversationId: string, content: string) {
     const { store } = this.ctx;
     const { conversation, persona } = this.conversationWithPersona(conversationId);
@@ -63,7 +66,7 @@ export class ChatService {
       const turn = this.writeTurn(persona, conversationId, last, content);
       if (!last) this.standInTitle(conversation, content);
       return turn;
-    })();
+    }).immediate();
     return this.afterTurn(written, persona, token);
   }
 
@@ -84,7 +87,7 @@ export class ChatService {
       if (!previous) this.standInTitle(conversation, content);
       store.conversations.touch(original.conversationId);
       return turn;
-    })();
+    }).immediate();
     return this.afterTurn(written, persona, token);
   }
 
@@ -249,7 +252,7 @@ export class ChatService {
         parentId: previous.parentId ?? null,
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
-    })();
+    }).immediate();
 
     if (written.superseded) this.ctx.events.emit('chat:message', written.superseded);
     if (written.recorded) publishRecordedSignal(this.ctx, written.recorded);
@@ -264,7 +267,7 @@ export class ChatService {
     if (!message) throw notFound('message', messageId);
     this.conversationWithPersona(message.conversationId);
     this.assertNothingStreams(message.conversationId);
-    store.db.transaction(() => store.messages.select(message.id))();
+    store.db.transaction(() => store.messages.select(message.id)).immediate();
     return store.messages.listThread(message.conversationId);
   }
 

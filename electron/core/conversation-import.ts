@@ -67,5 +67,5 @@ export function importArchive(store: AppStore, content: string): ImportResult {
       result.messages += conversation.messages.length;
     }
     return result;
-  })();
+  }).immediate();
 }

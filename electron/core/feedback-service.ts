@@ -112,7 +112,7 @@ export class FeedbackService {
         if (correction.kind === 'edit') store.messages.touch(reply.id);
       }
       return recorded;
-    })();
+    }).immediate();
     publishRecordedSignal(this.ctx, recorded);
     return { signal: recorded.signal, hint: recorded.hint };
   }
