@@ -41,6 +41,10 @@ interface WrittenTurn {
  * stream. A conversation is a tree (see MessageRepository): resending an edited message and
  * regenerating a reply add versions beside the old ones, and what the visible thread shows is what
  * the next turn answers.
+ *
+ * Its write transactions read first, so they are IMMEDIATE: the sync worker writes the same file from
+ * its own connection, and a deferred transaction that read before it wrote would fail at once (a stale
+ * WAL snapshot) instead of waiting its turn.
  */
 export class ChatService {
   private readonly active = new Map<string, ActiveStream>();
@@ -53,9 +57,6 @@ export class ChatService {
     private readonly titler: ConversationTitler | null = null,
   ) {}
 
-  // Write transactions that read first are IMMEDIATE: the sync worker writes the same file from its
-  // own connection, and a deferred transaction that read before it wrote fails at once (WAL snapshot)
-  // instead of waiting its turn.
   async send(conversationId: string, content: string) {
     const { store } = this.ctx;
     const { conversation, persona } = this.conversationWithPersona(conversationId);

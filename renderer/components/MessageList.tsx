@@ -56,7 +56,6 @@ export function MessageList({
     const timer = setTimeout(() => setHighlighted(null), 4_000);
     return () => clearTimeout(timer);
     // Only a new reveal scrolls; the list growing afterwards must not pull the view back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reveal?.nonce, reveal?.messageId, revealIndex >= 0]);
 
   return (
