@@ -9,6 +9,8 @@ import { UiStoreProvider } from './state/ui-store-context';
 import { createUiStore } from './state/ui-store';
 import { applyThemePreference, readThemePreference } from './state/theme-preference';
 import './styles/app.css';
+import './styles/conversation.css';
+import './styles/learning.css';
 
 applyThemePreference(readThemePreference());
 
@@ -34,7 +36,7 @@ if (!setup.ok) {
     <StrictMode>
       <ApiProvider handle={setup.handle}>
         <QueryClientProvider client={queryClient}>
-          <UiStoreProvider store={createUiStore()}>
+          <UiStoreProvider store={createUiStore({ storage: window.localStorage })}>
             <App />
           </UiStoreProvider>
         </QueryClientProvider>

@@ -69,6 +69,19 @@ export const ServedBySchema = z.enum(['box', 'other']);
 export type ServedBy = z.infer<typeof ServedBySchema>;
 export type HintMode = z.infer<typeof HintModeSchema>;
 
+/**
+ * A persona's own chat parameters; null (or absent) falls back to the policy settings. `learning`
+ * false: signals are still read and shown, but nothing of this persona's chats goes to the box to
+ * train (absent: on).
+ */
+export const PersonaParametersSchema = z.object({
+  model: z.string().trim().max(500).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  learning: z.boolean().optional(),
+});
+export type PersonaParameters = z.infer<typeof PersonaParametersSchema>;
+
 export const PersonaSchema = z.object({
   id: IdSchema,
   name: z.string().min(1).max(200),
@@ -76,6 +89,7 @@ export const PersonaSchema = z.object({
   hintMode: HintModeSchema,
   createdAt: z.number(),
   updatedAt: z.number(),
+  ...PersonaParametersSchema.shape,
 });
 export type Persona = z.infer<typeof PersonaSchema>;
 
@@ -113,12 +127,21 @@ export const MessageSchema = z.object({
   error: z.string().nullable(),
   model: z.string().nullable(),
   policyVersion: z.string().nullable(),
-  /** Set on a regenerated reply: the assistant message it replaces. */
+  /** Set on a regenerated (or retried) reply: the version it was made to replace. */
   replacesId: IdSchema.nullable(),
-  /** Set on a reply that a regeneration replaced; it stays stored but leaves the thread. */
+  /** When a newer version (a regeneration, a retry) replaced this reply; it stays stored as an earlier version. */
   supersededAt: z.number().nullable(),
   /** Assistant replies: whether the box's policy served it (only such replies train); null: unknown (older rows, user messages). */
   servedBy: ServedBySchema.nullable().optional(),
+  /**
+   * The message this one answers (a reply: its user message; a user message: the reply before it);
+   * null for a first message. Messages with the same parent are versions of one turn.
+   */
+  parentId: IdSchema.nullable().optional(),
+  /** The user's rewrite of this reply: what the thread shows and later turns see (`content` stays what the model said). */
+  editedContent: z.string().nullable().optional(),
+  /** In thread listings: every version of this turn, oldest first, this one included. */
+  versionIds: z.array(IdSchema).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
   /** Set when the reply ended short (see MessageTruncationSchema); null or absent otherwise. */

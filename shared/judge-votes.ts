@@ -79,3 +79,15 @@ export function describeTally(tally: JudgeTally): string {
   const valid = counts.length === 0 ? '0-0' : counts.length === 1 ? `${counts[0]}-0` : counts.join('-');
   return tally.invalid > 0 ? `${valid}, ${tally.invalid} invalid` : valid;
 }
+
+/** The reward a tally decides: the side with the most valid votes; a tie, or no valid vote, is 0. */
+export function rewardOfTally(tally: JudgeTally): Reward {
+  const sides: Array<[Reward, number]> = [
+    [1, tally.plus],
+    [-1, tally.minus],
+    [0, tally.zero],
+  ];
+  const most = Math.max(...sides.map(([, n]) => n));
+  const winners = sides.filter(([, n]) => n === most && n > 0);
+  return winners.length === 1 ? winners[0]![0] : 0;
+}

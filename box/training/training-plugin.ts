@@ -16,6 +16,7 @@ import { TrainingQueue, type FailedSample, type ReportOutcome, type WithdrawOutc
 import type { NewProgressEvent } from '../gateway/progress-log';
 import type { StoredWithdrawal } from '../gateway/withdrawal-log';
 import { waitForBatch } from './wait-for-batch';
+import { trainingStepMessage } from './training-step-message';
 
 /**
  * New tokens per judge vote. A thinking judge reasons before its \boxed{}: OpenClaw-RL gives its PRM
@@ -245,10 +246,14 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
           step: report.step,
           policyVersion: report.policyVersion,
           metrics: { ...report.metrics, reward_mean: rewardMean, samples: rows.length },
-          message:
-            `Training step ${report.step} learned from ${sources.length} of your signal${sources.length === 1 ? '' : 's'} ` +
-            `(${rows.length} sample${rows.length === 1 ? '' : 's'}, reward mean ${rewardMean.toFixed(2)}` +
-            `${loss === undefined ? '' : `, loss ${loss.toFixed(4)}`}) → policy ${report.policyVersion}.`,
+          message: trainingStepMessage({
+            step: report.step,
+            signals: sources.length,
+            samples: rows.length,
+            rewardMean,
+            loss,
+            policyVersion: report.policyVersion,
+          }),
           at: Date.now(),
         });
       }

@@ -1,17 +1,20 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
 import { classifyFollowUp, isTrainableWithoutJudge } from '../signals';
 import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
+import { standInTitle } from './conversation-title-text';
+import type { ConversationTitler } from './conversation-titler';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { JudgeRunner } from './judge-runner';
 import { judgeExpected } from './judge-availability';
+import { chatParametersFor, learnsFrom } from './persona-chat-parameters';
 import { policyMessages } from './policy-messages';
 import { policyServedByBox, resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
 import { explicitTrust, inferredTrust } from './signal-trust';
-import { explicitSignalToCarryHint, isExplicitSignal } from './supersede-rules';
+import { explicitSignalToCarryHint, isBindingExplicitSignal, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
   /** How often streamed text goes out as chat:delta (coalesced). */
@@ -21,13 +24,28 @@ export interface ChatTiming {
 }
 
 interface ActiveStream {
+  conversationId: string;
   controller: AbortController;
   done: Promise<unknown>;
 }
 
-const TITLE_MAX = 80;
+interface WrittenTurn {
+  userMessage: Message;
+  assistantMessage: Message;
+  recorded: RecordedSignal | null;
+  judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null;
+}
 
-/** chat:send, chat:stop and chat:regenerate, and the replies they stream. */
+/**
+ * chat:send, chat:editAndResend, chat:stop, chat:regenerate and messages:select, and the replies they
+ * stream. A conversation is a tree (see MessageRepository): resending an edited message and
+ * regenerating a reply add versions beside the old ones, and what the visible thread shows is what
+ * the next turn answers.
+ *
+ * Its write transactions read first, so they are IMMEDIATE: the sync worker writes the same file from
+ * its own connection, and a deferred transaction that read before it wrote would fail at once (a stale
+ * WAL snapshot) instead of waiting its turn.
+ */
 export class ChatService {
   private readonly active = new Map<string, ActiveStream>();
 
@@ -35,86 +53,131 @@ export class ChatService {
     private readonly ctx: CoreContext,
     private readonly judge: JudgeRunner,
     private readonly timing: ChatTiming,
+    /** Names conversations after their first exchange; null: they keep the stand-in from the first message. */
+    private readonly titler: ConversationTitler | null = null,
   ) {}
 
   async send(conversationId: string, content: string) {
     const { store } = this.ctx;
     const { conversation, persona } = this.conversationWithPersona(conversationId);
     const token = await this.ctx.tokenVault.get();
-    const last = store.messages.lastInThread(conversationId);
-    if (last?.status === 'streaming') {
-      throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it before sending.');
-    }
-
-    let judgeRequest: { input: FollowUpInput; verdict: SignalVerdict } | null = null;
+    this.assertNothingStreams(conversationId);
     const written = store.db.transaction(() => {
-      const userMessage = store.messages.insert({ conversationId, role: 'user', content, status: 'complete' });
-      let recorded: RecordedSignal | null = null;
-      if (last && last.role === 'assistant' && last.status !== 'error' && last.content !== '') {
-        const active = store.signals.listActiveForMessage(last.id);
-        const input: FollowUpInput = {
-          context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
-          assistant: last.content,
-          nextUser: content,
-        };
-        const verdict = classifyFollowUp(input);
-        if (active.some(isExplicitSignal)) {
-          // Explicit beats inferred: the user's reward stands. A hint the follow-up gives still counts.
-          const carrier = explicitSignalToCarryHint(active, (s) => store.hints.getBySignal(s.id) !== null);
-          if (carrier && verdict.hint) {
-            recorded = recordSignal(store, {
-              persona,
-              reply: last,
-              kind: carrier.kind,
-              reward: carrier.reward,
-              confidence: carrier.confidence,
-              source: 'explicit',
-              evidence: [...carrier.evidence, ...verdict.evidence.map((e) => `follow-up ${e}`)],
-              triggerMessageId: userMessage.id,
-              nextState: { role: 'user', content },
-              hint: { text: verdict.hint, source: 'rule' },
-              supersede: [carrier],
-              trust: explicitTrust(last),
-            });
-          }
-        } else {
-          const trainableWithoutJudge = isTrainableWithoutJudge(verdict);
-          const trust = inferredTrust(last, verdict, { judgeExpected: judgeExpected(this.ctx.settings.get(), verdict), trainableWithoutJudge });
+      const last = store.messages.lastInThread(conversationId);
+      const turn = this.writeTurn(persona, conversationId, last, content);
+      if (!last) this.standInTitle(conversation, content);
+      return turn;
+    }).immediate();
+    return this.afterTurn(written, persona, token);
+  }
+
+  /**
+   * Sends an edited version of a user message: a new branch beside the original (which stays one
+   * version back), read as the follow-up of the reply before it, and answered by a new reply.
+   */
+  async editAndResend(messageId: string, content: string) {
+    const { store } = this.ctx;
+    const original = store.messages.get(messageId);
+    if (!original || original.role !== 'user') throw notFound('user message', messageId);
+    const { conversation, persona } = this.conversationWithPersona(original.conversationId);
+    const token = await this.ctx.tokenVault.get();
+    this.assertNothingStreams(original.conversationId);
+    const written = store.db.transaction(() => {
+      const previous = original.parentId ? store.messages.get(original.parentId) : null;
+      const turn = this.writeTurn(persona, original.conversationId, previous, content);
+      if (!previous) this.standInTitle(conversation, content);
+      store.conversations.touch(original.conversationId);
+      return turn;
+    }).immediate();
+    return this.afterTurn(written, persona, token);
+  }
+
+  /** Inside the caller's transaction: the user message after `previous`, its signal on `previous`, the reply to come. */
+  private writeTurn(persona: Persona, conversationId: string, previous: Message | null, content: string): WrittenTurn {
+    const { store } = this.ctx;
+    const userMessage = store.messages.insert({
+      conversationId,
+      role: 'user',
+      content,
+      status: 'complete',
+      parentId: previous?.id ?? null,
+    });
+    let recorded: RecordedSignal | null = null;
+    let judgeRequest: WrittenTurn['judgeRequest'] = null;
+    if (previous && previous.role === 'assistant' && previous.status !== 'error' && previous.content !== '') {
+      const last = previous;
+      const active = store.signals.listActiveForMessage(last.id);
+      const input: FollowUpInput = {
+        context: policyMessages(persona, store.messages.ancestorsOf(last.id)) as Turn[],
+        assistant: last.content,
+        nextUser: content,
+      };
+      const verdict = classifyFollowUp(input);
+      if (active.some(isBindingExplicitSignal)) {
+        // Explicit beats inferred: the user's reward stands. A hint the follow-up gives still counts.
+        const carrier = explicitSignalToCarryHint(active, (s) => store.hints.getBySignal(s.id) !== null);
+        if (carrier && verdict.hint) {
           recorded = recordSignal(store, {
             persona,
             reply: last,
-            kind: verdict.label,
-            reward: verdict.reward,
-            confidence: verdict.confidence,
-            source: 'heuristic',
-            evidence: verdict.evidence,
+            kind: carrier.kind,
+            reward: carrier.reward,
+            confidence: carrier.confidence,
+            source: 'explicit',
+            evidence: [...carrier.evidence, ...verdict.evidence.map((e) => `follow-up ${e}`)],
             triggerMessageId: userMessage.id,
             nextState: { role: 'user', content },
-            hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
-            supersede: active,
-            trust,
-            trainableWithoutJudge,
+            hint: { text: verdict.hint, source: 'rule' },
+            supersede: [carrier],
+            trust: explicitTrust(last),
           });
-          judgeRequest = { input, verdict };
+          // The rewrite or mark the carrier held now belongs to the signal that replaced it.
+          store.corrections.moveToSignal(carrier.id, recorded.signal.id);
         }
+      } else {
+        const trainableWithoutJudge = isTrainableWithoutJudge(verdict);
+        const trust = inferredTrust(last, verdict, { judgeExpected: judgeExpected(this.ctx.settings.get(), verdict), trainableWithoutJudge });
+        recorded = recordSignal(store, {
+          persona,
+          reply: last,
+          kind: verdict.label,
+          reward: verdict.reward,
+          confidence: verdict.confidence,
+          source: 'heuristic',
+          evidence: verdict.evidence,
+          triggerMessageId: userMessage.id,
+          nextState: { role: 'user', content },
+          hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
+          supersede: active,
+          trust,
+          trainableWithoutJudge,
+        });
+        judgeRequest = { input, verdict };
       }
-      if (conversation.title === '' && !last) store.conversations.rename(conversationId, titleFrom(content));
-      else store.conversations.touch(conversationId);
-      const assistantMessage = store.messages.insert({
-        conversationId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        model: this.ctx.settings.get().policy.model,
-        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
-      });
-      return { userMessage, assistantMessage, recorded };
-    })();
+    }
+    const assistantMessage = store.messages.insert({
+      conversationId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model: chatParametersFor(persona, this.ctx.settings.get()).model,
+      servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
+      parentId: userMessage.id,
+    });
+    return { userMessage, assistantMessage, recorded, judgeRequest };
+  }
 
+  private afterTurn(written: WrittenTurn, persona: Persona, token: string | null) {
     if (written.recorded) {
       publishRecordedSignal(this.ctx, written.recorded);
-      const request = judgeRequest as { input: FollowUpInput; verdict: SignalVerdict } | null;
-      if (request) this.judge.schedule({ signalId: written.recorded.signal.id, input: request.input, heuristic: request.verdict });
+      // Learning off: nothing of this persona's chats leaves for judging either.
+      if (written.judgeRequest && learnsFrom(persona)) {
+        this.judge.schedule({
+          signalId: written.recorded.signal.id,
+          input: written.judgeRequest.input,
+          heuristic: written.judgeRequest.verdict,
+        });
+      }
     }
     this.startStream(written.assistantMessage, persona, token);
     return {
@@ -137,31 +200,32 @@ export class ChatService {
     if (!this.ctx.store.messages.get(messageId)) throw notFound('message', messageId);
   }
 
-  /** Replaces the last reply with a new one; the old one leaves the thread and gets a 'regenerate' signal. */
+  /**
+   * Asks for another version of a reply: the latest reply of the thread, or a failed one anywhere in
+   * it (retry). The new version takes the old one's place in the thread; the old one stays one
+   * version back. Asking again judges the old reply (a 'regenerate' signal, −1) only when the user saw
+   * it whole: not after their own Stop, and not after a failure.
+   */
   async regenerate(messageId: string): Promise<{ assistantMessage: Message; signal: Signal | null }> {
     const { store } = this.ctx;
     let old = store.messages.get(messageId);
     if (!old || old.role !== 'assistant') throw notFound('reply', messageId);
-    if (old.supersededAt !== null) throw new CoreError('conflict', 'This reply was already regenerated.');
     const { persona } = this.conversationWithPersona(old.conversationId);
-    if (store.messages.lastInThread(old.conversationId)?.id !== old.id) {
-      throw new CoreError('conflict', 'Only the latest reply of a conversation can be regenerated.');
-    }
+    this.assertRegenerable(old);
     if (this.active.has(old.id)) {
       await this.stop(old.id);
       old = store.messages.get(messageId) ?? old;
     }
+    this.assertNothingStreams(old.conversationId);
     const previous = old;
     const token = await this.ctx.tokenVault.get();
 
     const written = store.db.transaction(() => {
       // Re-checked here: another regenerate may have run while this one waited.
-      if (store.messages.lastInThread(previous.conversationId)?.id !== previous.id) {
-        throw new CoreError('conflict', 'This reply is no longer the latest one; it was regenerated or answered meanwhile.');
-      }
+      this.assertRegenerable(previous);
       store.messages.supersede(previous.id);
       let recorded: RecordedSignal | null = null;
-      if (previous.content !== '' && previous.status !== 'error') {
+      if (previous.content !== '' && previous.status === 'complete') {
         recorded = recordSignal(store, {
           persona,
           reply: previous,
@@ -183,12 +247,13 @@ export class ChatService {
         role: 'assistant',
         content: '',
         status: 'streaming',
-        model: this.ctx.settings.get().policy.model,
+        model: chatParametersFor(persona, this.ctx.settings.get()).model,
         replacesId: previous.id,
         servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
+        parentId: previous.parentId ?? null,
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
-    })();
+    }).immediate();
 
     if (written.superseded) this.ctx.events.emit('chat:message', written.superseded);
     if (written.recorded) publishRecordedSignal(this.ctx, written.recorded);
@@ -196,9 +261,48 @@ export class ChatService {
     return { assistantMessage: written.assistantMessage, signal: written.recorded?.signal ?? null };
   }
 
+  /** Shows another version of a turn (or a message found by search): returns the thread as it now reads. */
+  selectVersion(messageId: string): Message[] {
+    const { store } = this.ctx;
+    const message = store.messages.get(messageId);
+    if (!message) throw notFound('message', messageId);
+    this.conversationWithPersona(message.conversationId);
+    this.assertNothingStreams(message.conversationId);
+    store.db.transaction(() => store.messages.select(message.id)).immediate();
+    return store.messages.listThread(message.conversationId);
+  }
+
+  /** Until a generated title arrives, a conversation is named after its first message (shortened). */
+  private standInTitle(conversation: Conversation, firstMessage: string): void {
+    const title = standInTitle(firstMessage);
+    if (title !== '' && this.ctx.store.conversations.hasStandInTitle(conversation.id)) {
+      this.ctx.store.conversations.setAppTitle(conversation.id, title, 'auto');
+    }
+  }
+
+  private assertRegenerable(reply: Message): void {
+    const { messages } = this.ctx.store;
+    if (!messages.isInThread(reply)) {
+      throw new CoreError('conflict', 'This reply is not the version shown in the conversation (it was regenerated or answered meanwhile).');
+    }
+    if (reply.status !== 'error' && messages.lastInThread(reply.conversationId)?.id !== reply.id) {
+      throw new CoreError('conflict', 'Only the latest reply can be regenerated; a failed reply can be retried anywhere.');
+    }
+  }
+
+  private assertNothingStreams(conversationId: string): void {
+    for (const [messageId, stream] of this.active) {
+      // A reply whose stored row has finished is done, even if its stream has not let go yet.
+      if (stream.conversationId === conversationId && this.ctx.store.messages.get(messageId)?.status === 'streaming') {
+        throw new CoreError('conflict', 'A reply is still streaming in this conversation; stop it first.');
+      }
+    }
+  }
+
   /** Resolves when no reply is streaming (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.titler?.idle();
   }
 
   async close(): Promise<void> {
@@ -209,21 +313,27 @@ export class ChatService {
   /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
   private startStream(reply: Message, persona: Persona, token: string | null): void {
     const settings = this.ctx.settings.get();
-    const target = resolvePolicyTarget(settings, token, this.ctx.endpointKeys);
+    const parameters = chatParametersFor(persona, settings);
+    const target = { ...resolvePolicyTarget(settings, token, this.ctx.endpointKeys), model: parameters.model };
     const controller = new AbortController();
-    const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
+    const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
     const done = streamReply(this.ctx.store.messages, this.ctx.events, {
       reply,
       personaId: persona.id,
       target,
       messages,
-      temperature: settings.policy.temperature,
-      maxTokens: settings.policy.maxTokens,
+      temperature: parameters.temperature,
+      maxTokens: parameters.maxTokens,
+      learning: learnsFrom(persona),
       signal: controller.signal,
       fetch: this.ctx.fetch,
       ...this.timing,
-    }).finally(() => this.active.delete(reply.id));
-    this.active.set(reply.id, { controller, done });
+    })
+      .then((stored) => {
+        if (stored) this.titler?.replyFinished(stored, persona, token);
+      })
+      .finally(() => this.active.delete(reply.id));
+    this.active.set(reply.id, { conversationId: reply.conversationId, controller, done });
   }
 
   private conversationWithPersona(conversationId: string): { conversation: Conversation; persona: Persona } {
@@ -233,9 +343,4 @@ export class ChatService {
     if (!persona) throw notFound('persona', conversation.personaId);
     return { conversation, persona };
   }
-}
-
-function titleFrom(content: string): string {
-  const firstLine = content.trim().split('\n')[0]?.trim() ?? '';
-  return firstLine.length <= TITLE_MAX ? firstLine : `${firstLine.slice(0, TITLE_MAX - 1)}…`;
 }

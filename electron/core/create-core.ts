@@ -17,6 +17,7 @@ import { ensureOwnerOnlyDir, tightenOwnerOnlyFile } from '../store/owner-only-fi
 import { superviseSyncWorker } from '../sync/supervised-sync-worker';
 import type { SyncConfig } from '../sync/types';
 import { ChatService, type ChatTiming } from './chat-service';
+import { ConversationTitler } from './conversation-titler';
 import type { CoreContext } from './core-context';
 import { CoreError } from './core-error';
 import { CoreEvents } from './core-events';
@@ -49,6 +50,8 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   version?: string;
   timing?: Partial<ChatTiming>;
+  /** Default true: a conversation is named by the model after its first exchange (tests of other things turn it off). */
+  generateTitles?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -163,10 +166,15 @@ export function createCore(options: CoreOptions): Core {
   });
 
   const judge = new JudgeRunner(ctx);
-  const chat = new ChatService(ctx, judge, {
-    deltaIntervalMs: options.timing?.deltaIntervalMs ?? 30,
-    persistIntervalMs: options.timing?.persistIntervalMs ?? 500,
-  });
+  const chat = new ChatService(
+    ctx,
+    judge,
+    {
+      deltaIntervalMs: options.timing?.deltaIntervalMs ?? 30,
+      persistIntervalMs: options.timing?.persistIntervalMs ?? 500,
+    },
+    options.generateTitles === false ? null : new ConversationTitler(ctx),
+  );
   const handlers: InvokeHandlers = createInvokeHandlers(ctx, {
     chat,
     feedback: new FeedbackService(ctx),

@@ -7,6 +7,9 @@ import { clip, recordSignal, type RecordInputWithoutTurn } from './signal-record
 import { explicitTrust } from './signal-trust';
 import { signalsReplacedBy } from './supersede-rules';
 
+/** What the user said the reply should have been, kept beside the signal (see ReplyCorrectionRepository). */
+type CorrectionText = { kind: 'edit'; text: string } | { kind: 'inline_mark'; start: number; end: number; text: string };
+
 /** Explicit feedback on a reply: thumbs, inline marks and edits. Each one is a signal the user meant. */
 export class FeedbackService {
   constructor(private readonly ctx: CoreContext) {}
@@ -29,6 +32,9 @@ export class FeedbackService {
 
   inlineMark(messageId: string, start: number, end: number, correction: string): { signal: Signal; hint: Hint } {
     const result = this.record(messageId, 'inline_mark', (reply) => {
+      if (reply.editedContent != null) {
+        throw new CoreError('conflict', 'You rewrote this reply; marks apply to what the model wrote, which the thread no longer shows.');
+      }
       if (end > reply.content.length) {
         throw new CoreError(
           'bad_request',
@@ -43,15 +49,22 @@ export class FeedbackService {
         evidence: [`marked: "${clip(quote, 200)}"`, `should be: "${clip(correction, 200)}"`],
         nextState: { role: 'feedback', content: `The user marked "${quote}" in the reply and wrote instead: ${correction}` },
         hint: { text: buildInlineMarkHint({ assistant: reply.content, quote, correction }), source: 'user' },
+        correction: { kind: 'inline_mark', start, end, text: correction },
       };
     });
     if (!result.hint) throw new CoreError('internal', 'the inline mark produced no hint');
     return { signal: result.signal, hint: result.hint };
   }
 
-  edit(messageId: string, content: string): { signal: Signal; hint: Hint | null } {
-    return this.record(messageId, 'edit', (reply) => {
-      if (content.trim() === reply.content.trim()) throw new CoreError('bad_request', 'The edited reply is the same as the original.');
+  /**
+   * The user rewrote the reply: an 'edit' signal on what the model wrote, and the rewrite becomes
+   * what the thread shows and what later turns see.
+   */
+  edit(messageId: string, content: string): { signal: Signal; hint: Hint | null; message: Message } {
+    const recorded = this.record(messageId, 'edit', (reply) => {
+      if (content.trim() === (reply.editedContent ?? reply.content).trim()) {
+        throw new CoreError('bad_request', 'The edited reply is the same as the one shown.');
+      }
       const hintText = buildEditHint({ before: reply.content, after: content });
       return {
         kind: 'edit',
@@ -59,14 +72,18 @@ export class FeedbackService {
         evidence: ['the user rewrote the reply'],
         nextState: { role: 'feedback', content: `The user rewrote the reply as:\n${content}` },
         hint: hintText ? { text: hintText, source: 'user' } : null,
+        correction: { kind: 'edit', text: content },
       };
     });
+    const message = this.ctx.store.messages.get(messageId)!;
+    this.ctx.events.emit('chat:message', message);
+    return { ...recorded, message };
   }
 
   private record(
     messageId: string,
     family: 'thumb' | 'inline_mark' | 'edit',
-    describe: (reply: Message, persona: Persona) => RecordInputWithoutTurn,
+    describe: (reply: Message, persona: Persona) => RecordInputWithoutTurn & { correction?: CorrectionText },
   ): { signal: Signal; hint: Hint | null } {
     const { store } = this.ctx;
     const recorded = store.db.transaction(() => {
@@ -77,8 +94,9 @@ export class FeedbackService {
       if (!conversation) throw notFound('conversation', reply.conversationId);
       const persona = store.personas.get(conversation.personaId);
       if (!persona) throw notFound('persona', conversation.personaId);
-      return recordSignal(store, {
-        ...describe(reply, persona),
+      const { correction, ...described } = describe(reply, persona);
+      const recorded = recordSignal(store, {
+        ...described,
         persona,
         reply,
         confidence: 1,
@@ -87,7 +105,14 @@ export class FeedbackService {
         supersede: signalsReplacedBy(family, store.signals.listActiveForMessage(reply.id)),
         trust: explicitTrust(reply),
       });
-    })();
+      if (correction) {
+        const at = recorded.signal.createdAt;
+        store.corrections.add({ ...correction, signalId: recorded.signal.id, messageId: reply.id, createdAt: at });
+        // The row changed (a rewrite shows instead of the original): a newer revision for the windows' caches.
+        if (correction.kind === 'edit') store.messages.touch(reply.id);
+      }
+      return recorded;
+    }).immediate();
     publishRecordedSignal(this.ctx, recorded);
     return { signal: recorded.signal, hint: recorded.hint };
   }

@@ -7,7 +7,12 @@ import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
+import { exportJson, exportMarkdown } from './conversation-export';
+import { importArchive } from './conversation-import';
+import { learningSummary, signalLives, withHintContext } from './learning-view';
+import { searchHits } from './search-hits';
 import type { SignalRemovalService } from './signal-removal-service';
+import { trainingExport } from './training-export';
 import { updateSettingsBindingToken } from './update-settings-binding-token';
 import { testBoxConnection, testEndpointConnection } from './connection-tests';
 import type { DetectedServer } from './local-server-probe';
@@ -108,12 +113,18 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       if (!store.conversations.softDelete(id)) throw notFound('conversation', id);
       return { ok: true as const };
     },
+    'search:messages': ({ query, personaId, limit }) => searchHits(store.db, query, { personaId, limit }),
+    'export:conversations': ({ format, ...scope }) => (format === 'json' ? exportJson(store, scope) : exportMarkdown(store, scope)),
+    'import:conversations': ({ content }) => importArchive(store, content),
+    'export:training': ({ personaId, format }) => trainingExport(store, personaId, format),
     'messages:list': ({ conversationId }) => {
       if (!store.conversations.get(conversationId)) throw notFound('conversation', conversationId);
       return store.messages.listThread(conversationId);
     },
+    'messages:select': ({ messageId }) => services.chat.selectVersion(messageId),
 
     'chat:send': ({ conversationId, content }) => services.chat.send(conversationId, content),
+    'chat:editAndResend': ({ messageId, content }) => services.chat.editAndResend(messageId, content),
     'chat:stop': async ({ messageId }) => {
       await services.chat.stop(messageId);
       return { ok: true as const };
@@ -129,10 +140,12 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       signals: store.signals.listForConversation(conversationId),
       hints: store.hints.listForConversation(conversationId),
     }),
-    'hints:list': ({ personaId, status }) => store.hints.listForPersona(personaId, status),
+    'hints:list': ({ personaId, status }) => withHintContext(store, store.hints.listForPersona(personaId, status)),
     'hints:review': ({ hintId, action, text }) => services.hintReview.review(hintId, action, text),
 
     'timeline:list': ({ personaId, beforeSeq, limit, kinds }) => store.timeline.list(personaId, { beforeSeq, limit, kinds }),
+    'learning:summary': ({ personaId }) => learningSummary(store, requirePersona(personaId).id),
+    'learning:signals': ({ personaId }) => signalLives(store, requirePersona(personaId).id),
     'timeline:stats': ({ personaId }) => {
       const signals = store.signals.countsForPersona(personaId);
       const byKind = store.timeline.countByKind(personaId);

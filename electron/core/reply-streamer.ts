@@ -15,6 +15,8 @@ export interface StreamReplyInput {
   messages: ChatMessage[];
   temperature: number;
   maxTokens: number;
+  /** false: the persona does not learn, so the box is not told which persona and turn this is. */
+  learning?: boolean;
   signal: AbortSignal;
   fetch?: typeof fetch;
   deltaIntervalMs: number;
@@ -68,8 +70,12 @@ export async function streamReply(
         messages: input.messages,
         temperature: input.temperature,
         maxTokens: input.maxTokens,
-        // Apprentice's ids identify the user's conversations: only the user's own box gets them.
-        turn: target.isBox ? { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id } : undefined,
+        // Apprentice's ids identify the user's conversations: only the user's own box gets them, and
+        // only for a persona that learns.
+        turn:
+          target.isBox && input.learning !== false
+            ? { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id }
+            : undefined,
         signal: input.signal,
         fetch: input.fetch,
         onLearning: (resumeInMs) =>

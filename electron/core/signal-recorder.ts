@@ -13,6 +13,7 @@ import type { SignalSample } from '../../shared/protocol/box-stream';
 import { trustWords } from '../../shared/trust-words';
 import type { AppStore } from '../store/app-store';
 import { buildSignalSample } from './build-signal-sample';
+import { learnsFrom } from './persona-chat-parameters';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
 import type { SignalTrust } from './signal-trust';
 import { assertTrainableReply } from './trainable-reply';
@@ -78,7 +79,10 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
   const supersedes = replaced.reduce<Signal | null>((newest, old) => (!newest || old.createdAt >= newest.createdAt ? old : newest), null);
 
   const hintText = input.hint ? input.hint.text.trim().slice(0, HINT_MAX) : '';
-  const review = persona.hintMode === 'review';
+  // Learning off: the signal and its hint are kept and shown, but nothing is queued for the box (so
+  // there is nothing to review either).
+  const learning = learnsFrom(persona);
+  const review = learning && persona.hintMode === 'review';
   const hint =
     input.hint && hintText !== ''
       ? store.hints.insert(
@@ -98,7 +102,8 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
   const sample = buildSignalSample({
     persona,
     signal,
-    context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
+    // What the policy saw when it wrote the reply: the turns it answers, rewrites made before then.
+    context: store.messages.ancestorsOf(reply.id, reply.createdAt),
     reply,
     // The hint was built from these words: they wait beside the held row, not in it.
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
@@ -106,8 +111,10 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     supersedes: supersedes?.id ?? null,
     trainableWithoutJudge: input.trainableWithoutJudge,
   });
-  store.outbox.enqueue(sample, signal.id, { held, now });
-  if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
+  if (learning) {
+    store.outbox.enqueue(sample, signal.id, { held, now });
+    if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
+  }
 
   const timeline: TimelineEvent[] = [];
   const signalEvent = store.timeline.append({
@@ -116,8 +123,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     kind: input.source === 'judge' ? 'judge' : 'signal',
     sampleId: signal.id,
     messageId: reply.id,
-    summary: describeSignal(signal, supersedes),
+    summary: `${describeSignal(signal, supersedes)}${learning ? '' : ' (not sent: learning is off for this persona)'}`,
     data: {
+      ...(learning ? {} : { learning: false }),
       signalId: signal.id,
       kind: signal.kind,
       reward: signal.reward,

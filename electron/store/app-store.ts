@@ -1,3 +1,4 @@
+import { ConversationArchiveRepository } from './conversation-archive-repository';
 import { ConversationRepository } from './conversation-repository';
 import { HeldNextStateRepository } from './held-next-state-repository';
 import { HintRepository } from './hint-repository';
@@ -5,6 +6,7 @@ import { MessageRepository } from './message-repository';
 import { openDatabase, type Db } from './open-database';
 import { OutboxRepository } from './outbox-repository';
 import { PersonaRepository } from './persona-repository';
+import { ReplyCorrectionRepository } from './reply-correction-repository';
 import { SignalRepository } from './signal-repository';
 import { TimelineRepository } from './timeline-repository';
 import { WithdrawalRepository } from './withdrawal-repository';
@@ -23,6 +25,8 @@ export interface AppStore {
   timeline: TimelineRepository;
   /** Removed signals the box must be told about. */
   withdrawals: WithdrawalRepository;
+  corrections: ReplyCorrectionRepository;
+  archive: ConversationArchiveRepository;
   close(): void;
 }
 
@@ -40,6 +44,8 @@ export function openAppStore(file: string): AppStore {
     heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
     withdrawals: new WithdrawalRepository(db),
+    corrections: new ReplyCorrectionRepository(db),
+    archive: new ConversationArchiveRepository(db),
     close: () => db.close(),
   };
 }

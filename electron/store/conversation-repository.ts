@@ -51,11 +51,34 @@ export class ConversationRepository {
     return raw ? toConversation(raw) : null;
   }
 
+  /** The user's own title: the app never replaces it. */
   rename(id: string, title: string, now = Date.now()): Conversation | null {
     const raw = this.db
-      .prepare(`UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *`)
+      .prepare(`UPDATE conversations SET title = ?, title_source = 'user', updated_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *`)
       .get(title, now, id) as RawConversation | undefined;
     return raw ? toConversation(raw) : null;
+  }
+
+  /**
+   * A title the app made (a stand-in from the first message: 'auto'; a generated one: 'model'). It
+   * replaces only an empty title or another stand-in, never one the user typed or one already generated.
+   */
+  setAppTitle(id: string, title: string, source: 'auto' | 'model'): Conversation | null {
+    const raw = this.db
+      .prepare(
+        `UPDATE conversations SET title = ?, title_source = ?
+         WHERE id = ? AND deleted_at IS NULL AND (title_source = 'auto' OR (title_source = 'user' AND title = '')) RETURNING *`,
+      )
+      .get(title, source, id) as RawConversation | undefined;
+    return raw ? toConversation(raw) : null;
+  }
+
+  /** Whether the conversation's title is still the app's stand-in (a generated one may replace it). */
+  hasStandInTitle(id: string): boolean {
+    const row = this.db.prepare(`SELECT title_source, title FROM conversations WHERE id = ?`).get(id) as
+      | { title_source: string; title: string }
+      | undefined;
+    return row !== undefined && (row.title_source === 'auto' || row.title === '');
   }
 
   /** Bumps updated_at so the conversation sorts first after new activity. */
@@ -68,6 +91,11 @@ export class ConversationRepository {
       .prepare(`UPDATE conversations SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
       .run(now, now, id);
     return info.changes === 1;
+  }
+
+  /** Brings back a deleted conversation (an import of it); false when it was not deleted. */
+  restore(id: string, now = Date.now()): boolean {
+    return this.db.prepare(`UPDATE conversations SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`).run(now, id).changes === 1;
   }
 
   /** Soft-deletes every conversation of a persona (the persona itself was deleted). */

@@ -169,4 +169,99 @@ CREATE TABLE withdrawals (
 CREATE INDEX withdrawals_pending ON withdrawals(state, created_at);
 `,
   },
+  {
+    version: 5,
+    name: 'conversation branches and reply corrections',
+    sql: `
+-- A conversation is a tree: each message answers its parent (a reply its user message, a user message
+-- the reply before it; a first message has none). Messages with the same parent are versions of one
+-- turn: regenerations and retries of a reply, edits of a user message (edit and resend). The visible
+-- thread is the path of selected children from the conversation's selected root, so switching a
+-- version remembers what was chosen further down each branch.
+ALTER TABLE messages ADD COLUMN parent_id TEXT REFERENCES messages(id);
+ALTER TABLE messages ADD COLUMN selected_child_id TEXT REFERENCES messages(id);
+ALTER TABLE conversations ADD COLUMN selected_root_id TEXT REFERENCES messages(id);
+CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id, seq);
+
+-- Until now only the latest reply could be regenerated, so a message's parent is the visible message
+-- before it, and the selected child is the one that was not superseded (else the newest).
+UPDATE messages SET parent_id = (
+  SELECT p.id FROM messages p
+  WHERE p.conversation_id = messages.conversation_id AND p.seq < messages.seq AND p.superseded_at IS NULL
+  ORDER BY p.seq DESC LIMIT 1);
+UPDATE messages SET selected_child_id = (
+  SELECT c.id FROM messages c WHERE c.conversation_id = messages.conversation_id AND c.parent_id = messages.id
+  ORDER BY c.superseded_at IS NULL DESC, c.seq DESC LIMIT 1);
+UPDATE conversations SET selected_root_id = (
+  SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id AND m.parent_id IS NULL
+  ORDER BY m.superseded_at IS NULL DESC, m.seq DESC LIMIT 1);
+
+-- What the user said a reply should have been, beside the signal that carries it: a rewrite ('edit':
+-- the whole text; the newest one is what the thread shows and what later turns see) or an inline mark
+-- ('inline_mark': the span [span_start, span_end) of the reply's text and what it should say instead).
+-- Preference (DPO) exports read them; the reply's own content stays what the model said. A rewrite
+-- that came with an imported conversation has no signal here.
+CREATE TABLE reply_corrections (
+  id INTEGER PRIMARY KEY,
+  signal_id TEXT UNIQUE REFERENCES signals(id),
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  kind TEXT NOT NULL CHECK (kind IN ('edit', 'inline_mark')),
+  span_start INTEGER,
+  span_end INTEGER,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reply_corrections_by_message ON reply_corrections(message_id, created_at);
+`,
+  },
+  {
+    version: 6,
+    name: 'persona parameters',
+    sql: `
+-- A persona's own model, temperature and reply length (NULL: the policy settings), and whether its
+-- chats teach the box at all (0: signals are still read and shown, nothing is sent).
+ALTER TABLE personas ADD COLUMN model TEXT;
+ALTER TABLE personas ADD COLUMN temperature REAL;
+ALTER TABLE personas ADD COLUMN max_tokens INTEGER;
+ALTER TABLE personas ADD COLUMN learning INTEGER NOT NULL DEFAULT 1 CHECK (learning IN (0, 1));
+`,
+  },
+  {
+    version: 7,
+    name: 'conversation title source',
+    sql: `
+-- Where a conversation's title came from: 'auto' (the app's stand-in from the first message, to be
+-- replaced by a generated one), 'model' (generated after the first exchange) or 'user' (typed).
+-- Only an 'auto' title is ever replaced by the app. Titles from before this version count as the user's.
+ALTER TABLE conversations ADD COLUMN title_source TEXT NOT NULL DEFAULT 'user' CHECK (title_source IN ('auto', 'model', 'user'));
+`,
+  },
+  {
+    version: 8,
+    name: 'full-text search',
+    sql: `
+-- Full-text search over what threads show: each message's text (a rewritten reply: its newest
+-- rewrite), keyed by the message's rowid and kept in step by triggers, in the same transaction as
+-- every write. (The app never VACUUMs, which could renumber rowids.)
+CREATE VIRTUAL TABLE messages_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO messages_fts (rowid, body)
+  SELECT m.rowid, COALESCE(
+    (SELECT e.text FROM reply_corrections e WHERE e.message_id = m.id AND e.kind = 'edit' ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1),
+    m.content)
+  FROM messages m;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (NEW.rowid, NEW.content);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
+  WHEN NOT EXISTS (SELECT 1 FROM reply_corrections e WHERE e.message_id = NEW.id AND e.kind = 'edit') BEGIN
+  UPDATE messages_fts SET body = NEW.content WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = OLD.rowid;
+END;
+CREATE TRIGGER messages_fts_rewrite AFTER INSERT ON reply_corrections WHEN NEW.kind = 'edit' BEGIN
+  UPDATE messages_fts SET body = NEW.text WHERE rowid = (SELECT rowid FROM messages WHERE id = NEW.message_id);
+END;
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HintMode, Persona } from '../../shared/domain';
+import type { HintMode, Persona, PersonaParameters } from '../../shared/domain';
 import type { Db } from './open-database';
 
 interface RawPersona {
@@ -9,6 +9,10 @@ interface RawPersona {
   hint_mode: HintMode;
   created_at: number;
   updated_at: number;
+  model: string | null;
+  temperature: number | null;
+  max_tokens: number | null;
+  learning: 0 | 1;
 }
 
 function toPersona(raw: RawPersona): Persona {
@@ -19,16 +23,28 @@ function toPersona(raw: RawPersona): Persona {
     hintMode: raw.hint_mode,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
+    model: raw.model,
+    temperature: raw.temperature,
+    maxTokens: raw.max_tokens,
+    learning: raw.learning === 1,
   };
 }
 
-export interface NewPersona {
+export interface NewPersona extends PersonaParameters {
   name: string;
   systemPrompt: string;
   hintMode?: HintMode;
+  /** Imports keep the id the persona had where it was exported. */
+  id?: string;
 }
 
-export type PersonaPatch = Partial<NewPersona>;
+/** Absent fields stay as they are; a null parameter goes back to the policy settings. */
+export type PersonaPatch = Partial<Omit<NewPersona, 'id'>>;
+
+/** '' is no model of its own. */
+function modelOrNull(model: string | null | undefined): string | null {
+  return model?.trim() ? model.trim() : null;
+}
 
 /** Personas are soft-deleted: their signals, hints and timeline stay attributable. */
 export class PersonaRepository {
@@ -37,10 +53,21 @@ export class PersonaRepository {
   create(input: NewPersona, now = Date.now()): Persona {
     const raw = this.db
       .prepare(
-        `INSERT INTO personas (id, name, system_prompt, hint_mode, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+        `INSERT INTO personas (id, name, system_prompt, hint_mode, model, temperature, max_tokens, learning, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
-      .get(randomUUID(), input.name, input.systemPrompt, input.hintMode ?? 'auto', now, now) as RawPersona;
+      .get(
+        input.id ?? randomUUID(),
+        input.name,
+        input.systemPrompt,
+        input.hintMode ?? 'auto',
+        modelOrNull(input.model),
+        input.temperature ?? null,
+        input.maxTokens ?? null,
+        input.learning === false ? 0 : 1,
+        now,
+        now,
+      ) as RawPersona;
     return toPersona(raw);
   }
 
@@ -63,13 +90,30 @@ export class PersonaRepository {
     const raw = this.db
       .prepare(
         `UPDATE personas SET
-           name = COALESCE(?, name),
-           system_prompt = COALESCE(?, system_prompt),
-           hint_mode = COALESCE(?, hint_mode),
-           updated_at = ?
-         WHERE id = ? AND deleted_at IS NULL RETURNING *`,
+           name = COALESCE(:name, name),
+           system_prompt = COALESCE(:systemPrompt, system_prompt),
+           hint_mode = COALESCE(:hintMode, hint_mode),
+           model = CASE WHEN :setModel THEN :model ELSE model END,
+           temperature = CASE WHEN :setTemperature THEN :temperature ELSE temperature END,
+           max_tokens = CASE WHEN :setMaxTokens THEN :maxTokens ELSE max_tokens END,
+           learning = COALESCE(:learning, learning),
+           updated_at = :now
+         WHERE id = :id AND deleted_at IS NULL RETURNING *`,
       )
-      .get(patch.name ?? null, patch.systemPrompt ?? null, patch.hintMode ?? null, now, id) as RawPersona | undefined;
+      .get({
+        id,
+        now,
+        name: patch.name ?? null,
+        systemPrompt: patch.systemPrompt ?? null,
+        hintMode: patch.hintMode ?? null,
+        setModel: patch.model !== undefined ? 1 : 0,
+        model: modelOrNull(patch.model),
+        setTemperature: patch.temperature !== undefined ? 1 : 0,
+        temperature: patch.temperature ?? null,
+        setMaxTokens: patch.maxTokens !== undefined ? 1 : 0,
+        maxTokens: patch.maxTokens ?? null,
+        learning: patch.learning === undefined ? null : patch.learning ? 1 : 0,
+      }) as RawPersona | undefined;
     return raw ? toPersona(raw) : null;
   }
 
@@ -79,6 +123,13 @@ export class PersonaRepository {
       .prepare(`UPDATE personas SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
       .run(now, now, id);
     return info.changes === 1;
+  }
+
+  /** Brings back a deleted persona (its conversations are imported again); false when none was deleted. */
+  restore(id: string, now = Date.now()): boolean {
+    return (
+      this.db.prepare(`UPDATE personas SET deleted_at = NULL, updated_at = ? WHERE id = ? AND deleted_at IS NOT NULL`).run(now, id).changes === 1
+    );
   }
 
   /** Counts every persona ever created, deleted ones included (first-run detection). */

@@ -1,11 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
-import type { Conversation } from '../../shared/domain';
+import { lazy, Suspense } from 'react';
 import { hasModelServer } from '../data/model-server';
 import { useHints, usePersonas, useSettings } from '../data/queries';
-import { queryKeys } from '../data/query-keys';
 import { useLiveUpdates } from '../data/use-live-updates';
-import { useApi } from '../ipc/api-context';
+import { useNewConversation } from '../data/use-new-conversation';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
 import type { MainView } from '../state/ui-store';
@@ -15,17 +12,21 @@ import { ChatView } from './ChatView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { HintsReview } from './HintsReview';
 import { PersonaEditor } from './PersonaEditor';
+import { SearchDialog } from './SearchDialog';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
+import { useAppShortcuts } from './use-app-shortcuts';
 import { Welcome } from './Welcome';
 import { ThemeToggle } from './ThemeToggle';
 
-// The timeline pulls in the charting library; load it when first opened so chat starts fast.
-const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
+// The Learning tab pulls in the charting library; load it when first opened so chat starts fast.
+const LearningView = lazy(() => import('./LearningView').then((m) => ({ default: m.LearningView })));
 
 export function App() {
   useLiveUpdates();
   const settingsOpen = useUi((s) => s.settingsOpen);
+  const searchOpen = useUi((s) => s.searchOpen);
+  const setSearchOpen = useUi((s) => s.setSearchOpen);
   const setSettingsOpen = useUi((s) => s.setSettingsOpen);
   const personaEditor = useUi((s) => s.personaEditor);
   const openPersonaEditor = useUi((s) => s.openPersonaEditor);
@@ -33,16 +34,7 @@ export function App() {
   const personas = usePersonas();
   const editing = personaEditor && personaEditor !== 'new' ? (personas.data?.find((p) => p.id === personaEditor) ?? null) : null;
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === ',') {
-        event.preventDefault();
-        setSettingsOpen(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [setSettingsOpen]);
+  useAppShortcuts();
 
   return (
     <div className="app">
@@ -57,6 +49,9 @@ export function App() {
           Apprentice
         </h1>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
+        <button type="button" className="settings-button" onClick={() => setSearchOpen(true)} data-testid="open-search" title="Search conversations (Ctrl+K)">
+          Search
+        </button>
         <ThemeToggle />
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
           <GearIcon /> Settings
@@ -70,6 +65,7 @@ export function App() {
         </main>
       </div>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
+      {searchOpen ? <SearchDialog /> : null}
       {personaEditor === 'new' || editing ? (
         <PersonaEditor
           key={personaEditor}
@@ -130,7 +126,7 @@ function MainArea() {
       {view === 'chat' ? conversationId ? <ChatView key={conversationId} conversationId={conversationId} /> : <NoConversation personaId={persona.id} /> : null}
       {view === 'timeline' ? (
         <Suspense fallback={<p className="muted center">Loading…</p>}>
-          <TimelineView persona={persona} />
+          <LearningView persona={persona} />
         </Suspense>
       ) : null}
       {view === 'hints' ? <HintsReview persona={persona} /> : null}
@@ -139,20 +135,11 @@ function MainArea() {
 }
 
 function NoConversation({ personaId }: { personaId: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const selectConversation = useUi((s) => s.selectConversation);
-  const create = useMutation({
-    mutationFn: () => api.invoke('conversations:create', { personaId }),
-    onSuccess: (conversation) => {
-      queryClient.setQueryData<Conversation[]>(queryKeys.conversations(personaId), (list) => [conversation, ...(list ?? [])]);
-      selectConversation(conversation.id);
-    },
-  });
+  const create = useNewConversation();
   return (
     <div className="welcome">
       <p className="muted">Pick a conversation on the left, or start a new one.</p>
-      <button type="button" className="primary" onClick={() => create.mutate()} data-testid="start-conversation">
+      <button type="button" className="primary" onClick={() => create.mutate(personaId)} data-testid="start-conversation">
         New conversation
       </button>
       {create.error ? <p className="inline-error">{describeError(create.error)}</p> : null}

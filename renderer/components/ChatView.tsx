@@ -1,9 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { applyMessage, emptyThread, lastAssistantMessage, streamingMessage, type ThreadCache } from '../data/message-cache';
 import { feedbackByMessage } from '../data/message-signals';
 import { useConversationSignals, useThread } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
+import { useThreadActions } from '../data/use-thread-actions';
+import { useUi } from '../state/ui-store-context';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { Composer } from './Composer';
@@ -34,6 +36,18 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   });
   const stop = useMutation({ mutationFn: (messageId: string) => api.invoke('chat:stop', { messageId }) });
 
+  // A message to reveal (a search result, a link from the Learning tab): if another version of its
+  // turn is shown, switch to it first; then the list scrolls to it.
+  const reveal = useUi((s) => (s.reveal?.conversationId === conversationId ? s.reveal : null));
+  const { selectVersion } = useThreadActions(conversationId);
+  const switchedFor = useRef<number | null>(null);
+  const revealShown = reveal !== null && data.messages.some((m) => m.id === reveal.messageId);
+  useEffect(() => {
+    if (!reveal || !thread.data || revealShown || streaming || switchedFor.current === reveal.nonce) return;
+    switchedFor.current = reveal.nonce;
+    selectVersion.mutate(reveal.messageId);
+  }, [reveal, thread.data, revealShown, streaming, selectVersion]);
+
   const onSend = useCallback(
     async (content: string) => {
       try {
@@ -63,7 +77,13 @@ export function ChatView({ conversationId }: { conversationId: string }) {
           </p>
         </div>
       ) : (
-        <MessageList messages={data.messages} feedback={feedback} regenerableId={!streaming && last ? last.id : null} />
+        <MessageList
+          messages={data.messages}
+          feedback={feedback}
+          regenerableId={!streaming && last ? last.id : null}
+          busy={streaming !== null}
+          reveal={reveal && revealShown ? reveal : null}
+        />
       )}
       {error ? (
         <p className="inline-error composer-error" role="alert" data-testid="chat-error">

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { useUi } from '../state/ui-store-context';
 
+/** Whether a composer was shown since the window opened. */
+let composerShownBefore = false;
+
 /** Enter sends, Shift+Enter adds a line; Esc (or the Stop button) stops a streaming reply. */
 export function Composer({
   conversationId,
@@ -20,7 +23,12 @@ export function Composer({
   const clearDraft = useUi((s) => s.clearDraft);
   const input = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => input.current?.focus(), [conversationId]);
+  useEffect(() => {
+    // Opening a conversation puts the cursor in its composer, but not when the window itself just
+    // opened on a remembered conversation: keyboard users start at the top (skip link, landmarks).
+    if (composerShownBefore) input.current?.focus();
+    composerShownBefore = true;
+  }, [conversationId]);
 
   useEffect(() => {
     if (!streaming) return;

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Hint, Persona } from '../../shared/domain';
+import type { Persona } from '../../shared/domain';
+import type { InvokeResponse } from '../../shared/ipc/contract';
 import { useHints, type HintFilter } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
@@ -40,7 +41,9 @@ export function HintsReview({ persona }: { persona: Persona }) {
   );
 }
 
-function HintRow({ hint }: { hint: Hint }) {
+type ListedHint = InvokeResponse<'hints:list'>[number];
+
+function HintRow({ hint }: { hint: ListedHint }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const [text, setText] = useState(hint.text);
@@ -58,6 +61,7 @@ function HintRow({ hint }: { hint: Hint }) {
       <div className="hint-meta small muted">
         <span className={`pill ${hint.status}`}>{hint.status}</span> from {hint.source} · {new Date(hint.createdAt).toLocaleString()}
       </div>
+      {hint.context ? <HintContext context={hint.context} /> : null}
       {editable ? (
         <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} aria-label="Hint text" maxLength={2000} />
       ) : (
@@ -75,5 +79,27 @@ function HintRow({ hint }: { hint: Hint }) {
       ) : null}
       {review.error ? <p className="inline-error small">{describeError(review.error)}</p> : null}
     </li>
+  );
+}
+
+/** What the hint is about: the exchange it was read from. */
+function HintContext({ context }: { context: NonNullable<ListedHint['context']> }) {
+  return (
+    <dl className="hint-context small" data-testid="hint-context">
+      {context.question ? (
+        <>
+          <dt>You asked</dt>
+          <dd>{context.question}</dd>
+        </>
+      ) : null}
+      <dt>It replied</dt>
+      <dd>{context.reply}</dd>
+      {context.followUp ? (
+        <>
+          <dt>You said next</dt>
+          <dd>{context.followUp}</dd>
+        </>
+      ) : null}
+    </dl>
   );
 }

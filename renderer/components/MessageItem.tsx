@@ -4,6 +4,8 @@ import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
+import { applyMessage, emptyThread, type ThreadCache } from '../data/message-cache';
+import { useThreadActions } from '../data/use-thread-actions';
 import { describeError } from '../ipc/ipc-call-error';
 import { splitReasoning } from '../markdown/split-reasoning';
 import { readSelectionIn } from '../selection/read-dom-selection';
@@ -16,11 +18,15 @@ import { MessageEndingNote } from './MessageEndingNote';
 import { MessageErrorBoundary } from './MessageErrorBoundary';
 import { ReasoningPanel } from './ReasoningPanel';
 import { SignalBadge } from './SignalBadge';
+import { UserMessage } from './UserMessage';
+import { VersionSwitcher } from './VersionSwitcher';
 
 interface Props {
   message: Message;
   feedback: MessageFeedback | null;
   canRegenerate: boolean;
+  /** A reply streams in this conversation: versions and branches wait. */
+  busy: boolean;
 }
 
 /**
@@ -35,30 +41,23 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   );
 });
 
-function MessageTurn({ message, feedback, canRegenerate }: Props) {
-  if (message.role === 'user') {
-    return (
-      <article className="message user" data-testid="message" data-role="user" data-message-id={message.id}>
-        <div className="bubble">
-          <p className="user-text">{message.content}</p>
-        </div>
-      </article>
-    );
-  }
-  return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} />;
+function MessageTurn({ message, feedback, canRegenerate, busy }: Props) {
+  if (message.role === 'user') return <UserMessage message={message} busy={busy} />;
+  return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} busy={busy} />;
 }
 
 type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
 
-function AssistantMessage({ message, feedback, canRegenerate }: Props) {
+function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
   const api = useApi();
   const queryClient = useQueryClient();
   const contentRef = useRef<HTMLDivElement>(null);
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
   const [reason, setReason] = useState('');
-  const [edited, setEdited] = useState(message.content);
+  const [edited, setEdited] = useState('');
   const [mark, setMark] = useState<InlineMarkTarget | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [showOriginal, setShowOriginal] = useState(false);
+  const { regenerate, selectVersion } = useThreadActions(message.conversationId);
 
   const refreshSignals = () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.signals(message.conversationId) });
@@ -74,9 +73,11 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
   });
   const edit = useMutation({
     mutationFn: (content: string) => api.invoke('feedback:edit', { messageId: message.id, content }),
-    onSuccess: () => {
+    onSuccess: (result) => {
       setPanel({ kind: 'none' });
-      setNotice('Your rewrite was saved as feedback.');
+      setShowOriginal(false);
+      // The rewrite now stands in the thread (and is what later turns see).
+      queryClient.setQueryData<ThreadCache>(queryKeys.messages(message.conversationId), (t) => applyMessage(t ?? emptyThread, result.message));
       refreshSignals();
     },
   });
@@ -97,21 +98,19 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       refreshSignals();
     },
   });
-  const regenerate = useMutation({
-    mutationFn: () => api.invoke('chat:regenerate', { messageId: message.id }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.messages(message.conversationId) });
-      refreshSignals();
-    },
-  });
 
   const streaming = message.status === 'streaming';
+  const rewritten = message.editedContent != null;
   // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
   const trainable = message.content !== '' && message.status !== 'error';
   // A reasoning model's thinking is shown apart; the answer is what renders (and what marks map to).
   const { reasoning, answer, answerStart, thinking } = useMemo(() => splitReasoning(message.content), [message.content]);
+  // The user's rewrite stands in the thread instead of what the model wrote (unless they look back at it).
+  const rewrite = message.editedContent ?? '';
+  const showRewrite = rewritten && !showOriginal;
   const onSelectionDone = () => {
-    if (!trainable || streaming || !contentRef.current) return;
+    // Marks apply to what the model wrote; a rewritten reply shows the user's own text instead.
+    if (!trainable || streaming || rewritten || !contentRef.current) return;
     const read = readSelectionIn(contentRef.current, answer);
     if (!read) return;
     inlineMark.reset();
@@ -123,7 +122,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
     });
   };
 
-  const error = thumb.error ?? edit.error ?? regenerate.error ?? remove.error;
+  const error = thumb.error ?? edit.error ?? regenerate.error ?? selectVersion.error ?? remove.error;
   const live = feedback && feedback.signal.removedAt === null ? feedback.signal : null;
   const thumbUp = live?.kind === 'thumb_up' ? live : null;
   const thumbDown = live?.kind === 'thumb_down' ? live : null;
@@ -135,7 +134,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       data-status={message.status}
       data-message-id={message.id}
     >
-      {reasoning !== null ? <ReasoningPanel text={reasoning} thinking={thinking} streaming={streaming} /> : null}
+      {reasoning !== null && !showRewrite ? <ReasoningPanel text={reasoning} thinking={thinking} streaming={streaming} /> : null}
       <div
         className="markdown"
         ref={contentRef}
@@ -143,12 +142,26 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        <MessageErrorBoundary text={answer}>
-          {answer ? <MarkdownContent text={answer} streaming={streaming} /> : message.status === 'complete' && reasoning === null ? <p className="muted">(empty reply)</p> : null}
+        <MessageErrorBoundary text={showRewrite ? rewrite : answer}>
+          {showRewrite ? (
+            <MarkdownContent text={rewrite} />
+          ) : answer ? (
+            <MarkdownContent text={answer} streaming={streaming} />
+          ) : message.status === 'complete' && reasoning === null ? (
+            <p className="muted">(empty reply)</p>
+          ) : null}
         </MessageErrorBoundary>
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
       {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
+      {rewritten ? (
+        <p className="status-note" data-testid="reply-rewritten">
+          {showOriginal ? 'What the model wrote' : 'Your rewrite — later replies see this text'} ·{' '}
+          <button type="button" className="link-button" data-testid="toggle-original" onClick={() => setShowOriginal(!showOriginal)}>
+            {showOriginal ? 'show your rewrite' : 'show the original'}
+          </button>
+        </p>
+      ) : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
       {message.status === 'error' && message.truncation !== 'cut_off' ? (
         <p className="inline-error" role="alert" data-testid="message-error">
@@ -161,7 +174,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
             {trainable ? (
               <>
-                <CopyButton text={answer} label="Copy reply" testId="copy-message" />
+                <CopyButton text={showRewrite ? rewrite : answer} label="Copy reply" testId="copy-message" />
                 <button
                   type="button"
                   className="icon-button"
@@ -193,7 +206,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                   className="text-button"
                   data-testid="edit-reply"
                   onClick={() => {
-                    setEdited(message.content);
+                    setEdited(rewritten ? rewrite : answer);
                     setPanel(panel.kind === 'edit' ? { kind: 'none' } : { kind: 'edit' });
                   }}
                 >
@@ -201,12 +214,17 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                 </button>
               </>
             ) : null}
-            {canRegenerate ? (
-              <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
+            {message.status === 'error' ? (
+              <button type="button" className="text-button" data-testid="retry" disabled={busy || regenerate.isPending} onClick={() => regenerate.mutate(message.id)}>
+                <RegenerateIcon /> Retry
+              </button>
+            ) : canRegenerate ? (
+              <button type="button" className="text-button" data-testid="regenerate" disabled={regenerate.isPending} onClick={() => regenerate.mutate(message.id)}>
                 <RegenerateIcon /> Regenerate
               </button>
             ) : null}
-            {trainable ? <span className="footer-hint muted small">Select text to mark it</span> : null}
+            <VersionSwitcher message={message} disabled={busy || selectVersion.isPending} onSelect={(id) => selectVersion.mutate(id)} />
+            {trainable && !rewritten ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
           {message.servedBy === 'other' && message.content ? (
             <span className="provenance-note muted small" data-testid="not-from-box" title="Only replies your box's own model served can train it.">
@@ -266,7 +284,6 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
           </div>
         </form>
       ) : null}
-      {notice ? <p className="notice small">{notice}</p> : null}
       {error ? <p className="inline-error small">{describeError(error)}</p> : null}
       {mark ? (
         <InlineMarkPopover

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { MessageItem } from './MessageItem';
@@ -12,10 +12,16 @@ export function MessageList({
   messages,
   feedback,
   regenerableId,
+  busy,
+  reveal = null,
 }: {
   messages: Message[];
   feedback: Map<string, MessageFeedback>;
   regenerableId: string | null;
+  /** A reply is streaming: version switches and branches wait. */
+  busy: boolean;
+  /** A message to scroll to and highlight (search, Learning tab links); a new nonce reveals it again. */
+  reveal?: { messageId: string; nonce: number } | null;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -39,6 +45,18 @@ export function MessageList({
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
   }, [total, messages.length, lastContentLength]);
+
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  const revealIndex = reveal ? messages.findIndex((m) => m.id === reveal.messageId) : -1;
+  useEffect(() => {
+    if (!reveal || revealIndex < 0) return;
+    stickToBottom.current = false;
+    virtualizer.scrollToIndex(revealIndex, { align: 'center' });
+    setHighlighted(reveal.messageId);
+    const timer = setTimeout(() => setHighlighted(null), 4_000);
+    return () => clearTimeout(timer);
+    // Only a new reveal scrolls; the list growing afterwards must not pull the view back.
+  }, [reveal?.nonce, reveal?.messageId, revealIndex >= 0]);
 
   return (
     <div
@@ -65,8 +83,15 @@ export function MessageList({
         {virtualizer.getVirtualItems().map((item) => {
           const message = messages[item.index]!;
           return (
-            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="thread-row" style={{ transform: `translateY(${item.start}px)` }}>
-              <MessageItem message={message} feedback={feedback.get(message.id) ?? null} canRegenerate={message.id === regenerableId} />
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className={message.id === highlighted ? 'thread-row highlighted' : 'thread-row'}
+              data-highlighted={message.id === highlighted ? 'true' : undefined}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <MessageItem message={message} feedback={feedback.get(message.id) ?? null} canRegenerate={message.id === regenerableId} busy={busy} />
             </div>
           );
         })}

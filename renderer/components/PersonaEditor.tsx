@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { HintMode, Persona } from '../../shared/domain';
+import { useSettings } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
@@ -13,12 +14,25 @@ export function PersonaEditor({ persona, onClose, onSaved }: { persona: Persona 
   const [name, setName] = useState(persona?.name ?? '');
   const [systemPrompt, setSystemPrompt] = useState(persona?.systemPrompt ?? '');
   const [hintMode, setHintMode] = useState<HintMode>(persona?.hintMode ?? 'auto');
+  const [model, setModel] = useState(persona?.model ?? '');
+  const [temperature, setTemperature] = useState(persona?.temperature != null ? String(persona.temperature) : '');
+  const [maxTokens, setMaxTokens] = useState(persona?.maxTokens != null ? String(persona.maxTokens) : '');
+  const [learning, setLearning] = useState(persona?.learning !== false);
+  const settings = useSettings();
+  const defaults = settings.data?.policy;
+  // Empty fields use the policy settings.
+  const parameters = {
+    model: model.trim() || null,
+    temperature: temperature.trim() === '' ? null : Number(temperature),
+    maxTokens: maxTokens.trim() === '' ? null : Number(maxTokens),
+    learning,
+  };
 
   const save = useMutation({
     mutationFn: () =>
       persona
-        ? api.invoke('personas:update', { id: persona.id, name, systemPrompt, hintMode })
-        : api.invoke('personas:create', { name, systemPrompt, hintMode }),
+        ? api.invoke('personas:update', { id: persona.id, name, systemPrompt, hintMode, ...parameters })
+        : api.invoke('personas:create', { name, systemPrompt, hintMode, ...parameters }),
     onSuccess: (saved) => {
       // Upsert first: selecting a persona the cached list lacks would be undone as "deleted".
       queryClient.setQueryData<Persona[]>(queryKeys.personas, (list) =>
@@ -62,6 +76,52 @@ export function PersonaEditor({ persona, onClose, onSaved }: { persona: Persona 
             let me review them first
           </label>
         </fieldset>
+        <fieldset className="persona-parameters">
+          <legend>Replies</legend>
+          <label>
+            Model
+            <input
+              value={model}
+              onChange={(e) => setModel(e.target.value)}
+              maxLength={500}
+              placeholder={defaults ? `default: ${defaults.model}` : 'default'}
+              data-testid="persona-model"
+            />
+          </label>
+          <label>
+            Temperature
+            <input
+              type="number"
+              min={0}
+              max={2}
+              step={0.1}
+              value={temperature}
+              onChange={(e) => setTemperature(e.target.value)}
+              placeholder={defaults ? `default: ${defaults.temperature}` : 'default'}
+              data-testid="persona-temperature"
+            />
+          </label>
+          <label>
+            Max tokens
+            <input
+              type="number"
+              min={1}
+              max={1_000_000}
+              step={1}
+              value={maxTokens}
+              onChange={(e) => setMaxTokens(e.target.value)}
+              placeholder={defaults ? `default: ${defaults.maxTokens}` : 'default'}
+              data-testid="persona-max-tokens"
+            />
+          </label>
+        </fieldset>
+        <label className="checkbox-row">
+          <input type="checkbox" checked={learning} onChange={(e) => setLearning(e.target.checked)} data-testid="persona-learning" />
+          Learn from my feedback — send this persona’s signals to the GPU box to train it
+        </label>
+        {!learning ? (
+          <p className="muted small">Learning is off: your feedback is still read and shown, but nothing of this persona’s chats is sent to train.</p>
+        ) : null}
         {save.error ? <p className="inline-error">{describeError(save.error)}</p> : null}
         <div className="actions">
           <button type="button" onClick={onClose}>

@@ -3,9 +3,11 @@ import { useEffect, useState } from 'react';
 import type { Conversation, Persona } from '../../shared/domain';
 import { useConversations, usePersonas } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
+import { useNewConversation } from '../data/use-new-conversation';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
 import { useUi } from '../state/ui-store-context';
+import { ConversationTools, type ToolsOutcome } from './ConversationTools';
 import { PencilIcon, PlusIcon, TrashIcon } from './icons';
 
 /** Personas, and the selected persona's conversations. */
@@ -78,35 +80,46 @@ function PersonaRow({ persona, selected }: { persona: Persona; selected: boolean
 }
 
 function ConversationSection({ personaId }: { personaId: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
   const conversations = useConversations(personaId);
   const selectedConversationId = useUi((s) => s.selectedConversationId);
-  const selectConversation = useUi((s) => s.selectConversation);
   const reconcileConversations = useUi((s) => s.reconcileConversations);
 
   useEffect(() => {
     if (conversations.data) reconcileConversations(conversations.data.map((c) => c.id));
   }, [conversations.data, reconcileConversations]);
 
-  const create = useMutation({
-    mutationFn: () => api.invoke('conversations:create', { personaId }),
-    onSuccess: (conversation) => {
-      queryClient.setQueryData<Conversation[]>(queryKeys.conversations(personaId), (list) => [conversation, ...(list ?? [])]);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations(personaId) });
-      selectConversation(conversation.id);
-    },
-  });
+  const create = useNewConversation();
+  const [outcome, setOutcome] = useState<ToolsOutcome>(null);
 
   return (
     <section>
       <header className="sidebar-header">
         <h2>Conversations</h2>
-        <button type="button" className="icon-button" aria-label="New conversation" data-testid="new-conversation" onClick={() => create.mutate()}>
+        <ConversationTools conversationId={selectedConversationId} onOutcome={setOutcome} />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="New conversation"
+          title="New conversation (Ctrl+N)"
+          data-testid="new-conversation"
+          onClick={() => create.mutate(personaId)}
+        >
           +
         </button>
       </header>
       {create.error ? <p className="inline-error small">{describeError(create.error)}</p> : null}
+      {outcome ? (
+        <p
+          className={outcome.kind === 'error' ? 'inline-error small tools-outcome' : 'small tools-outcome'}
+          role={outcome.kind === 'error' ? 'alert' : 'status'}
+          data-testid={outcome.kind === 'error' ? 'tools-error' : 'tools-notice'}
+        >
+          <span>{outcome.text}</span>
+          <button type="button" className="link-button" aria-label="Dismiss" onClick={() => setOutcome(null)}>
+            ×
+          </button>
+        </p>
+      ) : null}
       <ul className="list" data-testid="conversation-list">
         {conversations.data?.map((conversation) => (
           <ConversationRow key={conversation.id} conversation={conversation} selected={conversation.id === selectedConversationId} />

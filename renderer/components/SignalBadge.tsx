@@ -1,19 +1,8 @@
 import { ExplicitKindSchema } from '../../shared/domain';
 import { trustWords } from '../../shared/trust-words';
 import type { MessageFeedback } from '../data/message-signals';
-
-const KIND_LABEL: Record<string, string> = {
-  positive: 'positive',
-  correction: 'correction',
-  requery: 're-asked',
-  neutral: 'neutral',
-  negative_other: 'negative',
-  thumb_up: 'thumbs up',
-  thumb_down: 'thumbs down',
-  inline_mark: 'inline mark',
-  edit: 'edited',
-  regenerate: 'regenerated',
-};
+import { deservesBadge, signalWords } from '../signals/signal-words';
+import { useUi } from '../state/ui-store-context';
 
 /** The veto on an inferred signal says what the user disagrees with. */
 function removeLabel(kind: string, reward: number): string {
@@ -25,33 +14,43 @@ function removeLabel(kind: string, reward: number): string {
 }
 
 /**
- * What the app learned from this reply: signal kind, reward, who decided it (you / judge 3-0 /
- * detector) and whether it trains, the hint if any, and the veto.
+ * What the app learned from this reply, in plain words ("You corrected this", "Judge: not helpful
+ * (3 of 3)", "You liked this"), whether it trains, the hint if there is one, and the veto. The words
+ * link to the signal's row on the Learning tab. A neutral turn without a hint shows nothing.
  */
 export function SignalBadge({ feedback, onRemove, removing }: { feedback: MessageFeedback; onRemove?: () => void; removing?: boolean }) {
   const { signal, hint } = feedback;
+  const showSignalInLearning = useUi((s) => s.showSignalInLearning);
+  if (!deservesBadge(signal, hint !== null)) return null;
   const removed = signal.removedAt !== null;
-  const reward = signal.reward > 0 ? '+1' : signal.reward < 0 ? '−1' : '0';
-  const tone = removed ? 'neutral' : signal.reward > 0 ? 'good' : signal.reward < 0 ? 'bad' : 'neutral';
+  const words = signalWords(signal);
   return (
     <div
       className="signal-badge"
       data-testid="signal-badge"
       data-kind={signal.kind}
       data-reward={signal.reward}
-      data-tone={tone}
+      data-tone={removed ? 'neutral' : words.tone}
       data-fate={signal.fate}
       data-decided-by={signal.decidedBy}
+      data-signal-id={signal.id}
     >
-      <span className="signal-kind">{KIND_LABEL[signal.kind] ?? signal.kind}</span>
-      <span className="signal-reward">{reward}</span>
-      <span className="signal-trust" data-testid="signal-trust" title={signal.evidence.join('\n')}>
+      <button
+        type="button"
+        className="signal-kind signal-link"
+        data-testid="signal-link"
+        title={`${words.decidedBy} — see it on the Learning tab`}
+        onClick={() => showSignalInLearning(signal.id)}
+      >
+        {words.label}
+      </button>
+      <span className="signal-trust" data-testid="signal-trust">
         {trustWords(signal)}
       </span>
       {hint && !removed ? (
-        <span className="signal-hint" data-testid="signal-hint" data-status={hint.status} title={`hint (${hint.source}, ${hint.status})`}>
-          hint: {hint.text}
-          {hint.status === 'pending' ? ' · awaiting review' : hint.status === 'rejected' ? ' · rejected' : ''}
+        <span className="signal-hint" data-testid="signal-hint" data-status={hint.status}>
+          Hint: {hint.text}
+          {hint.status === 'pending' ? ' · awaiting your review' : hint.status === 'rejected' ? ' · you rejected it' : ''}
         </span>
       ) : null}
       {onRemove && !removed ? (

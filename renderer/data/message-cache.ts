@@ -51,13 +51,24 @@ export function applyDelta(thread: ThreadCache, messageId: string, delta: string
   return { ...thread, messages };
 }
 
-/** Inserts or replaces a stored row; superseded rows leave the visible thread. */
+/**
+ * Whether a row the cache does not hold belongs to another version of a turn shown here: its parent
+ * is in the thread but is not the last message (the thread goes on with another of its answers).
+ * Views that switch versions replace the thread wholesale (replaceFrom, a refetch).
+ */
+function onAnotherBranch(thread: ThreadCache, message: Message): boolean {
+  if (message.parentId === undefined) return false;
+  // Another first message while the thread already starts with one: an edit of the first message.
+  if (message.parentId === null) return thread.messages[0]?.parentId === null;
+  const parentIndex = thread.messages.findIndex((m) => m.id === message.parentId);
+  return parentIndex >= 0 && parentIndex < thread.messages.length - 1;
+}
+
+/** Inserts or replaces a stored row; a row from another branch of the conversation is left out. */
 export function applyMessage(thread: ThreadCache, message: Message): ThreadCache {
   const { [message.id]: orphan, ...orphanText } = thread.orphanText;
   const existing = thread.messages.find((m) => m.id === message.id);
-  if (message.supersededAt !== null) {
-    return { messages: thread.messages.filter((m) => m.id !== message.id), orphanText };
-  }
+  if (!existing && onAnotherBranch(thread, message)) return { ...thread, orphanText };
   // A stale snapshot (e.g. the chat:send response after the reply already failed) changes nothing.
   if (existing && isOlderRevision(message, existing)) return { ...thread, orphanText };
   let content = message.content;
@@ -65,7 +76,8 @@ export function applyMessage(thread: ThreadCache, message: Message): ThreadCache
     if (existing) content = mergeStreamedContent(content, existing.content);
     if (orphan !== undefined) content = mergeStreamedContent(content, orphan);
   }
-  const next = { ...message, content };
+  // Events carry the row without its versions (only thread listings have them): keep what was known.
+  const next = { ...message, content, versionIds: message.versionIds ?? existing?.versionIds };
   const messages = existing
     ? thread.messages.map((m) => (m.id === message.id ? next : m))
     : [...thread.messages, next].sort(bySeq);
@@ -116,4 +128,16 @@ export function lastAssistantMessage(thread: ThreadCache): Message | null {
     if (m.role === 'assistant') return m;
   }
   return null;
+}
+
+/**
+ * The thread with `fromId` and everything after it replaced by `messages` (a new version of a turn
+ * and what follows it: a regeneration, a retry, an edited message resent).
+ */
+export function replaceFrom(thread: ThreadCache, fromId: string, messages: Message[]): ThreadCache {
+  const index = thread.messages.findIndex((m) => m.id === fromId);
+  const kept = index < 0 ? thread.messages : thread.messages.slice(0, index);
+  let next: ThreadCache = { messages: kept, orphanText: thread.orphanText };
+  for (const message of messages) next = applyMessage(next, message);
+  return next;
 }

@@ -1,13 +1,9 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { TimelineKind } from '../../shared/domain';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../ipc/api-context';
 import { applyFetchedList, emptyThread, type ThreadCache } from './message-cache';
-import { CHART_EVENT_KINDS } from '../timeline/timeline-chart-data';
 import { queryKeys } from './query-keys';
 
 /** Data the views read through the IPC contract. Live events keep these caches fresh (see useLiveUpdates). */
-
-export const TIMELINE_PAGE = 100;
 
 export function useAppInfo() {
   const api = useApi();
@@ -75,38 +71,14 @@ export function useHints(personaId: string | null, status: HintFilter) {
   });
 }
 
-export function useTimeline(personaId: string | null, kinds: TimelineKind[]) {
+/** The Learning tab: acceptance curve, versions and tiles (one source with learning:signals). */
+export function useLearningSummary(personaId: string) {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: queryKeys.timeline(personaId ?? '', kinds),
-    queryFn: ({ pageParam }) =>
-      api.invoke('timeline:list', {
-        personaId: personaId!,
-        limit: TIMELINE_PAGE,
-        ...(kinds.length > 0 ? { kinds } : {}),
-        ...(pageParam !== null ? { beforeSeq: pageParam } : {}),
-      }),
-    initialPageParam: null as number | null,
-    getNextPageParam: (last) => (last.length < TIMELINE_PAGE ? null : (last[last.length - 1]?.seq ?? null)),
-    enabled: personaId !== null,
-  });
+  return useQuery({ queryKey: queryKeys.learningSummary(personaId), queryFn: () => api.invoke('learning:summary', { personaId }) });
 }
 
-export function useTimelineStats(personaId: string | null) {
+/** The persona's signals that teach something, each with its life. */
+export function useLearningSignals(personaId: string) {
   const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.timelineStats(personaId ?? ''),
-    queryFn: () => api.invoke('timeline:stats', { personaId: personaId! }),
-    enabled: personaId !== null,
-  });
-}
-
-/** The newest signal, judge and training-step events, for the timeline's charts. */
-export function useTimelineChartEvents(personaId: string | null) {
-  const api = useApi();
-  return useQuery({
-    queryKey: [...queryKeys.timelineAll(personaId ?? ''), 'chart'],
-    queryFn: () => api.invoke('timeline:list', { personaId: personaId!, limit: 500, kinds: [...CHART_EVENT_KINDS] }),
-    enabled: personaId !== null,
-  });
+  return useQuery({ queryKey: queryKeys.learningSignals(personaId), queryFn: () => api.invoke('learning:signals', { personaId }) });
 }

@@ -15,6 +15,10 @@ export const queryKeys = {
   timelineAll: (personaId: string) => ['timeline', personaId] as const,
   timeline: (personaId: string, kinds: TimelineKind[]) => ['timeline', personaId, [...kinds].sort().join(',')] as const,
   timelineStats: (personaId: string) => ['timeline-stats', personaId] as const,
+  search: (query: string) => ['search', query] as const,
+  learningAll: (personaId: string) => ['learning', personaId] as const,
+  learningSummary: (personaId: string) => ['learning', personaId, 'summary'] as const,
+  learningSignals: (personaId: string) => ['learning', personaId, 'signals'] as const,
   /** Set by the 'chat:waiting' event only (never fetched): the reply waits out a training step. */
   replyWaiting: (messageId: string) => ['reply-waiting', messageId] as const,
 };

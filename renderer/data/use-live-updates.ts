@@ -56,8 +56,12 @@ export function useLiveUpdates(): void {
       api.on('signals:changed', (event) => {
         invalidateSoon(queryKeys.signals(event.conversationId));
       }),
+      api.on('conversation:changed', (conversation) => {
+        invalidateSoon(queryKeys.conversations(conversation.personaId));
+      }),
       api.on('timeline:appended', (event) => {
         invalidateSoon(queryKeys.timelineAll(event.personaId));
+        invalidateSoon(queryKeys.learningAll(event.personaId));
         invalidateSoon(queryKeys.timelineStats(event.personaId));
         if (event.kind === 'hint' || event.kind === 'hint_reviewed' || event.kind === 'signal') {
           invalidateSoon(queryKeys.hintsAll(event.personaId));

@@ -1,4 +1,5 @@
-import { createStore } from 'zustand/vanilla';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 
 /**
  * UI state that is not data from the core: what is selected, which view and panels are open,
@@ -15,6 +16,19 @@ export interface UiState {
   /** Persona editor: null closed, 'new' for creation, or the id being edited. */
   personaEditor: 'new' | string | null;
   drafts: Record<string, string>;
+  /** The search across conversations (Ctrl/Cmd+K). */
+  searchOpen: boolean;
+  setSearchOpen(open: boolean): void;
+  /**
+   * A message to bring into view and highlight once its conversation shows it (a search result, a
+   * timeline row's link); `nonce` makes the same message reveal again.
+   */
+  reveal: { conversationId: string; messageId: string; nonce: number } | null;
+  /** Opens the conversation (with its persona) and reveals the message. */
+  revealMessage(target: { personaId: string; conversationId: string; messageId: string }): void;
+  /** A signal to bring into view on the Learning tab (a badge's link). */
+  revealSignal: { signalId: string; nonce: number } | null;
+  showSignalInLearning(signalId: string): void;
   /** The user chose to skip the first-run welcome for this session (it returns while nothing is connected). */
   welcomeDismissed: boolean;
   dismissWelcome(): void;
@@ -30,14 +44,52 @@ export interface UiState {
   reconcileConversations(conversationIds: string[]): void;
 }
 
-export function createUiStore() {
-  return createStore<UiState>()((set, get) => ({
+/** What survives a reload (with the storage the window gives): the selected persona and conversation. */
+const REMEMBERED_KEY = 'apprentice.selection';
+type Remembered = Pick<UiState, 'selectedPersonaId' | 'selectedConversationId'>;
+
+/**
+ * The UI store. With `storage` (the window's localStorage) the selection is remembered across
+ * reloads; a remembered id that no longer exists is dropped by the reconcile calls.
+ */
+export function createUiStore(options: { storage?: StateStorage } = {}): StoreApi<UiState> {
+  if (!options.storage) return createStore<UiState>()(uiState);
+  const storage = options.storage;
+  return createStore<UiState>()(
+    persist(uiState, {
+      name: REMEMBERED_KEY,
+      version: 1,
+      storage: createJSONStorage<Remembered>(() => storage),
+      partialize: (state): Remembered => ({ selectedPersonaId: state.selectedPersonaId, selectedConversationId: state.selectedConversationId }),
+    }),
+  );
+}
+
+const uiState: StateCreator<UiState> = (set, get) => ({
     selectedPersonaId: null,
     selectedConversationId: null,
     view: 'chat',
     settingsOpen: false,
     personaEditor: null,
     drafts: {},
+    searchOpen: false,
+    setSearchOpen(open) {
+      set({ searchOpen: open });
+    },
+    reveal: null,
+    revealMessage({ personaId, conversationId, messageId }) {
+      set({
+        selectedPersonaId: personaId,
+        selectedConversationId: conversationId,
+        view: 'chat',
+        searchOpen: false,
+        reveal: { conversationId, messageId, nonce: (get().reveal?.nonce ?? 0) + 1 },
+      });
+    },
+    revealSignal: null,
+    showSignalInLearning(signalId) {
+      set({ view: 'timeline', revealSignal: { signalId, nonce: (get().revealSignal?.nonce ?? 0) + 1 } });
+    },
     welcomeDismissed: false,
     dismissWelcome() {
       set({ welcomeDismissed: true });
@@ -73,7 +125,6 @@ export function createUiStore() {
       const { selectedConversationId } = get();
       if (selectedConversationId && !conversationIds.includes(selectedConversationId)) set({ selectedConversationId: null });
     },
-  }));
-}
+});
 
-export type UiStore = ReturnType<typeof createUiStore>;
+export type UiStore = StoreApi<UiState>;

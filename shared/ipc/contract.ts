@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { LearningSummarySchema, SignalLifeSchema } from '../learning';
 import {
   BoxStatusSchema,
   ConversationSchema,
   HintSchema,
   HintModeSchema,
   IdSchema,
+  MessageRoleSchema,
   MessageSchema,
+  PersonaParametersSchema,
   PersonaSchema,
   SettingsPatchSchema,
   SettingsSchema,
@@ -22,6 +25,25 @@ import {
  */
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** A message found by search: where it is, and a few words around the match (the matched ones marked). */
+export const SearchHitSchema = z.object({
+  messageId: IdSchema,
+  conversationId: IdSchema,
+  conversationTitle: z.string(),
+  personaId: IdSchema,
+  personaName: z.string(),
+  role: MessageRoleSchema,
+  createdAt: z.number(),
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })),
+});
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+/** A file the core made for the user to save. */
+const ExportFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
+
+/** The largest archive one import takes (browser mode carries it in one ws frame of at most 8 MiB). */
+export const IMPORT_MAX_CHARS = 7_000_000;
 
 /** What *Test connection* found: whether it worked, a sentence naming the server, and the models it serves. */
 const ConnectionTestSchema = z.object({ ok: z.boolean(), detail: z.string(), models: z.array(z.string()) });
@@ -80,16 +102,19 @@ export const invokeContract = {
     response: z.object({ endpoints: z.array(z.string()) }),
   },
   'personas:list': { request: z.object({}).strict(), response: z.array(PersonaSchema) },
+  /** model/temperature/maxTokens: null or absent use the policy settings; learning: absent is on. */
   'personas:create': {
     request: z
       .object({
         name: z.string().trim().min(1).max(200),
         systemPrompt: z.string().max(100_000),
         hintMode: HintModeSchema.optional(),
+        ...PersonaParametersSchema.shape,
       })
       .strict(),
     response: PersonaSchema,
   },
+  /** Absent fields stay; a null parameter goes back to the policy settings. */
   'personas:update': {
     request: z
       .object({
@@ -97,6 +122,7 @@ export const invokeContract = {
         name: z.string().trim().min(1).max(200).optional(),
         systemPrompt: z.string().max(100_000).optional(),
         hintMode: HintModeSchema.optional(),
+        ...PersonaParametersSchema.shape,
       })
       .strict(),
     response: PersonaSchema,
@@ -112,8 +138,58 @@ export const invokeContract = {
     response: ConversationSchema,
   },
   'conversations:delete': { request: z.object({ id: IdSchema }).strict(), response: Ok },
-  /** The visible thread: superseded (regenerated) replies are left out. */
+  /**
+   * Exports one conversation (conversationId), a persona's (personaId) or all of them: 'json' is the
+   * importable archive (every version of every turn), 'markdown' the visible threads for reading.
+   */
+  'export:conversations': {
+    request: z
+      .object({ format: z.enum(['json', 'markdown']), conversationId: IdSchema.optional(), personaId: IdSchema.optional() })
+      .strict(),
+    response: ExportFileSchema,
+  },
+  /**
+   * Imports an archive exported by 'export:conversations' (json). Ids are the keys: conversations that
+   * are already here are skipped. A file that is not valid is refused with the reason and changes nothing.
+   */
+  'import:conversations': {
+    request: z.object({ content: z.string().min(1).max(IMPORT_MAX_CHARS) }).strict(),
+    response: z.object({
+      imported: z.number().int(),
+      skipped: z.number().int(),
+      personasCreated: z.number().int(),
+      messages: z.number().int(),
+    }),
+  },
+  /**
+   * Training data from a persona's conversations: 'openai-jsonl' the replies the user accepted (OpenAI
+   * fine-tuning chat format), 'dpo-jsonl' preference pairs from the user's corrections, rewrites and
+   * inline marks ({prompt, chosen, rejected}, TRL's conversational format).
+   */
+  'export:training': {
+    request: z.object({ personaId: IdSchema, format: z.enum(['openai-jsonl', 'dpo-jsonl']) }).strict(),
+    response: ExportFileSchema.extend({ count: z.number().int() }),
+  },
+  /**
+   * Full-text search across conversations (every word must occur; the last one may be the start of a
+   * word). Optionally one persona's. Best matches first.
+   */
+  'search:messages': {
+    request: z
+      .object({ query: z.string().max(500), personaId: IdSchema.optional(), limit: z.number().int().min(1).max(100).optional() })
+      .strict(),
+    response: z.array(SearchHitSchema),
+  },
+  /**
+   * The visible thread: the selected version of each turn, first message first, each with the ids of
+   * its turn's versions (versionIds) and its current text (editedContent when the user rewrote it).
+   */
   'messages:list': { request: z.object({ conversationId: IdSchema }).strict(), response: z.array(MessageSchema) },
+  /**
+   * Shows a message in its conversation's thread (another version of a turn, or a message found by
+   * search): it and every message it answers become the selected versions. Returns the new thread.
+   */
+  'messages:select': { request: z.object({ messageId: IdSchema }).strict(), response: z.array(MessageSchema) },
   /**
    * Stores the user message, reads it as feedback on the previous reply (signal + hint + outbox in
    * one transaction) and starts streaming the reply; deltas arrive as `chat:delta` events.
@@ -126,7 +202,24 @@ export const invokeContract = {
       signal: SignalSchema.nullable(),
     }),
   },
+  /**
+   * Sends an edited version of a user message as a new branch: the original (and what followed it)
+   * stays one version back. Answers like chat:send.
+   */
+  'chat:editAndResend': {
+    request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
+    response: z.object({
+      userMessage: MessageSchema,
+      assistantMessage: MessageSchema,
+      signal: SignalSchema.nullable(),
+    }),
+  },
   'chat:stop': { request: z.object({ messageId: IdSchema }).strict(), response: Ok },
+  /**
+   * Another version of the latest reply, or a retry of a failed one anywhere in the thread; the old
+   * version stays selectable. The old reply gets a 'regenerate' signal only if it had finished (not
+   * after the user's Stop, not after a failure).
+   */
   'chat:regenerate': {
     request: z.object({ messageId: IdSchema }).strict(),
     response: z.object({ assistantMessage: MessageSchema, signal: SignalSchema.nullable() }),
@@ -148,10 +241,13 @@ export const invokeContract = {
       .refine((r) => r.end > r.start, { message: 'end must be greater than start' }),
     response: z.object({ signal: SignalSchema, hint: HintSchema }),
   },
-  /** The user rewrote the reply; the rewrite becomes the hint's source. */
+  /**
+   * The user rewrote the reply: an 'edit' signal (the rewrite is the hint's source), and the rewrite
+   * becomes what the thread shows and later turns see. `message` is the reply as it now reads.
+   */
   'feedback:edit': {
     request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
-    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable() }),
+    response: z.object({ signal: SignalSchema, hint: HintSchema.nullable(), message: MessageSchema }),
   },
   /**
    * Removes a signal (👍/👎 toggled off, "that wasn't a correction"): it never trains. Not yet sent, it
@@ -166,9 +262,16 @@ export const invokeContract = {
     request: z.object({ conversationId: IdSchema }).strict(),
     response: z.object({ signals: z.array(SignalSchema), hints: z.array(HintSchema) }),
   },
+  /** Each hint with its context: the user's question, the reply it is about, and what the user said next. */
   'hints:list': {
     request: z.object({ personaId: IdSchema, status: z.enum(['pending', 'approved', 'rejected', 'auto']).optional() }).strict(),
-    response: z.array(HintSchema),
+    response: z.array(
+      HintSchema.extend({
+        context: z
+          .object({ conversationId: IdSchema, question: z.string().nullable(), reply: z.string(), followUp: z.string().nullable() })
+          .optional(),
+      }),
+    ),
   },
   'hints:review': {
     request: z
@@ -191,6 +294,10 @@ export const invokeContract = {
       .strict(),
     response: z.array(TimelineEventSchema),
   },
+  /** The Learning tab: the acceptance curve with policy versions, and tiles counted over the same rows as learning:signals. */
+  'learning:summary': { request: z.object({ personaId: IdSchema }).strict(), response: LearningSummarySchema },
+  /** The persona's signals that teach something, newest first, each with its life (delivered → trained in step N). */
+  'learning:signals': { request: z.object({ personaId: IdSchema }).strict(), response: z.array(SignalLifeSchema) },
   'timeline:stats': {
     request: z.object({ personaId: IdSchema }).strict(),
     response: z.object({
@@ -229,6 +336,8 @@ export const eventContract = {
   'box:status': BoxStatusSchema,
   'timeline:appended': TimelineEventSchema,
   'signals:changed': z.object({ conversationId: IdSchema, messageId: IdSchema }),
+  /** A conversation changed without a message of it changing (a generated title arrived). */
+  'conversation:changed': ConversationSchema,
 } as const;
 
 export type EventContract = typeof eventContract;

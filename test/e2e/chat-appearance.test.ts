@@ -163,7 +163,9 @@ describe('chat appearance and accessibility (real Chromium, browser mode)', () =
   it('passes axe-core with no serious or critical findings on chat, settings and timeline in both themes', async () => {
     // Signals of both signs, so the reward badges are on the page.
     await page.getByTestId('persona-row').filter({ hasText: 'Appearance' }).locator('button').first().click();
-    await page.getByTestId('conversation-row').filter({ hasText: 'Show me code' }).locator('button').first().click();
+    // Its one conversation (named by the model after the first exchange, so not by its first words).
+    await page.getByTestId('conversation-row').first().locator('button').first().click();
+    await poll(() => assistantMessages(page).first().textContent()).toContain('Here is a function');
     const first = assistantMessages(page).first();
     await poll(() => first.getAttribute('data-status')).toBe('complete');
     harness.policy.script({ chunks: ['A second, **short** reply.'] });
@@ -193,7 +195,7 @@ describe('chat appearance and accessibility (real Chromium, browser mode)', () =
       await page.keyboard.press('Escape');
 
       await page.getByTestId('tab-timeline').click();
-      await poll(() => page.getByTestId('timeline-event').count(), 30_000).toBeGreaterThan(0);
+      await poll(() => page.getByTestId('signal-row').count(), 30_000).toBeGreaterThan(0);
       findings[`timeline ${theme}`] = seriousOrWorse(await runAxe(page));
       await page.screenshot({ path: join(harness.screenshots, `timeline-${theme}.png`) });
     }

@@ -52,17 +52,33 @@ async function expectAppAlive(): Promise<void> {
   expect(await page.getByTestId('thread').isVisible()).toBe(true);
 }
 
-/** Reloads the app (so nothing is cached in the page) and waits until its conversation list shows `title`. */
-async function reloadApp(title: string): Promise<void> {
+/**
+ * Conversations by the question that started them. Their titles change after the first exchange (the
+ * model names them), so they are found again by id.
+ */
+const conversationIds = new Map<string, string>();
+
+/** Notes the id of the conversation just opened for `question`. */
+async function rememberConversation(question: string): Promise<void> {
+  const row = page.locator('[data-testid="conversation-row"]:has([aria-current="true"])');
+  conversationIds.set(question, (await row.getAttribute('data-conversation-id'))!);
+}
+
+function conversationRow(question: string) {
+  return page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationIds.get(question)}"]`);
+}
+
+/** Reloads the app (so nothing is cached in the page) and waits until its conversation list shows the conversation. */
+async function reloadApp(question: string): Promise<void> {
   await page.reload();
   // The probe's persona is not the first one, which a fresh page selects.
   await page.getByTestId('persona-row').filter({ hasText: 'Render probe' }).locator('button').first().click();
-  await poll(() => page.getByTestId('conversation-row').filter({ hasText: title }).count()).toBeGreaterThan(0);
+  await poll(() => conversationRow(question).count()).toBeGreaterThan(0);
 }
 
-/** Opens the conversation whose title starts with `title`. */
-async function open(title: string): Promise<void> {
-  await page.getByTestId('conversation-row').filter({ hasText: title }).first().locator('button').first().click();
+/** Opens the conversation started by `question`. */
+async function open(question: string): Promise<void> {
+  await conversationRow(question).locator('button').first().click();
   await poll(() => assistantMessages(page).count()).toBe(1);
 }
 
@@ -89,6 +105,7 @@ async function measure(action: () => Promise<void>, done: () => Promise<void>): 
 async function streamReply(question: string, reply: string, chunkSize: number, lastText: string): Promise<Run> {
   await page.goto(harness.appUrl);
   await newConversation(page);
+  await rememberConversation(question);
   harness.policy.script({ chunks: chunked(reply, chunkSize), chunkDelayMs: 4 });
   const message = assistantMessages(page).first();
   return measure(
@@ -109,6 +126,7 @@ describe('hostile and huge replies (real Chromium, browser mode)', () => {
   it('a reply of 3,000 ">" renders as plain text with a note, and reopening it does not blank the app', async () => {
     await page.goto(harness.appUrl);
     await newConversation(page);
+    await rememberConversation('Probe: deep quote');
     harness.policy.script({ chunks: ['>'.repeat(3000) + ' deep quote end'] });
     await send(page, 'Probe: deep quote');
     const message = assistantMessages(page).first();

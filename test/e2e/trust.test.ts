@@ -125,17 +125,6 @@ function trainedSources(): string[] {
   return rows.map((r) => r.source_sample_id);
 }
 
-async function showOnly(kind: string): Promise<Locator> {
-  const events = page.getByTestId('timeline-event');
-  await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
-  await page.getByTestId('timeline-filters').locator(`[data-kind="${kind}"]`).click();
-  await poll(async () => {
-    const kinds = await events.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')));
-    return kinds.length > 0 && kinds.every((k) => k === kind);
-  }).toBe(true);
-  return events;
-}
-
 describe('rewards you can trust (browser mode, real box gateway with its judge, real Chromium)', () => {
   it('the box judge decides an inferred reward, a removed signal never trains, and another model\'s reply is not trained', async () => {
     // --- Box connection
@@ -209,18 +198,17 @@ describe('rewards you can trust (browser mode, real box gateway with its judge, 
     expect(boxDb((db) => db.prepare('SELECT COUNT(*) AS n FROM training_samples WHERE source_sample_id = ?').get(otherSampleId))).toEqual({ n: 0 });
     await poll(() => inferred.getAttribute('data-fate'), 30_000).toBe('trained');
 
-    // --- The timeline says who decided each signal and whether it trains
+    // --- The Learning tab says, one row per signal, who decided it and whether it trains
     await page.getByTestId('tab-timeline').click();
-    const ready = await showOnly('sample_ready');
-    await poll(() => ready.filter({ hasText: 'decided by the judge (3-0)' }).count()).toBeGreaterThan(0);
-    expect(await ready.filter({ hasText: 'judge 3-0' }).count()).toBeGreaterThan(0);
-    const notTrained = await showOnly('not_trained');
-    expect(await notTrained.filter({ hasText: "not from your box's model" }).count()).toBeGreaterThan(0);
-    const withdrawn = await showOnly('withdrawn');
-    expect(await withdrawn.filter({ hasText: 'Removed' }).count()).toBe(1);
-    const removed = await showOnly('removed');
-    expect(await removed.filter({ hasText: 'You removed thumbs up' }).count()).toBe(1);
-    await page.getByTestId('timeline-filters').locator('[data-kind="all"]').click();
+    const row = (signalId: string) => page.locator(`[data-testid="signal-row"][data-signal-id="${signalId}"]`);
+    const judgedRow = row(judged!.sampleIds[0]!);
+    await poll(() => judgedRow.locator('.row-label').textContent(), 30_000).toBe('Judge: not helpful (3 of 3)');
+    await poll(() => judgedRow.getByTestId('life-steps').textContent(), 30_000).toMatch(/trained in step \d/);
+    await judgedRow.locator('.row-summary').click();
+    expect(await judgedRow.getByTestId('signal-details').textContent()).toContain('Decided by: The judge, 3 of 3 votes');
+    await poll(() => row(thumbSampleId).getByTestId('life-steps').textContent(), 30_000).toBe('removed — not trained');
+    await poll(() => row(otherSampleId).getByTestId('life-steps').textContent(), 30_000).toBe("not from your box's model — not trained");
+    await poll(() => page.getByTestId('tile-not-training-value').textContent(), 30_000).toBe('2');
     await page.screenshot({ path: join(screenshots, 'trust-timeline.png') });
 
     expect(pageProblems).toEqual([]);

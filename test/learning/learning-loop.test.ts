@@ -16,7 +16,11 @@ describe('learning through the whole loop (tiny model, CPU)', () => {
       const lines: string[] = [];
       const result = await runLearningEval(DEFAULT_LEARNING_EVAL, (line) => lines.push(line));
       const summary = learningSummaryLine(result);
-      console.log([...lines.filter((l) => !l.startsWith('[')), summary].join('\n'));
+      const tabs = result.settings.map(({ setting, learningTab: { curve, window } }) => {
+        const pct = (rate: number | undefined) => `${Math.round((rate ?? 0) * 100)}%`;
+        return `${setting.name} ${pct(curve[window - 1]?.rate)} → ${pct(curve.at(-1)?.rate)}`;
+      });
+      console.log([...lines.filter((l) => !l.startsWith('[')), `Learning tab, replies accepted (first → last window): ${tabs.join(', ')}`, summary].join('\n'));
 
       const { budget } = result.config;
       const by = (name: SettingResult['setting']['name']): SettingResult => result.settings.find((s) => s.setting.name === name)!;
@@ -44,6 +48,12 @@ describe('learning through the whole loop (tiny model, CPU)', () => {
         expect(records.filter((r) => r.boxError !== null).map((r) => r.boxError)).toEqual([]);
         // Corrections reached the box with a hint, so OPD had something to distil.
         expect(records.some((r) => r.reaction === 'correction' && r.hint !== null && r.rollouts === 2)).toBe(true);
+        // The persona's Learning tab shows it from the app's own store: one judged reply per signal, a
+        // version marked per step, and the share of replies accepted rising from its first window.
+        const { curve, versions: marked, window } = setting.learningTab;
+        expect(curve).toHaveLength(records.filter((r) => r.signal !== null).length);
+        expect(marked.length).toBeGreaterThanOrEqual(setting.trainingSteps);
+        if (setting.setting.name === 'combined') expect(curve.at(-1)!.rate, summary).toBeGreaterThan(curve[window - 1]!.rate);
       }
     },
     20 * 60_000,

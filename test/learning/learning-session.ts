@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Persona, SignalKind } from '../../shared/domain';
+import type { LearningSummary } from '../../shared/learning';
 import { openApp, type AppUnderTest } from './app-under-test';
 import { startBox, type BoxUnderTest } from './box-under-test';
 import { probeLikedReplies } from './policy-probe';
@@ -115,7 +116,9 @@ interface SessionParts {
  * delivered it and the box has built it, and, when the box now holds another full rollout batch, until
  * that training step is reported and its weights serve. A user who chats slower than the box trains.
  */
-export async function runLearningSession(options: LearningSessionOptions): Promise<{ records: InteractionRecord[]; trainingSteps: number }> {
+export async function runLearningSession(
+  options: LearningSessionOptions,
+): Promise<{ records: InteractionRecord[]; trainingSteps: number; learningTab: LearningSummary }> {
   const dir = join(options.workDir, options.setting.name);
   mkdirSync(dir, { recursive: true });
   const parts: Partial<SessionParts> = {};
@@ -141,7 +144,9 @@ export async function runLearningSession(options: LearningSessionOptions): Promi
         throw new Error(`step ${step.step}: the plugin announced policy ${reported.policyVersion}, the engine serves ${step.weight_version}`);
       }
     }
-    return { records, trainingSteps: steps.length };
+    // What the persona's Learning tab shows after the run: the app's own acceptance curve, from its store.
+    const learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
+    return { records, trainingSteps: steps.length, learningTab };
   } catch (error) {
     const tail = parts.driver ? `\n--- training driver output ---\n${parts.driver.process.output().slice(-3000)}` : '';
     throw new Error(`${options.setting.name}: ${error instanceof Error ? error.message : String(error)}${tail}`, { cause: error });

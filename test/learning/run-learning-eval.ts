@@ -7,6 +7,7 @@ import { measureStartRate } from './measure-start-rate';
 import { runPython, stopAllPythonProcesses } from './python-process';
 import { startTinyEngine, type TinyEngine } from './tiny-engines';
 import { loadTinyWorld, type ReplyStyle } from './tiny-world';
+import type { LearningSummary } from '../../shared/learning';
 
 export interface LearningEvalConfig {
   /** Interactions per setting (N). */
@@ -52,6 +53,8 @@ export interface SettingResult {
   /** Interactions to reach the target; null: not within the budget. */
   interactionsToTarget: number | null;
   trainingSteps: number;
+  /** The persona's Learning tab at the end of the run (the app's acceptance curve and tiles). */
+  learningTab: LearningSummary;
   seconds: number;
 }
 
@@ -130,7 +133,7 @@ export async function runLearningEval(
     const results = await Promise.all(
       settings.map(async (setting, i): Promise<SettingResult> => {
         const began = Date.now();
-        const { records, trainingSteps } = await runLearningSession({
+        const { records, trainingSteps, learningTab } = await runLearningSession({
           setting,
           world,
           prefers: config.prefers,
@@ -154,6 +157,7 @@ export async function runLearningEval(
           rates: rollingRate(rates, config.window),
           interactionsToTarget: interactionsToReach(rates, config.window, config.target),
           trainingSteps,
+          learningTab,
           seconds: (Date.now() - began) / 1000,
         };
         log(

@@ -6,6 +6,7 @@ import {
   applyMessage,
   emptyThread,
   lastAssistantMessage,
+  replaceFrom,
   streamingMessage,
 } from '../../renderer/data/message-cache';
 
@@ -69,12 +70,15 @@ describe('thread cache', () => {
     expect(streamingMessage(thread)).toBeNull();
   });
 
-  it('drops superseded (regenerated) replies and keeps seq order', () => {
+  it('keeps seq order; a regenerated reply stays until the new version replaces it', () => {
     let thread = applyMessage(applyMessage(emptyThread, reply), user);
     expect(thread.messages.map((m) => m.id)).toEqual(['u1', 'a1']);
     const regenerated = msg({ id: 'a2', seq: 3, replacesId: 'a1', status: 'streaming' });
+    // The old version is not deleted: marking it superseded keeps it where it is…
     thread = applyMessage(thread, { ...reply, status: 'complete', supersededAt: 5 });
-    thread = applyMessage(thread, regenerated);
+    expect(thread.messages.map((m) => m.id)).toEqual(['u1', 'a1']);
+    // …until the view puts the new version in its place.
+    thread = replaceFrom(thread, 'a1', [regenerated]);
     expect(thread.messages.map((m) => m.id)).toEqual(['u1', 'a2']);
     expect(lastAssistantMessage(thread)?.id).toBe('a2');
   });

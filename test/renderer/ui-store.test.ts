@@ -50,3 +50,26 @@ describe('UI store', () => {
     expect(store.getState()).toMatchObject({ settingsOpen: true, personaEditor: 'new' });
   });
 });
+
+describe('UI store: remembered selection', () => {
+  it('brings back the selected persona and conversation from the storage it was given, and nothing else', () => {
+    const saved = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => saved.get(key) ?? null,
+      setItem: (key: string, value: string) => void saved.set(key, value),
+      removeItem: (key: string) => void saved.delete(key),
+    };
+    const first = createUiStore({ storage });
+    first.getState().selectPersona('p1');
+    first.getState().selectConversation('c1');
+    first.getState().setDraft('c1', 'unsent');
+    first.getState().setView('timeline');
+
+    const reloaded = createUiStore({ storage });
+    expect(reloaded.getState()).toMatchObject({ selectedPersonaId: 'p1', selectedConversationId: 'c1', view: 'chat', drafts: {} });
+    // A remembered conversation that was deleted meanwhile is dropped once the list arrives.
+    reloaded.getState().reconcileConversations(['c2']);
+    expect(reloaded.getState().selectedConversationId).toBeNull();
+    expect(createUiStore({ storage }).getState().selectedConversationId).toBeNull();
+  });
+});

@@ -107,7 +107,7 @@ describe('core: chat', () => {
     expect(stopped).toMatchObject({ status: 'stopped', content: 'partial answer', error: null });
     // Stopping it again, or stopping something unknown, changes nothing.
     await h.invoke('chat:stop', { messageId: sent.assistantMessage.id });
-    expect((await h.invoke('messages:list', { conversationId: conversation.id })).at(-1)).toEqual(stopped);
+    expect((await h.invoke('messages:list', { conversationId: conversation.id })).at(-1)).toEqual({ ...stopped, versionIds: [stopped.id] });
     expect(await h.core.handle('chat:stop', { messageId: 'no-such-message' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 

@@ -19,7 +19,8 @@ export interface CoreHarness {
 
 export async function startCore(options: Partial<CoreOptions> = {}): Promise<CoreHarness> {
   const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprentice-core-'));
-  const core = createCore({ dataDir: dir, mode: 'browser', spawnSyncWorker: null, log: () => {}, ...options });
+  // Titles ask the model once per conversation: only the tests of titles want that request.
+  const core = createCore({ dataDir: dir, mode: 'browser', spawnSyncWorker: null, log: () => {}, generateTitles: false, ...options });
   const events: Array<{ event: EventName; payload: unknown }> = [];
   const waiters = new Set<() => void>();
   for (const event of eventNames) {

@@ -26,7 +26,18 @@ function seed() {
 describe('PersonaRepository', () => {
   it('creates, updates and soft-deletes personas as domain objects', () => {
     const p = store.personas.create({ name: 'Tutor', systemPrompt: 'Be brief.', hintMode: 'review' }, 1000);
-    expect(PersonaSchema.parse(p)).toEqual({ id: p.id, name: 'Tutor', systemPrompt: 'Be brief.', hintMode: 'review', createdAt: 1000, updatedAt: 1000 });
+    expect(PersonaSchema.parse(p)).toEqual({
+      id: p.id,
+      name: 'Tutor',
+      systemPrompt: 'Be brief.',
+      hintMode: 'review',
+      createdAt: 1000,
+      updatedAt: 1000,
+      model: null,
+      temperature: null,
+      maxTokens: null,
+      learning: true,
+    });
     expect(store.personas.create({ name: 'B', systemPrompt: '' }).hintMode).toBe('auto');
     const updated = store.personas.update(p.id, { name: 'Coach' }, 2000);
     expect(updated).toMatchObject({ name: 'Coach', systemPrompt: 'Be brief.', hintMode: 'review', updatedAt: 2000 });
@@ -77,7 +88,7 @@ describe('MessageRepository', () => {
     const a2 = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'Hi!', status: 'complete', replacesId: a1.id });
     expect(a2.seq).toBe(3);
     expect(store.messages.listThread(conversation.id).map((m) => m.id)).toEqual([u1.id, a2.id]);
-    expect(store.messages.listThreadBefore(conversation.id, a2.seq).map((m) => m.id)).toEqual([u1.id]);
+    expect(store.messages.ancestorsOf(a2.id).map((m) => m.id)).toEqual([u1.id]);
     expect(store.messages.lastInThread(conversation.id)?.id).toBe(a2.id);
     expect(store.messages.get(a1.id)?.supersededAt).toBe(5);
   });
