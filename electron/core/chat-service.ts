@@ -1,8 +1,9 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
 import { classifyFollowUp } from '../signals';
-import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
+import type { FollowUpInput, SignalVerdict } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
+import { FollowUpContexts } from './follow-up-context';
 import type { JudgeRunner } from './judge-runner';
 import { policyMessages } from './policy-messages';
 import { resolvePolicyTarget } from './policy-target';
@@ -28,6 +29,8 @@ const TITLE_MAX = 80;
 /** chat:send, chat:stop and chat:regenerate, and the replies they stream. */
 export class ChatService {
   private readonly active = new Map<string, ActiveStream>();
+  /** What the classifier reads of each conversation, kept between turns. */
+  private readonly followUps = new FollowUpContexts();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -51,7 +54,7 @@ export class ChatService {
       if (last && last.role === 'assistant' && last.status !== 'error' && last.content !== '') {
         const active = store.signals.listActiveForMessage(last.id);
         const input: FollowUpInput = {
-          context: policyMessages(persona, store.messages.listThreadBefore(conversationId, last.seq)) as Turn[],
+          context: this.followUps.contextFor(store.messages, persona, last, content),
           assistant: last.content,
           nextUser: content,
         };
@@ -196,23 +199,30 @@ export class ChatService {
     await this.idle();
   }
 
-  /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
+  /**
+   * Registers the stream before returning, so a chat:stop right after chat:send finds it. The request
+   * itself (the whole thread, read and serialised) is built on the next turn of the event loop, so
+   * the caller gets its answer first; a stop before then ends the reply as stopped.
+   */
   private startStream(reply: Message, persona: Persona, token: string | null): void {
-    const settings = this.ctx.settings.get();
-    const target = resolvePolicyTarget(settings, token);
     const controller = new AbortController();
-    const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
-    const done = streamReply(this.ctx.store.messages, this.ctx.events, {
-      reply,
-      personaId: persona.id,
-      target,
-      messages,
-      temperature: settings.policy.temperature,
-      maxTokens: settings.policy.maxTokens,
-      signal: controller.signal,
-      fetch: this.ctx.fetch,
-      ...this.timing,
-    }).finally(() => this.active.delete(reply.id));
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        const settings = this.ctx.settings.get();
+        const messages = policyMessages(persona, this.ctx.store.messages.listThreadBefore(reply.conversationId, reply.seq));
+        return streamReply(this.ctx.store.messages, this.ctx.events, {
+          reply,
+          personaId: persona.id,
+          target: resolvePolicyTarget(settings, token),
+          messages,
+          temperature: settings.policy.temperature,
+          maxTokens: settings.policy.maxTokens,
+          signal: controller.signal,
+          fetch: this.ctx.fetch,
+          ...this.timing,
+        });
+      })
+      .finally(() => this.active.delete(reply.id));
     this.active.set(reply.id, { controller, done });
   }
 

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../../shared/protocol/box-stream';
  * thread. The same list goes into the training sample, so what is trained matches what was served.
  * Replies that failed with no text are left out: the model never said them.
  */
-export function policyMessages(persona: Persona, thread: readonly Message[]): ChatMessage[] {
+export function policyMessages(persona: Pick<Persona, 'systemPrompt'>, thread: readonly Pick<Message, 'role' | 'content'>[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   if (persona.systemPrompt.trim() !== '') messages.push({ role: 'system', content: persona.systemPrompt });
   for (const m of thread) {

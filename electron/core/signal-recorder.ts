@@ -11,6 +11,7 @@ import type {
 } from '../../shared/domain';
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { AppStore } from '../store/app-store';
+import type { SampleWithoutContext } from '../store/outbox-repository';
 import { buildSignalSample } from './build-signal-sample';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
 import { withheldNextState } from './withheld-next-state';
@@ -34,7 +35,8 @@ export interface RecordSignalInput {
 export interface RecordedSignal {
   signal: Signal;
   hint: Hint | null;
-  sample: SignalSample;
+  /** As enqueued: its context is the thread before the reply, which the outbox reads when it sends. */
+  sample: SampleWithoutContext;
   /** Events to emit once the transaction has committed. */
   timeline: TimelineEvent[];
 }
@@ -84,17 +86,19 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       : null;
 
   const held = hint !== null && review;
-  const sample = buildSignalSample({
+  // The context (the thread before the reply) is not copied: the outbox row refers to it, so this
+  // costs the same at the 1,000th reply as at the first.
+  const { messages: _context, ...sample } = buildSignalSample({
     persona,
     signal,
-    context: store.messages.listThreadBefore(reply.conversationId, reply.seq),
+    context: [],
     reply,
     // The hint was built from these words: they wait beside the held row, not in it.
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
   });
-  store.outbox.enqueue(sample, signal.id, { held, now });
+  store.outbox.enqueueWithThreadContext(sample, signal.id, { beforeSeq: reply.seq, systemPrompt: persona.systemPrompt, at: now }, { held, now });
   if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
 
   const timeline: TimelineEvent[] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, MessageRole, MessageStatus } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawMessage {
   id: string;
@@ -57,48 +58,58 @@ export interface MessageOutcome {
  * regenerated reply keeps its row (superseded_at set) but leaves the visible thread.
  */
 export class MessageRepository {
+  /**
+   * Goes up whenever this connection takes a message out of its thread (supersede), so caches of a
+   * thread's turns (the follow-up context) know to read again.
+   */
+  threadChanges = 0;
+
   constructor(private readonly db: Db) {}
 
   /** Takes the next seq of the conversation; run inside a transaction when other writes depend on it. */
   insert(input: NewMessage, now = Date.now()): Message {
-    const raw = this.db
-      .prepare(
-        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, created_at, updated_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?)
-         RETURNING *`,
-      )
-      .get(
-        randomUUID(),
-        input.conversationId,
-        input.conversationId,
-        input.role,
-        input.content,
-        input.status,
-        input.model ?? null,
-        input.replacesId ?? null,
-        now,
-        now,
-      ) as RawMessage;
-    return toMessage(raw);
+    const id = randomUUID();
+    const row = prepareOnce(
+      this.db,
+      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, created_at, updated_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?)
+       RETURNING seq`,
+    ).get(id, input.conversationId, input.conversationId, input.role, input.content, input.status, input.model ?? null, input.replacesId ?? null, now, now) as {
+      seq: number;
+    };
+    return {
+      id,
+      conversationId: input.conversationId,
+      seq: row.seq,
+      role: input.role,
+      content: input.content,
+      status: input.status,
+      error: null,
+      model: input.model ?? null,
+      policyVersion: null,
+      replacesId: input.replacesId ?? null,
+      supersededAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   get(id: string): Message | null {
-    const raw = this.db.prepare(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessage | undefined;
+    const raw = prepareOnce(this.db, `SELECT * FROM messages WHERE id = ?`).get(id) as RawMessage | undefined;
     return raw ? toMessage(raw) : null;
   }
 
   /** The visible thread in order: superseded (regenerated) replies are left out. */
   listThread(conversationId: string): Message[] {
-    const raws = this.db
-      .prepare(`SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq`)
+    const raws = prepareOnce(this.db, `SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq`)
       .all(conversationId) as RawMessage[];
     return raws.map(toMessage);
   }
 
   /** The visible messages that come before `seq` (the context of the message at `seq`). */
   listThreadBefore(conversationId: string, seq: number): Message[] {
-    const raws = this.db
-      .prepare(
+    const raws = prepareOnce(
+        this.db,
         `SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL AND seq < ? ORDER BY seq`,
       )
       .all(conversationId, seq) as RawMessage[];
@@ -107,22 +118,20 @@ export class MessageRepository {
 
   /** The last visible message of the thread, if any. */
   lastInThread(conversationId: string): Message | null {
-    const raw = this.db
-      .prepare(`SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq DESC LIMIT 1`)
+    const raw = prepareOnce(this.db, `SELECT * FROM messages WHERE conversation_id = ? AND superseded_at IS NULL ORDER BY seq DESC LIMIT 1`)
       .get(conversationId) as RawMessage | undefined;
     return raw ? toMessage(raw) : null;
   }
 
   /** Saves streamed text so far (the reply stays 'streaming'). */
   saveProgress(id: string, content: string, now = Date.now()): void {
-    this.db
-      .prepare(`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
+    prepareOnce(this.db, `UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
       .run(content, now, id);
   }
 
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
-    const raw = this.db
-      .prepare(
+    const raw = prepareOnce(
+        this.db,
         `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), updated_at = ?
          WHERE id = ? RETURNING *`,
       )
@@ -132,14 +141,32 @@ export class MessageRepository {
     return raw ? toMessage(raw) : null;
   }
 
+  /** The newest `limit` visible user turns before `seq`, newest first (read through the (conversation, seq) index). */
+  userTurnsBefore(conversationId: string, seq: number, limit: number): { seq: number; content: string }[] {
+    return prepareOnce(
+      this.db,
+      `SELECT seq, content FROM messages
+       WHERE conversation_id = ? AND seq < ? AND role = 'user' AND superseded_at IS NULL ORDER BY seq DESC LIMIT ?`,
+    ).all(conversationId, seq, limit) as { seq: number; content: string }[];
+  }
+
+  /** The visible user turns with afterSeq < seq < beforeSeq, oldest first. */
+  userTurnsBetween(conversationId: string, afterSeq: number, beforeSeq: number): { seq: number; content: string }[] {
+    return prepareOnce(
+      this.db,
+      `SELECT seq, content FROM messages
+       WHERE conversation_id = ? AND seq > ? AND seq < ? AND role = 'user' AND superseded_at IS NULL ORDER BY seq`,
+    ).all(conversationId, afterSeq, beforeSeq) as { seq: number; content: string }[];
+  }
+
   supersede(id: string, now = Date.now()): void {
-    this.db.prepare(`UPDATE messages SET superseded_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+    this.threadChanges += 1;
+    prepareOnce(this.db, `UPDATE messages SET superseded_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
   }
 
   /** Replies still marked 'streaming' after a restart were cut off; returns how many were closed. */
   closeInterrupted(error: string, now = Date.now()): number {
-    return this.db
-      .prepare(`UPDATE messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'`)
+    return prepareOnce(this.db, `UPDATE messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'`)
       .run(error, now).changes;
   }
 }

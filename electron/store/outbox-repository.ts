@@ -1,6 +1,8 @@
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import { SignalSampleSchema } from '../../shared/protocol/box-stream';
+import { sampleContextMessages } from '../core/build-signal-sample';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 export type OutboxState = 'held' | 'pending' | 'acked' | 'rejected';
 
@@ -25,6 +27,29 @@ export interface OutboxCounts {
   rejected: number;
 }
 
+/** A sample without its context: the outbox reads the thread when it needs the whole sample. */
+export type SampleWithoutContext = Omit<SignalSample, 'messages'>;
+const SampleWithoutContextSchema = SignalSampleSchema.omit({ messages: true });
+
+/**
+ * Where a sample's context lives when its payload does not carry it: the visible messages of the
+ * sample's conversation before `beforeSeq`, as they stood at `at`, after the system prompt.
+ */
+export interface ThreadContextRef {
+  beforeSeq: number;
+  systemPrompt: string;
+  at: number;
+}
+
+/** What the sync worker sends: the sample as JSON text, built without parsing it again. */
+export interface OutboxSend {
+  seq: number;
+  sampleId: string;
+  personaId: string;
+  turnId: string;
+  sampleJson: string;
+}
+
 interface RawRow {
   seq: number;
   sample_id: string;
@@ -37,28 +62,27 @@ interface RawRow {
   created_at: number;
   sent_at: number | null;
   acked_at: number | null;
+  context_before_seq: number | null;
+  context_system: string | null;
+  context_at: number | null;
 }
 
-function toRow(raw: RawRow): OutboxRow {
-  return {
-    seq: raw.seq,
-    sampleId: raw.sample_id,
-    personaId: raw.persona_id,
-    signalId: raw.signal_id,
-    sample: SignalSampleSchema.parse(JSON.parse(raw.payload)),
-    state: raw.state,
-    attempts: raw.attempts,
-    lastError: raw.last_error,
-    createdAt: raw.created_at,
-    sentAt: raw.sent_at,
-    ackedAt: raw.acked_at,
-  };
+function withoutMessages(sample: SignalSample): SampleWithoutContext {
+  const { messages: _context, ...rest } = sample;
+  return rest;
+}
+
+function contextRefOf(raw: Pick<RawRow, 'context_before_seq' | 'context_system' | 'context_at'>): ThreadContextRef | null {
+  if (raw.context_before_seq === null) return null;
+  return { beforeSeq: raw.context_before_seq, systemPrompt: raw.context_system ?? '', at: raw.context_at ?? 0 };
 }
 
 /**
  * The durable delivery queue to the box. Main enqueues inside the same transaction as the signal
  * and hint rows (callers wrap it in db.transaction); the sync worker reads pending rows in seq order
- * and marks them acked only when the box says it durably stored them.
+ * and marks them acked only when the box says it durably stored them. A row's sample either carries
+ * its context (the thread before the judged reply) or refers to it (ThreadContextRef): then the
+ * context is read from the thread whenever the whole sample is needed.
  */
 export class OutboxRepository {
   constructor(private readonly db: Db) {}
@@ -66,12 +90,34 @@ export class OutboxRepository {
   /** Must run inside the caller's transaction together with the signal/hint writes. */
   enqueue(sample: SignalSample, signalId: string, opts: { held: boolean; now?: number }): number {
     const parsed = SignalSampleSchema.parse(sample);
-    const info = this.db
-      .prepare(
-        `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(parsed.sampleId, parsed.personaId, signalId, JSON.stringify(parsed), opts.held ? 'held' : 'pending', opts.now ?? Date.now());
+    return this.insert(parsed, signalId, null, opts);
+  }
+
+  /**
+   * Enqueues a sample whose context is the thread before its reply, by reference: the turn writes a
+   * payload of the same small size at the 1,000th reply as at the first. Same transaction rule as enqueue.
+   */
+  enqueueWithThreadContext(sample: SampleWithoutContext, signalId: string, context: ThreadContextRef, opts: { held: boolean; now?: number }): number {
+    const parsed = SampleWithoutContextSchema.parse(sample);
+    return this.insert(parsed, signalId, context, opts);
+  }
+
+  private insert(sample: SampleWithoutContext, signalId: string, context: ThreadContextRef | null, opts: { held: boolean; now?: number }): number {
+    const info = prepareOnce(
+      this.db,
+      `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, context_before_seq, context_system, context_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      sample.sampleId,
+      sample.personaId,
+      signalId,
+      JSON.stringify(sample),
+      opts.held ? 'held' : 'pending',
+      opts.now ?? Date.now(),
+      context?.beforeSeq ?? null,
+      context?.systemPrompt ?? null,
+      context?.at ?? null,
+    );
     return Number(info.lastInsertRowid);
   }
 
@@ -79,72 +125,147 @@ export class OutboxRepository {
   release(sampleId: string, sample: SignalSample): void {
     const parsed = SignalSampleSchema.parse(sample);
     if (parsed.sampleId !== sampleId) throw new Error('release: sample id mismatch');
-    const info = this.db
-      .prepare(`UPDATE outbox SET payload = ?, state = 'pending' WHERE sample_id = ? AND state = 'held'`)
-      .run(JSON.stringify(parsed), sampleId);
+    const row = prepareOnce(this.db, `SELECT context_before_seq FROM outbox WHERE sample_id = ?`).get(sampleId) as
+      | { context_before_seq: number | null }
+      | undefined;
+    // A row that refers to its thread keeps referring to it (the context was read from there).
+    const refersToThread = row !== undefined && row.context_before_seq !== null;
+    const payload: SampleWithoutContext = refersToThread ? withoutMessages(parsed) : parsed;
+    const info = prepareOnce(this.db, `UPDATE outbox SET payload = ?, state = 'pending' WHERE sample_id = ? AND state = 'held'`).run(
+      JSON.stringify(payload),
+      sampleId,
+    );
     if (info.changes !== 1) throw new Error(`outbox row ${sampleId} is not held`);
   }
 
   get(sampleId: string): OutboxRow | null {
-    const raw = this.db.prepare(`SELECT * FROM outbox WHERE sample_id = ?`).get(sampleId) as RawRow | undefined;
-    return raw ? toRow(raw) : null;
+    const raw = prepareOnce(this.db, `SELECT * FROM outbox WHERE sample_id = ?`).get(sampleId) as RawRow | undefined;
+    return raw ? this.toRow(raw) : null;
   }
 
   getBySignal(signalId: string): OutboxRow | null {
-    const raw = this.db.prepare(`SELECT * FROM outbox WHERE signal_id = ?`).get(signalId) as RawRow | undefined;
-    return raw ? toRow(raw) : null;
+    const raw = prepareOnce(this.db, `SELECT * FROM outbox WHERE signal_id = ?`).get(signalId) as RawRow | undefined;
+    return raw ? this.toRow(raw) : null;
   }
 
   /** Pending rows in delivery order, starting after `afterSeq`. */
   nextPending(limit: number, afterSeq = 0): OutboxRow[] {
-    const raws = this.db
-      .prepare(`SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`)
-      .all(afterSeq, limit) as RawRow[];
-    return raws.map(toRow);
+    const raws = prepareOnce(this.db, `SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`).all(
+      afterSeq,
+      limit,
+    ) as RawRow[];
+    return raws.map((raw) => this.toRow(raw));
+  }
+
+  /**
+   * Pending rows in delivery order as the JSON text to send: the stored payload (validated when it
+   * was written) with the thread's messages put back in for rows that refer to it. Nothing is parsed
+   * again; the box validates what it receives.
+   */
+  nextPendingToSend(limit: number, afterSeq = 0): OutboxSend[] {
+    const raws = prepareOnce(
+      this.db,
+      `SELECT seq, sample_id, persona_id, payload, context_before_seq, context_system, context_at,
+              json_extract(payload, '$.turnId') AS turn_id, json_extract(payload, '$.conversationId') AS conversation_id
+       FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+    ).all(afterSeq, limit) as (Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_before_seq' | 'context_system' | 'context_at'> & {
+      turn_id: string;
+      conversation_id: string;
+    })[];
+    return raws.map((raw) => {
+      const context = contextRefOf(raw);
+      let sampleJson = raw.payload;
+      if (context) {
+        const messages = this.threadContext(raw.conversation_id, context);
+        // The payload is a JSON object without "messages": put them first, then its own fields.
+        sampleJson = `{"messages":${JSON.stringify(messages)},${raw.payload.slice(1)}`;
+      }
+      return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, turnId: raw.turn_id, sampleJson };
+    });
   }
 
   /** Records a send attempt; returns true on the first one (for the "delivered" timeline event). */
   markSent(sampleId: string, now = Date.now()): boolean {
-    const row = this.db
-      .prepare(
-        `UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE(sent_at, ?)
-         WHERE sample_id = ? RETURNING attempts`,
-      )
-      .get(now, sampleId) as { attempts: number } | undefined;
+    const row = prepareOnce(
+      this.db,
+      `UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE(sent_at, ?)
+       WHERE sample_id = ? RETURNING attempts`,
+    ).get(now, sampleId) as { attempts: number } | undefined;
     return row?.attempts === 1;
   }
 
   /** Returns true if this call moved the row to acked (false when already acked or unknown). */
   markAcked(sampleId: string, now = Date.now()): boolean {
-    const info = this.db
-      .prepare(`UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE sample_id = ? AND state = 'pending'`)
-      .run(now, sampleId);
+    const info = prepareOnce(
+      this.db,
+      `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE sample_id = ? AND state = 'pending'`,
+    ).run(now, sampleId);
     return info.changes === 1;
   }
 
   markRejected(sampleId: string, error: string): boolean {
-    const info = this.db
-      .prepare(`UPDATE outbox SET state = 'rejected', last_error = ? WHERE sample_id = ? AND state = 'pending'`)
-      .run(error, sampleId);
+    const info = prepareOnce(this.db, `UPDATE outbox SET state = 'rejected', last_error = ? WHERE sample_id = ? AND state = 'pending'`).run(
+      error,
+      sampleId,
+    );
     return info.changes === 1;
   }
 
   recordError(sampleId: string, error: string): void {
-    this.db.prepare(`UPDATE outbox SET last_error = ? WHERE sample_id = ?`).run(error, sampleId);
+    prepareOnce(this.db, `UPDATE outbox SET last_error = ? WHERE sample_id = ?`).run(error, sampleId);
   }
 
+  /** From the counters the schema's triggers keep: no scan, however many rows wait. */
   counts(): OutboxCounts {
-    const rows = this.db.prepare(`SELECT state, COUNT(*) AS n FROM outbox GROUP BY state`).all() as {
-      state: OutboxState;
+    const rows = prepareOnce(this.db, `SELECT key, n FROM outbox_counts WHERE key >= 'state:' AND key < 'state;'`).all() as {
+      key: string;
       n: number;
     }[];
     const counts: OutboxCounts = { held: 0, pending: 0, acked: 0, rejected: 0 };
-    for (const r of rows) counts[r.state] = r.n;
+    for (const r of rows) {
+      const state = r.key.slice('state:'.length) as OutboxState;
+      if (state in counts) counts[state] = r.n;
+    }
     return counts;
   }
 
+  /** When the box last acked a sample (kept by a trigger, so O(1)). */
   lastAckAt(): number | null {
-    const row = this.db.prepare(`SELECT MAX(acked_at) AS t FROM outbox`).get() as { t: number | null };
-    return row.t;
+    const row = prepareOnce(this.db, `SELECT n FROM outbox_counts WHERE key = 'last_acked_at'`).get() as { n: number } | undefined;
+    return row?.n ?? null;
+  }
+
+  private toRow(raw: RawRow): OutboxRow {
+    const context = contextRefOf(raw);
+    let sample: SignalSample;
+    if (context) {
+      const partial = SampleWithoutContextSchema.parse(JSON.parse(raw.payload));
+      sample = { ...partial, messages: this.threadContext(partial.conversationId, context) };
+    } else {
+      sample = SignalSampleSchema.parse(JSON.parse(raw.payload));
+    }
+    return {
+      seq: raw.seq,
+      sampleId: raw.sample_id,
+      personaId: raw.persona_id,
+      signalId: raw.signal_id,
+      sample,
+      state: raw.state,
+      attempts: raw.attempts,
+      lastError: raw.last_error,
+      createdAt: raw.created_at,
+      sentAt: raw.sent_at,
+      ackedAt: raw.acked_at,
+    };
+  }
+
+  /** The sample's context as the policy saw it: the thread before the reply, as it stood when the signal was recorded. */
+  private threadContext(conversationId: string, context: ThreadContextRef): SignalSample['messages'] {
+    const thread = prepareOnce(
+      this.db,
+      `SELECT role, content FROM messages
+       WHERE conversation_id = ? AND seq < ? AND (superseded_at IS NULL OR superseded_at > ?) ORDER BY seq`,
+    ).all(conversationId, context.beforeSeq, context.at) as { role: 'user' | 'assistant'; content: string }[];
+    return sampleContextMessages({ systemPrompt: context.systemPrompt }, thread);
   }
 }

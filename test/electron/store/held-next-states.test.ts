@@ -70,7 +70,7 @@ describe('HeldNextStateRepository', () => {
     expect(applyMigrations(old, migrations.filter((m) => m.version === 1))).toBe(1);
     old.close();
     store = openAppStore(file);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
     const sampleId = heldRow(store);
     store.heldNextStates.keep(sampleId, null);
     expect(store.heldNextStates.take(sampleId)).toBeNull();

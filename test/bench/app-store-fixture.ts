@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../electron/store/open-database';
+
+/**
+ * Bulk fixtures for the app-store benches: whole conversations and timelines written with raw
+ * statements in one transaction (a million rows in seconds), so each bench measures the store, not
+ * its own setup. Text sizes are fixed so every run writes the same bytes.
+ */
+
+export const USER_TEXT = 'Could you explain how the retry backoff in the sync worker decides its next delay, and why it is capped? '.repeat(2);
+export const REPLY_TEXT =
+  'The backoff doubles the delay after each failed attempt, starting from the base, and adds jitter so many apps do not retry in step. '.repeat(5);
+
+/** Creates a persona (id returned) with a short system prompt. */
+export function bulkPersona(db: Db, id = randomUUID()): string {
+  const now = Date.now();
+  db.prepare(`INSERT INTO personas (id, name, system_prompt, hint_mode, created_at, updated_at) VALUES (?, ?, ?, 'auto', ?, ?)`).run(
+    id,
+    `Bench ${id.slice(0, 8)}`,
+    'You are a helpful assistant.',
+    now,
+    now,
+  );
+  return id;
+}
+
+/**
+ * `count` conversations with `turns` user/assistant pairs each (every reply complete). Returns the
+ * conversation ids.
+ */
+export function bulkConversations(db: Db, personaId: string, count: number, turns: number, opts: { streamingLast?: boolean } = {}): string[] {
+  const ids: string[] = [];
+  const now = Date.now();
+  const conv = db.prepare(`INSERT INTO conversations (id, persona_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`);
+  const msg = db.prepare(
+    `INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (let c = 0; c < count; c++) {
+      const id = randomUUID();
+      ids.push(id);
+      conv.run(id, personaId, `Conversation ${c}`, now, now);
+      for (let t = 0; t < turns; t++) {
+        msg.run(randomUUID(), id, 2 * t + 1, 'user', USER_TEXT, 'complete', now, now);
+        const streaming = opts.streamingLast === true && t === turns - 1;
+        msg.run(randomUUID(), id, 2 * t + 2, 'assistant', REPLY_TEXT, streaming ? 'streaming' : 'complete', now, now);
+      }
+    }
+  })();
+  checkpoint(db);
+  return ids;
+}
+
+/** Mix of kinds a long-used persona's timeline has; 'error' is the rare one (about 1 in 1,000). */
+const KIND_MIX: readonly { kind: string; weight: number }[] = [
+  { kind: 'signal', weight: 300 },
+  { kind: 'hint', weight: 60 },
+  { kind: 'delivered', weight: 300 },
+  { kind: 'acknowledged', weight: 300 },
+  { kind: 'sample_ready', weight: 30 },
+  { kind: 'training_step', weight: 5 },
+  { kind: 'policy_version', weight: 4 },
+  { kind: 'error', weight: 1 },
+];
+
+/** `count` timeline events for a persona, in the kind mix above, written in one transaction. */
+export function bulkTimeline(db: Db, personaId: string, count: number): void {
+  const total = KIND_MIX.reduce((s, k) => s + k.weight, 0);
+  const cycle: string[] = [];
+  for (const { kind, weight } of KIND_MIX) for (let i = 0; i < weight; i++) cycle.push(kind);
+  // Spread the kinds through the cycle so every window of the timeline looks alike.
+  const spread = cycle.map((kind, i) => ({ kind, key: (i * 7919) % total })).sort((a, b) => a.key - b.key).map((k) => k.kind);
+  const insert = db.prepare(
+    `INSERT INTO timeline_events (id, persona_id, kind, sample_id, message_id, summary, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const kind = spread[i % spread.length]!;
+      const data = kind === 'policy_version' || kind === 'training_step' ? `{"policyVersion":"v${i}"}` : '{"n":1}';
+      insert.run(`bench:${personaId}:${i}`, personaId, kind, null, null, `Bench event ${i}`, data, now);
+    }
+  })();
+  checkpoint(db);
+}
+
+/** Moves the fixture out of the WAL, so the measured writes do not pay for copying it back. */
+export function checkpoint(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
