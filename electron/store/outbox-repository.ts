@@ -41,6 +41,23 @@ export interface ThreadContextRef {
   at: number;
 }
 
+/** A row the box just settled (acked or rejected): what its timeline entry names. */
+export interface SettledRow {
+  personaId: string;
+  turnId: string;
+  attempts: number;
+}
+
+interface RawSettled {
+  persona_id: string;
+  turn_id: string;
+  attempts: number;
+}
+
+function settledOf(raw: RawSettled): SettledRow {
+  return { personaId: raw.persona_id, turnId: raw.turn_id, attempts: raw.attempts };
+}
+
 /** What the sync worker sends: the sample as JSON text, built without parsing it again. */
 export interface OutboxSend {
   seq: number;
@@ -209,6 +226,33 @@ export class OutboxRepository {
       sampleId,
     );
     return info.changes === 1;
+  }
+
+  /**
+   * Moves a pending row to acked and returns what its timeline entry names; 'settled' when it was
+   * already acked or rejected (a repeat), null when there is no such row. One statement, no parse.
+   */
+  acknowledge(sampleId: string, now = Date.now()): SettledRow | 'settled' | null {
+    const row = prepareOnce(
+      this.db,
+      `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE sample_id = ? AND state = 'pending'
+       RETURNING persona_id, json_extract(payload, '$.turnId') AS turn_id, attempts`,
+    ).get(now, sampleId) as RawSettled | undefined;
+    return row ? settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+  }
+
+  /** Moves a pending row to rejected (the box refused it for good); same answers as acknowledge. */
+  reject(sampleId: string, error: string): SettledRow | 'settled' | null {
+    const row = prepareOnce(
+      this.db,
+      `UPDATE outbox SET state = 'rejected', last_error = ? WHERE sample_id = ? AND state = 'pending'
+       RETURNING persona_id, json_extract(payload, '$.turnId') AS turn_id, attempts`,
+    ).get(error, sampleId) as RawSettled | undefined;
+    return row ? settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+  }
+
+  private exists(sampleId: string): boolean {
+    return prepareOnce(this.db, `SELECT 1 FROM outbox WHERE sample_id = ?`).get(sampleId) !== undefined;
   }
 
   recordError(sampleId: string, error: string): void {
