@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerSample } from '../../shared/protocol/trainer-api';
 import type { BoxJudge } from '../judge/box-judge';
-import type { ModelTokenizer, TemplateKwargs } from '../tokenizer/model-tokenizer';
+import { ModelTokenizer, type TemplateKwargs } from '../tokenizer/model-tokenizer';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import { lossMaskFor } from './loss-mask';
-import { mapSampledTokens } from './map-sampled-tokens';
 import { sampledAtRawScale } from './raw-logprob-scale';
 import { regenerateOnPolicy } from './regenerate-on-policy';
+import { inThreadTokenizer, type SampleTokenizer } from './sample-tokenizer';
 import { scoreResponseTokens } from './score-response-tokens';
 import type { ServedTurn } from './served-turn';
 import type { SglangClient } from '../sglang/sglang-client';
@@ -31,7 +31,8 @@ async function untilPolicyServes(config: SampleBuilderConfig, signal?: AbortSign
 export type BuiltTrainerSample = Omit<TrainerSample, 'index'>;
 
 export interface SampleBuilderConfig {
-  tokenizer: ModelTokenizer;
+  /** The policy's tokenizer; the gateway's runs in a worker thread (ThreadedTokenizer). */
+  tokenizer: SampleTokenizer | ModelTokenizer;
   /** The policy engine: scores re-tokenized replies and regenerates on-policy. */
   policy: SglangClient;
   /**
@@ -101,19 +102,19 @@ interface ResponseTokens {
  */
 async function servedResponseTokens(
   config: SampleBuilderConfig,
+  tokenizer: SampleTokenizer,
   sample: SignalSample,
   turn: ServedTurn | null,
   promptIds: number[],
   templateKwargs: TemplateKwargs,
   signal?: AbortSignal,
 ): Promise<ResponseTokens> {
-  const { tokenizer } = config;
   let reason = 'the gateway has no turn log for this reply';
   if (turn) {
-    const mapping = mapSampledTokens(turn.tokens, turn.finishReason, tokenizer);
+    const mapping = await tokenizer.mapSampled(turn.tokens, turn.finishReason);
     if (!sameMessages(turn.messages, sample.messages)) reason = 'the served prompt differs from the sample messages';
     else if (!mapping.ok) reason = mapping.reason;
-    else if (tokenizer.decode(mapping.ids, { skipSpecialTokens: true }) !== sample.response) {
+    else if ((await tokenizer.decode(mapping.ids, { skipSpecialTokens: true })) !== sample.response) {
       reason = 'the sampled tokens do not spell the delivered reply';
     } else {
       const ids = [...mapping.ids];
@@ -140,7 +141,7 @@ async function servedResponseTokens(
       return { ids, logprobs, retokenizedBecause: null, rescoredBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
     }
   }
-  const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
+  const ids = await tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
   const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
   return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, rescoredBecause: null, policyVersion: scored.weightVersion ?? sample.policyVersion };
 }
@@ -158,11 +159,11 @@ export async function buildTrainerSamples(
   turn: ServedTurn | null,
   signal?: AbortSignal,
 ): Promise<BuildReport> {
-  const { tokenizer } = config;
+  const tokenizer = config.tokenizer instanceof ModelTokenizer ? inThreadTokenizer(config.tokenizer) : config.tokenizer;
   // Log-probs scored or sampled mid-push would mix weight versions (and SGLang holds requests then).
   await untilPolicyServes(config, signal);
   const templateKwargs = turn?.templateKwargs ?? config.defaultTemplateKwargs;
-  const promptIds = tokenizer.promptIds(sample.messages, templateKwargs);
+  const promptIds = await tokenizer.promptIds(sample.messages, templateKwargs);
 
   let reward: number = sample.reward;
   let judgeVotes: (number | null)[] | null = null;
@@ -172,8 +173,8 @@ export async function buildTrainerSamples(
     judgeVotes = verdict.votes;
   }
 
-  const served = await servedResponseTokens(config, sample, turn, promptIds, templateKwargs, signal);
-  const teacherPromptIds = sample.hint ? tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), templateKwargs) : null;
+  const served = await servedResponseTokens(config, tokenizer, sample, turn, promptIds, templateKwargs, signal);
+  const teacherPromptIds = sample.hint ? await tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), templateKwargs) : null;
   const teacherScore = (ids: number[]): Promise<number[]> =>
     config.teacherLimit.run(async () => (await scoreResponseTokens(config.teacher, teacherPromptIds!, ids, signal)).logprobs);
 

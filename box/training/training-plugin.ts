@@ -1,18 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerReport, TrainerWeights } from '../../shared/protocol/trainer-api';
+import { openBoxDatabase } from '../gateway/box-database';
+import { BOX_DATABASE_FILE } from '../gateway/gateway-config';
+import type { GatewayHookEvents } from '../gateway/gateway-hooks';
 import type { Gateway, GatewayPlugin } from '../gateway/server';
 import { BoxJudge } from '../judge/box-judge';
 import { buildTrainerSamples, type SampleBuilderConfig } from '../samples/build-trainer-samples';
 import { ConcurrencyLimit } from '../samples/concurrency-limit';
-import { loadModelTokenizer } from '../tokenizer/load-model-folder';
-import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
+import { ThreadedTokenizer } from '../tokenizer/threaded-tokenizer';
 import { SampleBuildWorker } from './sample-build-worker';
 import { servedTurnFromRecord } from './served-turn-from-record';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import { trainerRoutes, type TrainerApi } from './trainer-routes';
-import { TrainingQueue, type FailedSample, type ReportOutcome } from './training-queue';
+import { TrainingQueue, type FailedSample, type ReportOutcome, type StoredSourceNote } from './training-queue';
 import { waitForBatch } from './wait-for-batch';
 
 export const TrainingOptionsSchema = z.object({
@@ -27,6 +30,13 @@ export const TrainingOptionsSchema = z.object({
   /** Concurrent teacher scoring calls (OpenClaw-RL uses 3). */
   teacherConcurrency: z.number().int().min(1).max(64).default(4),
   buildConcurrency: z.number().int().min(1).max(64).default(2),
+  /**
+   * Delivered samples whose stored JSON is longer than this many characters are kept in the sample
+   * log but not built: 1,000,000 characters is some 250k tokens, more context than this box trains,
+   * and tokenizing them would tie up the build worker for minutes. Such a signal gets one 'error'
+   * event that says so.
+   */
+  maxSampleChars: z.number().int().min(1_000).default(1_000_000),
   /** Box-side judge for rewardSource 'none' samples; null = off (such samples keep reward 0). */
   judge: z
     .object({
@@ -69,11 +79,13 @@ export interface TrainingHandle {
   close(): Promise<void>;
 }
 
-/** Finds the tokenizer once: the configured folder, else the folder SGLang says it loaded. */
-function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promise<ModelTokenizer> {
-  let loaded: ModelTokenizer | null = null;
-  return async () => {
-    if (loaded) return loaded;
+/**
+ * Finds the tokenizer once, in a worker thread: the configured folder, else the folder SGLang says it
+ * loaded. A failed load is tried again on the next build (SGLang may not be up yet).
+ */
+function tokenizerSource(gateway: Gateway, modelDir: string | null): { get: () => Promise<ThreadedTokenizer>; close: () => Promise<void> } {
+  let loading: Promise<ThreadedTokenizer> | null = null;
+  const get = async (): Promise<ThreadedTokenizer> => {
     let dir = modelDir;
     if (!dir) {
       const info = await gateway.sglang.getModelInfo();
@@ -86,11 +98,23 @@ function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promi
       dir = candidate;
     }
     try {
-      loaded = loadModelTokenizer(dir);
+      return await ThreadedTokenizer.load(dir);
     } catch (error) {
       throw new TokenizerUnavailableError(`cannot load the policy's tokenizer from ${dir}: ${(error as Error).message}`);
     }
-    return loaded;
+  };
+  return {
+    get() {
+      loading ??= get().catch((error: unknown) => {
+        loading = null;
+        throw error;
+      });
+      return loading;
+    },
+    async close() {
+      const tokenizer = await loading?.catch(() => null);
+      await tokenizer?.close();
+    },
   };
 }
 
@@ -108,15 +132,21 @@ function groupByPersona<T extends { personaId: string }>(rows: readonly T[]): Ma
 export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (handle: TrainingHandle) => void): GatewayPlugin {
   const options = TrainingOptionsSchema.parse(input);
   return (gateway) => {
-    const queue = new TrainingQueue(gateway.db);
+    const queue = new TrainingQueue(gateway.db, { sampleLogBody: (sampleId) => gateway.sampleLog.body(sampleId) });
+    // Arrivals are written on a connection that does not fsync each commit: they can be rebuilt
+    // from the sample log (the start-up walk from its cursor adds whatever a power loss took), and an
+    // fsync per ingest burst would stall this event loop and halve what the box can ingest.
+    const arrivalsDb = openBoxDatabase(join(gateway.config.dataDir, BOX_DATABASE_FILE), 'NORMAL');
+    arrivalsDb.pragma('wal_autocheckpoint = 0');
+    const arrivalsQueue = new TrainingQueue(arrivalsDb);
     const log = (level: 'info' | 'warn' | 'error', message: string): void => {
       const line = `[training ${level}] ${message}`;
       if (level === 'info') console.log(line);
       else console.error(line);
     };
-    const loadTokenizer = tokenizerSource(gateway, options.modelDir);
+    const tokenizers = tokenizerSource(gateway, options.modelDir);
     // Load now so a wrong model folder shows at start; builds retry the load if SGLang is not up yet.
-    loadTokenizer().catch((error: unknown) => log('warn', `tokenizer not loaded yet: ${(error as Error).message}`));
+    tokenizers.get().catch((error: unknown) => log('warn', `tokenizer not loaded yet: ${(error as Error).message}`));
     const teacherLimit = new ConcurrencyLimit(options.teacherConcurrency);
     const judge = options.judge
       ? new BoxJudge({ engine: gateway.teacherSglang, votes: options.judge.votes, temperature: options.judge.temperature, maxTokens: options.judge.maxTokens, timeoutMs: options.judge.timeoutMs })
@@ -124,7 +154,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
 
     const build = async (sample: SignalSample, signal: AbortSignal) => {
       const config: SampleBuilderConfig = {
-        tokenizer: await loadTokenizer(),
+        tokenizer: await tokenizers.get(),
         policy: gateway.sglang,
         policyLogprobsAreRaw: gateway.config.sglangOriginalLogprobs,
         policyServing: (s) => gateway.policy.waitUntilServing(options.buildWeightsWaitMs, s),
@@ -153,19 +183,56 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       retryMaxMs: options.retryMaxMs,
     });
 
-    const accept = (sample: SignalSample): void => {
-      queue.addSource(sample);
+    // Stored samples join the build queue in one transaction per turn of the event loop, referring to
+    // the sample log's row for their body (nothing is copied or parsed here).
+    let arrivals: StoredSourceNote[] = [];
+    let closing = false;
+    const recordArrivals = (into: TrainingQueue = arrivalsQueue): void => {
+      if (closing) return;
+      const notes = arrivals;
+      arrivals = [];
+      if (notes.length === 0) return;
+      const { tooLarge } = into.addStoredSources(notes, options.maxSampleChars);
+      for (const note of tooLarge) {
+        log('warn', `sample ${note.sampleId} is not built: ${note.error}`);
+        gateway.publishProgress({
+          kind: 'error',
+          personaId: note.personaId,
+          sampleIds: [note.sampleId],
+          step: null,
+          policyVersion: null,
+          metrics: { chars: note.bodyChars, maxChars: options.maxSampleChars },
+          message: `This signal could not be turned into a training sample: ${note.error}`,
+          at: Date.now(),
+        });
+      }
       worker.kick();
     };
-    const offStored = gateway.hooks.on('sampleStored', ({ sample }) => accept(sample));
+    const accept = (stored: GatewayHookEvents['sampleStored']): void => {
+      // The ids come with the event; `sample` (read back for a large one) is touched only if they do not.
+      const known = stored.sampleId !== undefined && stored.personaId !== undefined && stored.turnId !== undefined && stored.bodyChars !== undefined;
+      const sample = known ? null : stored.sample;
+      arrivals.push({
+        sampleId: stored.sampleId ?? sample!.sampleId,
+        personaId: stored.personaId ?? sample!.personaId,
+        turnId: stored.turnId ?? sample!.turnId,
+        supersedes: known ? (stored.supersedes ?? null) : sample!.supersedes,
+        bodyChars: stored.bodyChars ?? JSON.stringify(sample).length,
+        receivedAt: stored.receivedAt,
+      });
+      if (arrivals.length === 1) setImmediate(() => recordArrivals());
+    };
+    const offStored = gateway.hooks.on('sampleStored', accept);
     // Samples stored while the training side was down (or before this listener existed).
     // A restart is when a misconfigured box got fixed: sources that failed for a passing reason get
     // another set of attempts (permanent failures stay failed, told to the user once).
     const requeued = queue.requeueFailedSources();
     if (requeued > 0) log('info', `retrying ${requeued} sample(s) that failed before this start`);
     let cursor = Number(queue.getState(SAMPLE_LOG_CURSOR_KEY) ?? 0);
-    for (let page = gateway.sampleLog.listAfter(cursor); page.length > 0; page = gateway.sampleLog.listAfter(cursor)) {
-      for (const stored of page) queue.addSource(stored.sample, stored.receivedAt);
+    for (let page = gateway.sampleLog.listNotesAfter(cursor); page.length > 0; page = gateway.sampleLog.listNotesAfter(cursor)) {
+      arrivals.push(...page);
+      // Durably (the gateway's own connection) before the cursor moves past them.
+      recordArrivals(queue);
       cursor = page.at(-1)!.seq;
       queue.setState(SAMPLE_LOG_CURSOR_KEY, String(cursor));
     }
@@ -282,8 +349,17 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       async close() {
         offStored();
         offFailed();
+        // What arrived last is recorded now (the database closes after this); the sample log has it anyway.
+        try {
+          recordArrivals();
+        } catch (error) {
+          log('warn', `could not record the last delivered samples for building (the next start will): ${(error as Error).message}`);
+        }
+        closing = true;
         if (updateTimer) clearTimeout(updateTimer);
         await worker.close();
+        await tokenizers.close();
+        arrivalsDb.close();
       },
     };
     onStarted?.(handle);
