@@ -30,8 +30,9 @@ let queue: IngestRequest[] = [];
 let scheduled = false;
 
 /**
- * The gateway's own connections leave checkpoints to this thread (wal_autocheckpoint 0 there): after
- * each write, and every second for what they wrote meanwhile. PASSIVE never waits for their readers.
+ * The gateway's own connections leave checkpoints to this thread (wal_autocheckpoint 0 there): its
+ * own commits checkpoint as SQLite does by default (past 1,000 WAL pages), and a timer checkpoints
+ * what the gateway's thread wrote meanwhile. PASSIVE never waits for readers.
  */
 const CHECKPOINT_EVERY_MS = 1_000;
 function checkpoint(): void {
@@ -52,7 +53,6 @@ function flush(): void {
   const logs: IngestLogLine[] = [];
   const outcomes = ingestFrames(frames, sampleLog, (line) => logs.push(line));
   port!.postMessage({ type: 'outcomes', outcomes, logs } satisfies IngestReply);
-  checkpoint();
 }
 
 port.on('message', (request: IngestRequest | { type: 'close' }) => {

@@ -76,7 +76,8 @@ export class SampleLog {
   /**
    * Writes samples whose JSON is already made, in one transaction: each in its own savepoint, so one
    * that fails (its error is returned) takes no other with it. Returns only after the commit; if the
-   * commit itself fails, it throws and nothing of the batch is stored.
+   * commit itself fails, it throws and nothing of the batch is stored. IMMEDIATE: the gateway's
+   * thread writes the same file.
    */
   storeBatch(items: readonly SampleToStore[]): ({ duplicate: boolean } | { error: string })[] {
     const one = this.db.transaction(({ sample, body, clientId, receivedAt }: SampleToStore) =>
@@ -99,7 +100,7 @@ export class SampleLog {
           return { error: (error as Error).message };
         }
       }),
-    )();
+    ).immediate();
   }
 
   /** Writes the sample unless its id is already stored; `duplicate` says which happened. */

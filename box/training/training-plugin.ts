@@ -72,6 +72,7 @@ export type TrainingOptions = z.input<typeof TrainingOptionsSchema>;
 
 const POLICY_VERSION_KEY = 'policyVersion';
 const SAMPLE_LOG_CURSOR_KEY = 'sampleLogCursor';
+const ARRIVALS_RETRY_MS = 1_000;
 
 export interface TrainingHandle {
   queue: TrainingQueue;
@@ -192,7 +193,18 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       const notes = arrivals;
       arrivals = [];
       if (notes.length === 0) return;
-      const { tooLarge } = into.addStoredSources(notes, options.maxSampleChars);
+      let tooLarge;
+      try {
+        ({ tooLarge } = into.addStoredSources(notes, options.maxSampleChars));
+      } catch (error) {
+        // E.g. the file stayed locked past the busy timeout. The samples are safe in the sample log:
+        // try again shortly (and the next start's walk would add them anyway).
+        if (into !== arrivalsQueue) throw error;
+        log('warn', `could not record ${notes.length} delivered sample(s) for building yet (${(error as Error).message}); trying again`);
+        arrivals = [...notes, ...arrivals];
+        setTimeout(() => recordArrivals(), ARRIVALS_RETRY_MS).unref();
+        return;
+      }
       for (const note of tooLarge) {
         log('warn', `sample ${note.sampleId} is not built: ${note.error}`);
         gateway.publishProgress({

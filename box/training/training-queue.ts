@@ -98,6 +98,9 @@ function parseStoredSample(row: SampleRow): { sample: TrainerSample } | { error:
  * A newer sample that supersedes an older one withdraws every not-yet-trained sample built from it;
  * the trainer asks (`confirm`) right before a step which of its leased samples were withdrawn, and a
  * report never marks a withdrawn one trained.
+ * Its transactions begin IMMEDIATE (the write lock first, waiting out the busy timeout): the gateway's
+ * ingest worker writes the same file from another thread, and a deferred transaction that had read
+ * before one of its commits could not write at all (SQLITE_BUSY_SNAPSHOT, with no wait).
  */
 export class TrainingQueue {
   private readonly listeners = new Set<() => void>();
@@ -143,7 +146,7 @@ export class TrainingQueue {
         .run(sample.sampleId, sample.personaId, sample.turnId, JSON.stringify(sample), replaced ? 'superseded' : 'pending', now, now);
       const superseded = info.changes > 0 ? this.withdrawReplaced(sample.sampleId, sample.supersedes, now) : [];
       return { added: info.changes > 0, superseded };
-    })();
+    }).immediate();
   }
 
   /**
@@ -180,7 +183,7 @@ export class TrainingQueue {
         superseded.push(...this.withdrawReplaced(note.sampleId, note.supersedes, now));
       }
       return { added, tooLarge, superseded };
-    })();
+    }).immediate();
   }
 
   private isReplaced(sampleId: string): boolean {
@@ -335,7 +338,7 @@ export class TrainingQueue {
         .prepare(`UPDATE training_sources SET state = ?, build_note = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE sample_id = ?`)
         .run(withdrawn ? 'superseded' : 'built', JSON.stringify(note ?? null), now, sourceSampleId);
       return { ready, held };
-    })();
+    }).immediate();
     if (outcome.ready.length > 0) this.notify();
     return outcome;
   }
@@ -389,7 +392,7 @@ export class TrainingQueue {
         }
       }
       return { batch, failed };
-    })();
+    }).immediate();
     if (failed.length > 0) for (const listener of this.failedListeners) listener(failed);
     return batch;
   }
@@ -410,7 +413,7 @@ export class TrainingQueue {
         else withdrawn.push(sampleId);
       }
       return withdrawn;
-    })();
+    }).immediate();
   }
 
   /**
@@ -442,7 +445,7 @@ export class TrainingQueue {
         }
       }
       return outcome;
-    })();
+    }).immediate();
   }
 
   /**
@@ -469,7 +472,7 @@ export class TrainingQueue {
         .run(step);
       const leased = this.db.prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased'`).run();
       return lost.changes + leased.changes;
-    })();
+    }).immediate();
     if (reoffered > 0) this.notify();
     return { reoffered };
   }
@@ -487,7 +490,7 @@ export class TrainingQueue {
         failed.push({ sampleId, sourceSampleId: row.source_sample_id, personaId: row.persona_id, error });
       }
       return failed;
-    })();
+    }).immediate();
   }
 
   sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {

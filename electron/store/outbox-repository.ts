@@ -54,6 +54,11 @@ interface RawSettled {
   attempts: number;
 }
 
+type RawSend = Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_before_seq' | 'context_system' | 'context_at'> & {
+  turn_id: string;
+  conversation_id: string;
+};
+
 function settledOf(raw: RawSettled): SettledRow {
   return { personaId: raw.persona_id, turnId: raw.turn_id, attempts: raw.attempts };
 }
@@ -175,30 +180,39 @@ export class OutboxRepository {
   }
 
   /**
-   * Pending rows in delivery order as the JSON text to send: the stored payload (validated when it
-   * was written) with the thread's messages put back in for rows that refer to it. Nothing is parsed
-   * again; the box validates what it receives.
+   * Pending rows in delivery order after `afterSeq` as the JSON text to send: the stored payload
+   * (validated when it was written) with the thread's messages put back in for rows that refer to it.
+   * Nothing is parsed again; the box validates what it receives. Rows `skip` names (already in flight)
+   * are passed over before any of that work, and do not count against `limit`.
    */
-  nextPendingToSend(limit: number, afterSeq = 0): OutboxSend[] {
-    const raws = prepareOnce(
-      this.db,
-      `SELECT seq, sample_id, persona_id, payload, context_before_seq, context_system, context_at,
-              json_extract(payload, '$.turnId') AS turn_id, json_extract(payload, '$.conversationId') AS conversation_id
-       FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
-    ).all(afterSeq, limit) as (Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_before_seq' | 'context_system' | 'context_at'> & {
-      turn_id: string;
-      conversation_id: string;
-    })[];
-    return raws.map((raw) => {
-      const context = contextRefOf(raw);
-      let sampleJson = raw.payload;
-      if (context) {
-        const messages = this.threadContext(raw.conversation_id, context);
-        // The payload is a JSON object without "messages": put them first, then its own fields.
-        sampleJson = `{"messages":${JSON.stringify(messages)},${raw.payload.slice(1)}`;
+  nextPendingToSend(limit: number, afterSeq = 0, skip: (sampleId: string) => boolean = () => false): OutboxSend[] {
+    const out: OutboxSend[] = [];
+    let cursor = afterSeq;
+    for (;;) {
+      const raws = prepareOnce(
+        this.db,
+        `SELECT seq, sample_id, persona_id, payload, context_before_seq, context_system, context_at,
+                json_extract(payload, '$.turnId') AS turn_id, json_extract(payload, '$.conversationId') AS conversation_id
+         FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+      ).all(cursor, limit) as RawSend[];
+      for (const raw of raws) {
+        if (out.length >= limit) return out;
+        if (!skip(raw.sample_id)) out.push(this.sendable(raw));
       }
-      return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, turnId: raw.turn_id, sampleJson };
-    });
+      if (raws.length < limit || out.length >= limit) return out;
+      cursor = raws.at(-1)!.seq;
+    }
+  }
+
+  private sendable(raw: RawSend): OutboxSend {
+    const context = contextRefOf(raw);
+    let sampleJson = raw.payload;
+    if (context) {
+      const messages = this.threadContext(raw.conversation_id, context);
+      // The payload is a JSON object without "messages": put them first, then its own fields.
+      sampleJson = `{"messages":${JSON.stringify(messages)},${raw.payload.slice(1)}`;
+    }
+    return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, turnId: raw.turn_id, sampleJson };
   }
 
   /** Records a send attempt; returns true on the first one (for the "delivered" timeline event). */
@@ -239,6 +253,18 @@ export class OutboxRepository {
        RETURNING persona_id, json_extract(payload, '$.turnId') AS turn_id, attempts`,
     ).get(now, sampleId) as RawSettled | undefined;
     return row ? settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+  }
+
+  /**
+   * acknowledge for a row this connection sent (its seq known): by rowid, returning only the attempts;
+   * null when it is no longer pending (acked or rejected meanwhile).
+   */
+  acknowledgeSent(seq: number, now = Date.now()): { attempts: number } | null {
+    const row = prepareOnce(
+      this.db,
+      `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE seq = ? AND state = 'pending' RETURNING attempts`,
+    ).get(now, seq) as { attempts: number } | undefined;
+    return row ?? null;
   }
 
   /** Moves a pending row to rejected (the box refused it for good); same answers as acknowledge. */

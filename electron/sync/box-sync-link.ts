@@ -65,8 +65,12 @@ interface Connection {
   batch: number;
   /** The box's frame limit (what it said, or the protocol's default). */
   maxFrameBytes: number;
-  /** sampleId → outbox seq of samples sent on this connection and not yet acked or rejected. */
-  inflight: Map<string, number>;
+  /** Every pending row up to this seq went out on this connection: the next pump reads after it… */
+  sentThroughSeq: number;
+  /** …unless rows behind it may be pending again (a released held row, a resend, a failed pump). */
+  rescan: boolean;
+  /** Samples sent on this connection and not yet acked or rejected (what their ack's timeline entry names). */
+  inflight: Map<string, InFlight>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
   resendTimers: Map<string, NodeJS.Timeout>;
   /** A pump that hit a store error (e.g. SQLITE_BUSY) runs again when this fires. */
@@ -112,6 +116,8 @@ export class BoxSyncLink {
   private lastConnectAt = Number.NEGATIVE_INFINITY;
 
   private pumpScheduled = false;
+  /** Acks received and not yet written (the next pump writes them). */
+  private readonly ackQueue: QueuedAck[] = [];
   private statusScheduled = false;
   private lastPostedStatus = '';
 
@@ -148,6 +154,7 @@ export class BoxSyncLink {
     this.clearRetry();
     this.backoff.reset();
     if (!this.config || this.config.dbFile !== config.dbFile || !this.db) {
+      this.flushAcks();
       this.closeDatabase();
       try {
         this.openStore(config.dbFile);
@@ -170,6 +177,8 @@ export class BoxSyncLink {
   /** New outbox rows (or released held rows): send them now, or reconnect now if we are waiting. */
   nudge(): void {
     if (this.stopped) return;
+    // A released held row sits behind what was sent already.
+    if (this.connection) this.connection.rescan = true;
     if (this.connection?.welcomed) this.schedulePump();
     else if (
       this.state === 'disconnected' &&
@@ -184,6 +193,7 @@ export class BoxSyncLink {
   /** Closes the link cleanly (close code 1000) and releases the database. */
   async stop(): Promise<void> {
     if (this.stopped) return;
+    this.flushAcks();
     this.stopped = true;
     this.clearRetry();
     const connection = this.connection;
@@ -264,6 +274,8 @@ export class BoxSyncLink {
       boxId: null,
       batch: 1,
       maxFrameBytes: MAX_FRAME_BYTES,
+      sentThroughSeq: 0,
+      rescan: true,
       inflight: new Map(),
       resendTimers: new Map(),
       pumpRetryTimer: null,
@@ -504,9 +516,24 @@ export class BoxSyncLink {
     });
   }
 
+  /** Writes acks still queued (before the database closes); what cannot be written is resent and acked again later. */
+  private flushAcks(): void {
+    if (this.ackQueue.length === 0 || !this.db) return;
+    const connection = this.connection;
+    this.connection = null;
+    try {
+      this.pump();
+    } catch (error) {
+      this.log('warn', `could not write ${this.ackQueue.length} ack(s) before closing: ${messageOf(error)}`);
+    } finally {
+      this.connection = connection;
+    }
+  }
+
   /** Pumps again after a pause: the store was busy or failed, and no ack may come to trigger it. */
   private retryPumpLater(connection: Connection): void {
     if (connection.pumpRetryTimer) return;
+    connection.rescan = true;
     connection.pumpRetryTimer = setTimeout(() => {
       connection.pumpRetryTimer = null;
       if (this.connection === connection) this.schedulePump();
@@ -520,113 +547,127 @@ export class BoxSyncLink {
    */
   private pump(): void {
     const connection = this.connection;
-    if (!connection?.welcomed || connection.ws.readyState !== WebSocket.OPEN || !this.outbox || !this.timeline) return;
-    const window = connection.batch > 1 ? this.batchWindowSize : this.windowSize;
-    const room = window - connection.inflight.size;
-    if (room <= 0) return;
-    let rows: OutboxSend[];
+    if (!this.outbox || !this.timeline) return;
+    const usable = connection?.welcomed === true && connection.ws.readyState === WebSocket.OPEN;
+    const window = connection && connection.batch > 1 ? this.batchWindowSize : this.windowSize;
+    const room = usable ? window - connection!.inflight.size : 0;
+    const acks = this.ackQueue.splice(0);
+    if (acks.length === 0 && room <= 0) return;
+    let work: { acked: { events: TimelineEvent[]; unknown: string[] }; rows: OutboxSend[]; recorded: { sendable: SizedSend[]; events: TimelineEvent[] } };
     try {
-      // Scanning from the start (not from the last sent seq) also picks up held rows released late.
-      // In-flight and pausing rows are at most that many of the first rows, so this limit always leaves `room`.
-      const skip = connection.inflight.size + connection.resendTimers.size;
-      rows = this.outbox
-        .nextPendingToSend(room + skip)
-        .filter((row) => !connection.inflight.has(row.sampleId) && !connection.resendTimers.has(row.sampleId))
-        .slice(0, room);
+      // The acks that came since the last pump and the rows that refill the window: one transaction.
+      work = this.db!.transaction(() => {
+        const acked = this.settleAcks(acks);
+        let rows: OutboxSend[] = [];
+        if (room > 0) {
+          // Usually from the last row sent; from the start when rows behind it may be pending again.
+          // Rows in flight or waiting out a resend pause are passed over without being read.
+          const from = connection!.rescan ? 0 : connection!.sentThroughSeq;
+          rows = this.outbox!.nextPendingToSend(room, from, (id) => connection!.inflight.has(id) || connection!.resendTimers.has(id));
+        }
+        return { acked, rows, recorded: this.recordSent(rows, connection?.maxFrameBytes ?? MAX_FRAME_BYTES) };
+      })();
     } catch (error) {
-      this.log('error', `cannot read the outbox (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
-      this.retryPumpLater(connection);
+      // E.g. SQLITE_BUSY past the busy timeout. Nothing was sent and no ack is forgotten: all of it waits, in order.
+      this.ackQueue.unshift(...acks);
+      this.log('error', `cannot mark samples as sent or acked (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
+      if (connection) this.retryPumpLater(connection);
       return;
     }
-    if (rows.length === 0) {
-      this.scheduleStatus();
-      return;
+    for (const sampleId of work.acked.unknown) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
+    for (const event of work.acked.events) this.postTimeline(event);
+    if (connection && work.rows.length > 0) {
+      connection.rescan = false;
+      connection.sentThroughSeq = Math.max(connection.sentThroughSeq, work.rows.at(-1)!.seq);
+      for (const frame of framesOf(work.recorded.sendable, connection.batch, connection.maxFrameBytes)) {
+        connection.ws.send(frame.text);
+        for (const row of frame.rows) connection.inflight.set(row.sampleId, { seq: row.seq, personaId: row.personaId, turnId: row.turnId });
+      }
+      for (const event of work.recorded.events) this.postTimeline(event);
+      if (work.recorded.sendable.length > 0) this.armAckTimer(connection, false);
+    } else if (connection && room > 0) {
+      connection.rescan = false;
     }
-    let recorded: { sendable: SizedSend[]; events: TimelineEvent[] };
-    try {
-      recorded = this.recordSent(rows, connection.maxFrameBytes);
-    } catch (error) {
-      // E.g. SQLITE_BUSY past the busy timeout. Nothing was sent, so nothing is lost: all of them wait, in order.
-      this.log('error', `cannot mark ${rows.length} sample(s) as sent (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
-      this.retryPumpLater(connection);
-      return;
-    }
-    for (const frame of framesOf(recorded.sendable, connection.batch, connection.maxFrameBytes)) {
-      connection.ws.send(frame.text);
-      for (const row of frame.rows) connection.inflight.set(row.sampleId, row.seq);
-    }
-    for (const event of recorded.events) this.postTimeline(event);
-    if (recorded.sendable.length > 0) this.armAckTimer(connection, false);
     this.scheduleStatus();
   }
 
   /**
-   * Counts the send attempt of each row, in one transaction, with the 'delivered' timeline entry of
-   * each first attempt. A sample too big for any frame the box accepts is rejected here, with the
+   * Counts the send attempt of each row (inside the pump's transaction), with the 'delivered' timeline
+   * entry of each first attempt. A sample too big for any frame the box accepts is rejected here, with the
    * reason, instead of closing the stream again and again.
    */
   private recordSent(rows: readonly OutboxSend[], maxFrameBytes: number): { sendable: SizedSend[]; events: TimelineEvent[] } {
-    return this.db!.transaction(() => {
-      const sendable: SizedSend[] = [];
-      const events: TimelineEvent[] = [];
-      for (const row of rows) {
-        const bytes = Buffer.byteLength(row.sampleJson);
-        if (bytes + FRAME_ENVELOPE_BYTES > maxFrameBytes) {
-          const error = `the sample is ${formatBytes(bytes)}, more than the ${formatBytes(maxFrameBytes)} the box accepts in one frame`;
-          const settled = this.outbox!.reject(row.sampleId, error);
-          this.log('warn', `not sending sample ${row.sampleId}: ${error}`);
-          if (settled && settled !== 'settled') {
-            const event = this.timeline!.append(rejectedEvent(row.sampleId, settled.personaId, settled.turnId, error));
-            if (event) events.push(event);
-          }
-          continue;
+    const sendable: SizedSend[] = [];
+    const events: TimelineEvent[] = [];
+    for (const row of rows) {
+      const bytes = Buffer.byteLength(row.sampleJson);
+      if (bytes + FRAME_ENVELOPE_BYTES > maxFrameBytes) {
+        const error = `the sample is ${formatBytes(bytes)}, more than the ${formatBytes(maxFrameBytes)} the box accepts in one frame`;
+        const settled = this.outbox!.reject(row.sampleId, error);
+        this.log('warn', `not sending sample ${row.sampleId}: ${error}`);
+        if (settled && settled !== 'settled') {
+          const event = this.timeline!.append(rejectedEvent(row.sampleId, settled.personaId, settled.turnId, error));
+          if (event) events.push(event);
         }
-        sendable.push({ ...row, bytes });
-        if (!this.outbox!.markSent(row.sampleId)) continue;
-        const event = this.timeline!.append({
-          id: `delivered:${row.sampleId}`,
-          personaId: row.personaId,
-          kind: 'delivered',
-          sampleId: row.sampleId,
-          messageId: row.turnId,
-          summary: 'Sent to the box',
-          data: { outboxSeq: row.seq },
-        });
-        if (event) events.push(event);
+        continue;
       }
-      return { sendable, events };
-    })();
+      sendable.push({ ...row, bytes });
+      if (!this.outbox!.markSent(row.sampleId)) continue;
+      const event = this.timeline!.append({
+        id: `delivered:${row.sampleId}`,
+        personaId: row.personaId,
+        kind: 'delivered',
+        sampleId: row.sampleId,
+        messageId: row.turnId,
+        summary: 'Sent to the box',
+        data: { outboxSeq: row.seq },
+      });
+      if (event) events.push(event);
+    }
+    return { sendable, events };
   }
 
-  /** Acks (one, or a batch's): every row is marked acked, with its timeline entry, in one transaction. */
+  /**
+   * Acks (one, or a batch's) free their window slots now; the rows are marked acked, with their
+   * timeline entries, by the next pump, in the transaction that also refills the window.
+   */
   private onAcks(connection: Connection, acks: readonly { sampleId: string; duplicate: boolean }[]): void {
-    for (const { sampleId } of acks) connection.inflight.delete(sampleId);
-    const outcome = this.db!.transaction(() => {
-      const events: TimelineEvent[] = [];
-      const unknown: string[] = [];
-      for (const { sampleId, duplicate } of acks) {
-        const settled = this.outbox!.acknowledge(sampleId);
-        // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
-        if (settled === null) unknown.push(sampleId);
-        if (!settled || settled === 'settled') continue;
-        const event = this.timeline!.append({
-          id: `ack:${sampleId}`,
-          personaId: settled.personaId,
-          kind: 'acknowledged',
-          sampleId,
-          messageId: settled.turnId,
-          summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
-          data: { duplicate, attempts: settled.attempts },
-        });
-        if (event) events.push(event);
-      }
-      return { events, unknown };
-    })();
-    for (const sampleId of outcome.unknown) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
-    for (const event of outcome.events) this.postTimeline(event);
+    for (const { sampleId, duplicate } of acks) {
+      this.ackQueue.push({ sampleId, duplicate, sent: connection.inflight.get(sampleId) ?? null });
+      connection.inflight.delete(sampleId);
+    }
     this.armAckTimer(connection, true);
     this.schedulePump();
     this.scheduleStatus();
+  }
+
+  /** Marks acked rows acked with their 'acknowledged' timeline entries (inside the caller's transaction). */
+  private settleAcks(acks: readonly QueuedAck[]): { events: TimelineEvent[]; unknown: string[] } {
+    const events: TimelineEvent[] = [];
+    const unknown: string[] = [];
+    for (const { sampleId, duplicate, sent } of acks) {
+      let settled: ReturnType<OutboxRepository['acknowledge']>;
+      if (sent) {
+        const row = this.outbox!.acknowledgeSent(sent.seq);
+        settled = row ? { personaId: sent.personaId, turnId: sent.turnId, attempts: row.attempts } : 'settled';
+      } else {
+        settled = this.outbox!.acknowledge(sampleId);
+      }
+      // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
+      if (settled === null) unknown.push(sampleId);
+      if (!settled || settled === 'settled') continue;
+      const event = this.timeline!.append({
+        id: `ack:${sampleId}`,
+        personaId: settled.personaId,
+        kind: 'acknowledged',
+        sampleId,
+        messageId: settled.turnId,
+        summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
+        data: { duplicate, attempts: settled.attempts },
+      });
+      if (event) events.push(event);
+    }
+    return { events, unknown };
   }
 
   private onReject(connection: Connection, sampleId: string, error: string): void {
@@ -663,6 +704,7 @@ export class BoxSyncLink {
     this.log('warn', `the box could not store sample ${sampleId} (${truncate(error, 300)}); sending it again in ${formatSeconds(this.storeRetryMs)}`);
     const timer = setTimeout(() => {
       connection.resendTimers.delete(sampleId);
+      connection.rescan = true;
       if (this.connection === connection) this.schedulePump();
     }, this.storeRetryMs);
     connection.resendTimers.set(sampleId, timer);
@@ -766,6 +808,19 @@ export class BoxSyncLink {
 }
 
 type SizedSend = OutboxSend & { bytes: number };
+
+interface InFlight {
+  seq: number;
+  personaId: string;
+  turnId: string;
+}
+
+interface QueuedAck {
+  sampleId: string;
+  duplicate: boolean;
+  /** Known when this connection sent it: the row is then settled by its seq. */
+  sent: InFlight | null;
+}
 
 /** Groups rows into frames: `batch` samples at most (1: the single-sample frame), within the size limit. */
 function framesOf(rows: readonly SizedSend[], batch: number, maxFrameBytes: number): { text: string; rows: SizedSend[] }[] {
