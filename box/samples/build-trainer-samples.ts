@@ -16,6 +16,20 @@ import { appendHintToMessages } from './teacher-prompt';
 /** Extra tries for a regeneration that hit max_new_tokens or was aborted: only finished replies train. */
 export const REGENERATION_TRIES = 3;
 
+/** The sample has more tokens than the trainer takes: building it again cannot help. */
+export class SampleTooLongError extends Error {
+  override name = 'SampleTooLongError';
+}
+
+function checkLength(config: SampleBuilderConfig, tokens: number, what: string): void {
+  const max = config.maxSampleTokens;
+  if (max !== undefined && tokens > max) {
+    throw new SampleTooLongError(
+      `${what} is ${tokens.toLocaleString('en-US')} tokens, more than the ${max.toLocaleString('en-US')} the trainer takes (maxSampleTokens, slime's --rollout-max-context-len)`,
+    );
+  }
+}
+
 /** The policy is loading new weights; the build waits (it is not the sample's fault). */
 export class PolicyUpdatingError extends Error {
   override name = 'PolicyUpdatingError';
@@ -62,6 +76,11 @@ export interface SampleBuilderConfig {
   /** Scores rewardSource 'none' samples and, if set, regenerated replies against the hint. */
   judge: BoxJudge | null;
   judgeRegenerations: boolean;
+  /**
+   * Prompt plus reply tokens a sample may have; a longer one fails for good (SampleTooLongError) before
+   * any engine call or any of its token arrays is handled here. Undefined: no limit.
+   */
+  maxSampleTokens?: number;
 }
 
 export interface BuildReport {
@@ -122,6 +141,7 @@ async function servedResponseTokens(
       // what the policy sampled (and how it learns to stop).
       const appendEnd = mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null;
       if (appendEnd) ids.push(tokenizer.endOfTurnId!);
+      checkLength(config, promptIds.length + ids.length, 'the prompt with the served reply');
       if (!config.policyLogprobsAreRaw && !sampledAtRawScale(turn.temperature)) {
         // SGLang scaled these by 1/T: re-score the exact sampled ids raw (prefill is never scaled).
         const raw = await scoreResponseTokens(config.policy, promptIds, ids, signal);
@@ -142,6 +162,7 @@ async function servedResponseTokens(
     }
   }
   const ids = await tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
+  checkLength(config, promptIds.length + ids.length, 'the prompt with the reply');
   const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
   return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, rescoredBecause: null, policyVersion: scored.weightVersion ?? sample.policyVersion };
 }
@@ -164,6 +185,7 @@ export async function buildTrainerSamples(
   await untilPolicyServes(config, signal);
   const templateKwargs = turn?.templateKwargs ?? config.defaultTemplateKwargs;
   const promptIds = await tokenizer.promptIds(sample.messages, templateKwargs);
+  checkLength(config, promptIds.length, 'the prompt');
 
   let reward: number = sample.reward;
   let judgeVotes: (number | null)[] | null = null;

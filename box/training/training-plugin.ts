@@ -37,6 +37,12 @@ export const TrainingOptionsSchema = z.object({
    * event that says so.
    */
   maxSampleChars: z.number().int().min(1_000).default(1_000_000),
+  /**
+   * Prompt plus reply tokens a sample may have, as the trainer's rollout context takes them (the
+   * scripts pass slime --rollout-max-context-len 32768). A longer one fails for good right after it
+   * is tokenized (in the tokenizer worker), before any engine call, with one 'error' event.
+   */
+  maxSampleTokens: z.number().int().min(1).default(32_768),
   /** Box-side judge for rewardSource 'none' samples; null = off (such samples keep reward 0). */
   judge: z
     .object({
@@ -167,6 +173,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         regenerateMaxNewTokens: options.regenerateMaxNewTokens,
         judge,
         judgeRegenerations: options.judge?.judgeRegenerations ?? false,
+        maxSampleTokens: options.maxSampleTokens,
       };
       const record = gateway.turnLog.get(sample.turnId);
       return buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
