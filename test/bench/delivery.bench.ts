@@ -114,12 +114,19 @@ export function buildOutbox(app: string, raw: string): { sampleBytes: number } {
  */
 export async function linkRun(appDb: string, gateway: Gateway): Promise<number> {
   const worker = spawnThreadSyncWorker();
+  let resolveLoaded!: () => void;
+  const loaded = new Promise<void>((resolve) => (resolveLoaded = resolve));
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   worker.onMessage((message) => {
+    if (message.type === 'status' && message.status.state === 'unconfigured') resolveLoaded();
     if (message.type === 'status' && message.status.acked === SAMPLES && message.status.pending === 0) resolveDone();
     if (message.type === 'log' && message.level === 'error') console.error(`  [sync worker] ${message.message}`);
   });
+  // The worker loads its code and opens the database first (in the app it is running long before);
+  // the clock starts when it is told where the box is, as the raw client's starts after its imports.
+  worker.post({ type: 'configure', config: { dbFile: appDb, boxUrl: '', token: TOKEN } });
+  await loaded;
   const start = performance.now();
   worker.post({ type: 'configure', config: { dbFile: appDb, boxUrl: gateway.url, token: TOKEN } });
   await done;
