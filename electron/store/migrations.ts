@@ -239,6 +239,14 @@ END;
 ALTER TABLE outbox ADD COLUMN context_before_seq INTEGER;
 ALTER TABLE outbox ADD COLUMN context_system TEXT;
 ALTER TABLE outbox ADD COLUMN context_at INTEGER;
+
+-- New rows keep their payload here (outbox.payload stays ''): a row's delivery state changes twice
+-- (sent, acked), and a narrow row packs dozens to a page instead of three, so those updates rewrite a
+-- page or two per batch instead of a page per three samples.
+CREATE TABLE outbox_payloads (
+  seq INTEGER PRIMARY KEY,
+  payload TEXT NOT NULL
+);
 `,
   },
 ];

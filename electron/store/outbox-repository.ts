@@ -49,19 +49,21 @@ export interface SettledRow {
 }
 
 interface RawSettled {
+  seq: number;
   persona_id: string;
-  turn_id: string;
   attempts: number;
 }
+
+/** Rows with their payload, wherever it is kept (outbox_payloads for new rows, inline for older ones). */
+const SELECT_ROWS = `SELECT o.seq, o.sample_id, o.persona_id, o.signal_id, COALESCE(p.payload, o.payload) AS payload, o.state, o.attempts,
+       o.last_error, o.created_at, o.sent_at, o.acked_at, o.context_before_seq, o.context_system, o.context_at
+  FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq`;
 
 type RawSend = Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_before_seq' | 'context_system' | 'context_at'> & {
   turn_id: string;
   conversation_id: string;
 };
 
-function settledOf(raw: RawSettled): SettledRow {
-  return { personaId: raw.persona_id, turnId: raw.turn_id, attempts: raw.attempts };
-}
 
 /** What the sync worker sends: the sample as JSON text, built without parsing it again. */
 export interface OutboxSend {
@@ -128,51 +130,52 @@ export class OutboxRepository {
     const info = prepareOnce(
       this.db,
       `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, context_before_seq, context_system, context_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)`,
     ).run(
       sample.sampleId,
       sample.personaId,
       signalId,
-      JSON.stringify(sample),
       opts.held ? 'held' : 'pending',
       opts.now ?? Date.now(),
       context?.beforeSeq ?? null,
       context?.systemPrompt ?? null,
       context?.at ?? null,
     );
-    return Number(info.lastInsertRowid);
+    const seq = Number(info.lastInsertRowid);
+    prepareOnce(this.db, `INSERT INTO outbox_payloads (seq, payload) VALUES (?, ?)`).run(seq, JSON.stringify(sample));
+    return seq;
   }
 
   /** Releases a held row for delivery with its final payload (hint approved, edited or removed). */
   release(sampleId: string, sample: SignalSample): void {
     const parsed = SignalSampleSchema.parse(sample);
     if (parsed.sampleId !== sampleId) throw new Error('release: sample id mismatch');
-    const row = prepareOnce(this.db, `SELECT context_before_seq FROM outbox WHERE sample_id = ?`).get(sampleId) as
-      | { context_before_seq: number | null }
-      | undefined;
+    const row = prepareOnce(
+      this.db,
+      `SELECT o.seq, o.context_before_seq, p.seq IS NOT NULL AS apart FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq
+       WHERE o.sample_id = ? AND o.state = 'held'`,
+    ).get(sampleId) as { seq: number; context_before_seq: number | null; apart: number } | undefined;
+    if (!row) throw new Error(`outbox row ${sampleId} is not held`);
     // A row that refers to its thread keeps referring to it (the context was read from there).
-    const refersToThread = row !== undefined && row.context_before_seq !== null;
-    const payload: SampleWithoutContext = refersToThread ? withoutMessages(parsed) : parsed;
-    const info = prepareOnce(this.db, `UPDATE outbox SET payload = ?, state = 'pending' WHERE sample_id = ? AND state = 'held'`).run(
-      JSON.stringify(payload),
-      sampleId,
-    );
-    if (info.changes !== 1) throw new Error(`outbox row ${sampleId} is not held`);
+    const payload = JSON.stringify(row.context_before_seq !== null ? withoutMessages(parsed) : parsed);
+    if (row.apart) prepareOnce(this.db, `UPDATE outbox_payloads SET payload = ? WHERE seq = ?`).run(payload, row.seq);
+    else prepareOnce(this.db, `UPDATE outbox SET payload = ? WHERE seq = ?`).run(payload, row.seq);
+    prepareOnce(this.db, `UPDATE outbox SET state = 'pending' WHERE seq = ?`).run(row.seq);
   }
 
   get(sampleId: string): OutboxRow | null {
-    const raw = prepareOnce(this.db, `SELECT * FROM outbox WHERE sample_id = ?`).get(sampleId) as RawRow | undefined;
+    const raw = prepareOnce(this.db, `${SELECT_ROWS} WHERE o.sample_id = ?`).get(sampleId) as RawRow | undefined;
     return raw ? this.toRow(raw) : null;
   }
 
   getBySignal(signalId: string): OutboxRow | null {
-    const raw = prepareOnce(this.db, `SELECT * FROM outbox WHERE signal_id = ?`).get(signalId) as RawRow | undefined;
+    const raw = prepareOnce(this.db, `${SELECT_ROWS} WHERE o.signal_id = ?`).get(signalId) as RawRow | undefined;
     return raw ? this.toRow(raw) : null;
   }
 
   /** Pending rows in delivery order, starting after `afterSeq`. */
   nextPending(limit: number, afterSeq = 0): OutboxRow[] {
-    const raws = prepareOnce(this.db, `SELECT * FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`).all(
+    const raws = prepareOnce(this.db, `${SELECT_ROWS} WHERE o.state = 'pending' AND o.seq > ? ORDER BY o.seq LIMIT ?`).all(
       afterSeq,
       limit,
     ) as RawRow[];
@@ -193,7 +196,9 @@ export class OutboxRepository {
         this.db,
         `SELECT seq, sample_id, persona_id, payload, context_before_seq, context_system, context_at,
                 json_extract(payload, '$.turnId') AS turn_id, json_extract(payload, '$.conversationId') AS conversation_id
-         FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+         FROM (SELECT o.seq, o.sample_id, o.persona_id, COALESCE(p.payload, o.payload) AS payload, o.context_before_seq, o.context_system, o.context_at
+               FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq
+               WHERE o.state = 'pending' AND o.seq > ? ORDER BY o.seq LIMIT ?)`,
       ).all(cursor, limit) as RawSend[];
       for (const raw of raws) {
         if (out.length >= limit) return out;
@@ -250,9 +255,9 @@ export class OutboxRepository {
     const row = prepareOnce(
       this.db,
       `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE sample_id = ? AND state = 'pending'
-       RETURNING persona_id, json_extract(payload, '$.turnId') AS turn_id, attempts`,
+       RETURNING seq, persona_id, attempts`,
     ).get(now, sampleId) as RawSettled | undefined;
-    return row ? settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+    return row ? this.settledOf(row) : this.exists(sampleId) ? 'settled' : null;
   }
 
   /**
@@ -272,9 +277,17 @@ export class OutboxRepository {
     const row = prepareOnce(
       this.db,
       `UPDATE outbox SET state = 'rejected', last_error = ? WHERE sample_id = ? AND state = 'pending'
-       RETURNING persona_id, json_extract(payload, '$.turnId') AS turn_id, attempts`,
+       RETURNING seq, persona_id, attempts`,
     ).get(error, sampleId) as RawSettled | undefined;
-    return row ? settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+    return row ? this.settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+  }
+
+  private settledOf(raw: RawSettled): SettledRow {
+    const turn = prepareOnce(
+      this.db,
+      `SELECT json_extract(COALESCE(p.payload, o.payload), '$.turnId') AS turn_id FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq WHERE o.seq = ?`,
+    ).get(raw.seq) as { turn_id: string };
+    return { personaId: raw.persona_id, turnId: turn.turn_id, attempts: raw.attempts };
   }
 
   private exists(sampleId: string): boolean {

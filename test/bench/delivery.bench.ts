@@ -61,9 +61,10 @@ function sampleOf(i: number, personaId: string, conversationId: string, turnId: 
 }
 
 /**
- * Two app databases with SAMPLES pending outbox rows, bulk-inserted: `app` as the app writes them now
- * (each sample refers to its conversation's thread: three messages before its reply), and `raw` with
- * the very samples the link sends written out whole, for the raw baseline to send as they are.
+ * Two app databases with SAMPLES pending outbox rows, bulk-inserted: `app` through the outbox
+ * repository, as the app writes them (each sample refers to its conversation's thread: three messages
+ * before its reply), and `raw` with the very samples the link sends written out whole in the outbox
+ * row, for the raw baseline to send as they are.
  */
 export function buildOutbox(app: string, raw: string): { sampleBytes: number } {
   let sampleBytes = 0;
@@ -82,6 +83,8 @@ export function buildOutbox(app: string, raw: string): { sampleBytes: number } {
       `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, context_before_seq, context_system, context_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
     );
+    // The app's rows are written as the app writes them (the raw baseline's as it reads them).
+    const repository = new OutboxRepository(db);
     withoutJournal(db, () =>
       db.transaction(() => {
         for (let i = 0; i < SAMPLES; i++) {
@@ -97,7 +100,7 @@ export function buildOutbox(app: string, raw: string): { sampleBytes: number } {
             outbox.run(sample.sampleId, personaId, sample.sampleId, payload, now, null, null, null);
           } else {
             const { messages: _context, ...withoutContext } = sample;
-            outbox.run(sample.sampleId, personaId, sample.sampleId, JSON.stringify(withoutContext), now, 4, SYSTEM, now);
+            repository.enqueueWithThreadContext(withoutContext, sample.sampleId, { beforeSeq: 4, systemPrompt: SYSTEM, at: now }, { held: false, now });
           }
         }
       })(),

@@ -37,6 +37,7 @@ class RawTurn {
   private readonly insertSignal;
   private readonly insertHint;
   private readonly insertOutbox;
+  private readonly insertPayload;
   private readonly insertEvent;
   private readonly touch;
 
@@ -52,8 +53,9 @@ class RawTurn {
       `INSERT INTO hints (id, signal_id, persona_id, message_id, text, source, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'rule', 'auto', ?, ?)`,
     );
     this.insertOutbox = db.prepare(
-      `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at) VALUES (?, ?, ?, ?, 'pending', ?)`,
+      `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at) VALUES (?, ?, ?, '', 'pending', ?)`,
     );
+    this.insertPayload = db.prepare(`INSERT INTO outbox_payloads (seq, payload) VALUES (?, ?)`);
     this.insertEvent = db.prepare(
       `INSERT INTO timeline_events (id, persona_id, kind, sample_id, message_id, summary, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -70,7 +72,7 @@ class RawTurn {
       this.insertMessage.run(userId, conversationId, seq + 1, 'user', FOLLOW_UP, 'complete', now, now);
       this.insertSignal.run(signalId, personaId, conversationId, replyId, userId, now);
       this.insertHint.run(randomUUID(), signalId, personaId, replyId, 'Use exponential backoff capped at a minute.', now, now);
-      this.insertOutbox.run(signalId, personaId, signalId, payload, now);
+      this.insertPayload.run(this.insertOutbox.run(signalId, personaId, signalId, now).lastInsertRowid, payload);
       this.insertEvent.run(`signal:${signalId}`, personaId, 'signal', signalId, replyId, 'Correction: reward −1', '{"kind":"correction"}', now);
       this.insertEvent.run(`hint:${signalId}`, personaId, 'hint', signalId, replyId, 'Hint: use exponential backoff', '{"text":"x"}', now);
       this.touch.run(now, conversationId);
@@ -128,7 +130,7 @@ function storeTurn(store: AppStore, persona: Persona, conversationId: string): (
 }
 
 function lastPayloadLength(db: Db): number {
-  return (db.prepare(`SELECT length(payload) AS n FROM outbox ORDER BY seq DESC LIMIT 1`).get() as { n: number }).n;
+  return (db.prepare(`SELECT length(payload) AS n FROM outbox_payloads ORDER BY seq DESC LIMIT 1`).get() as { n: number }).n;
 }
 
 /** Median time of `op`; what it returns (if a function) runs after the clock stops. */

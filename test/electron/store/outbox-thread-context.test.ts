@@ -20,6 +20,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A row as stored: its payload (kept beside the narrow outbox row) and its thread reference. */
+const STORED = `SELECT p.payload, o.payload AS inline, o.context_before_seq FROM outbox o JOIN outbox_payloads p ON p.seq = o.seq WHERE o.sample_id = ?`;
+
 function converse(persona: Persona, turns: number): { conversationId: string; replies: Message[] } {
   const conversation = store.conversations.create(persona.id, 'c');
   const replies: Message[] = [];
@@ -78,12 +81,14 @@ describe('outbox samples that refer to their thread', () => {
     const recorded = record(persona, judged, 5_000);
     const expected = copiedSample(persona, judged, recorded.signal.id);
     // The payload itself holds no thread: its size does not grow with the conversation.
-    const payload = store.db.prepare('SELECT payload, context_before_seq FROM outbox WHERE sample_id = ?').get(recorded.signal.id) as {
+    const payload = store.db.prepare(STORED).get(recorded.signal.id) as {
       payload: string;
       context_before_seq: number;
     };
     expect(JSON.parse(payload.payload)).not.toHaveProperty('messages');
     expect(payload.context_before_seq).toBe(judged.seq);
+    // The outbox row itself stays narrow (its state changes twice; its payload never does).
+    expect((payload as unknown as { inline: string }).inline).toBe('');
     expect(store.outbox.get(recorded.signal.id)!.sample).toEqual(expected);
 
     // Later: the last reply is regenerated, the conversation goes on, the persona's prompt changes.
@@ -135,7 +140,7 @@ describe('outbox samples that refer to their thread', () => {
     expect(row.state).toBe('held');
     expect(row.sample.messages).toEqual([{ role: 'system', content: '' }]);
     store.outbox.release(row.sampleId, { ...row.sample, hint: 'Say more.' });
-    const raw = store.db.prepare('SELECT payload, context_before_seq FROM outbox WHERE sample_id = ?').get(row.sampleId) as {
+    const raw = store.db.prepare(STORED).get(row.sampleId) as {
       payload: string;
       context_before_seq: number | null;
     };
