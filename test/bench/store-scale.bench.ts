@@ -191,9 +191,9 @@ export default async function bench(): Promise<void> {
         subjectMs: median(lists.thread),
         goal: 0.9,
       });
-      const conversations = await interleaved(5, {
-        list: async () => median(await timeCalls(20, () => invoke(core, 'conversations:list', { personaId: fixture.personaId }))),
-        raw: async () => median(await timeCalls(20, async () => rawConversations.all(fixture.personaId))),
+      const conversations = await interleaved(7, {
+        list: async () => median(await timeCalls(30, () => invoke(core, 'conversations:list', { personaId: fixture.personaId }))),
+        raw: async () => median(await timeCalls(30, async () => rawConversations.all(fixture.personaId))),
       });
       report.ratio(`conversation list (${size / 100} conversations) at ${label}`, {
         baseline: 'raw SQL',
