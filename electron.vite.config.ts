@@ -31,10 +31,20 @@ export default defineConfig({
   renderer: {
     root: resolve('renderer'),
     plugins: [react()],
+    resolve: {
+      alias: {
+        // rehype-katex turns KaTeX's HTML into a syntax tree; the browser build of this package
+        // parses it through innerHTML, which our CSP (no inline styles) answers with a violation
+        // per styled element. The parse5 build never touches the DOM.
+        'hast-util-from-html-isomorphic': resolve('node_modules/hast-util-from-html-isomorphic/lib/index.js'),
+      },
+    },
     build: {
       outDir: resolve('out/renderer'),
       // electron-vite leaves bundles unminified; the renderer is also served over http in browser mode.
       minify: true,
+      // Never inline assets as data: URLs (KaTeX's small fonts would be): the CSP loads fonts from 'self'.
+      assetsInlineLimit: 0,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },

@@ -28,7 +28,12 @@ async function main(): Promise<void> {
   }
   let token;
   try {
-    token = resolveBoxToken(args.dataDir, args.token, process.env.APPRENTICE_BOX_TOKEN);
+    token = resolveBoxToken({
+      dataDir: args.dataDir,
+      flagToken: args.token,
+      tokenFile: args.tokenFile,
+      envToken: process.env.APPRENTICE_BOX_TOKEN,
+    });
   } catch (error) {
     if (error instanceof BoxTokenError) {
       console.error(`error: ${error.message}`);
@@ -41,7 +46,10 @@ async function main(): Promise<void> {
     console.log(`Box token (enter it in the app's settings): ${token.token}`);
   } else if (token.source === 'file') {
     console.log(`Using the box token saved in ${token.file}.`);
+  } else if (token.source === 'token-file') {
+    console.log(`Using the box token in ${token.file}.`);
   }
+  for (const warning of token.warnings) console.error(`warning: ${warning}`);
 
   const gateway = await startGateway(
     {

@@ -7,7 +7,10 @@ import { ApiProvider } from './ipc/api-context';
 import { createApi } from './ipc/create-api';
 import { UiStoreProvider } from './state/ui-store-context';
 import { createUiStore } from './state/ui-store';
+import { applyThemePreference, readThemePreference } from './state/theme-preference';
 import './styles/app.css';
+
+applyThemePreference(readThemePreference());
 
 const root = createRoot(document.getElementById('root')!);
 const setup = createApi();

@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { isWellFormedText } from './well-formed-text';
 
 /** Entities the app stores and shows. Timestamps are epoch milliseconds. */
 
-export const IdSchema = z.string().min(1).max(128);
+/** Ids are idempotency keys: they must reach SQLite and the box byte for byte, so no lone surrogates. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(isWellFormedText, 'must be well-formed Unicode (it holds a lone UTF-16 surrogate half)');
 
 export const RewardSchema = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 export type Reward = z.infer<typeof RewardSchema>;
@@ -22,6 +28,45 @@ export const SignalSourceSchema = z.enum(['heuristic', 'judge', 'explicit']);
 export type SignalSource = z.infer<typeof SignalSourceSchema>;
 
 export const HintModeSchema = z.enum(['auto', 'review']);
+
+/** Who decided the reward a signal trains with: the user's own action, the PRM judge, or the on-device detector. */
+export const DecidedBySchema = z.enum(['user', 'judge', 'detector']);
+export type DecidedBy = z.infer<typeof DecidedBySchema>;
+
+/** A judge's m votes, counted. `invalid`: a vote with no usable \boxed{} (failed, cut at its token budget, garbage). */
+export const JudgeTallySchema = z.object({
+  plus: z.number().int().min(0),
+  minus: z.number().int().min(0),
+  zero: z.number().int().min(0),
+  invalid: z.number().int().min(0),
+});
+export type JudgeTally = z.infer<typeof JudgeTallySchema>;
+
+/**
+ * Whether a signal trains, and if not, why:
+ *  - awaiting_judge: inferred; the judge (the box's, or the app's) will decide its reward;
+ *  - will_train: decided, with a reward or a hint to learn from; it waits for a training step;
+ *  - trained: a training step used it;
+ *  - unsure: inferred, no judge, and the detector's confidence is not one that is trusted alone;
+ *  - no_signal: decided 0 (neutral, a judge tie) with no hint: nothing to learn;
+ *  - not_from_policy: the reply was not served by the box's policy, so its text never trains;
+ *  - removed: the user removed it before it trained; reverted: removed after it trained (left out of later steps).
+ */
+export const TrainingFateSchema = z.enum([
+  'awaiting_judge',
+  'will_train',
+  'trained',
+  'unsure',
+  'no_signal',
+  'not_from_policy',
+  'removed',
+  'reverted',
+]);
+export type TrainingFate = z.infer<typeof TrainingFateSchema>;
+
+/** Which model served a reply: the box's policy, or another OpenAI-compatible endpoint. */
+export const ServedBySchema = z.enum(['box', 'other']);
+export type ServedBy = z.infer<typeof ServedBySchema>;
 export type HintMode = z.infer<typeof HintModeSchema>;
 
 export const PersonaSchema = z.object({
@@ -50,6 +95,14 @@ export type MessageRole = z.infer<typeof MessageRoleSchema>;
 export const MessageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 
+/**
+ * How a reply ended short of finishing. cut_off: the stream closed with no finish_reason and no
+ * [DONE] (stored as an 'error' reply: kept and shown, never trained); token_limit: the server
+ * stopped at max_tokens (finish_reason "length").
+ */
+export const MessageTruncationSchema = z.enum(['cut_off', 'token_limit']);
+export type MessageTruncation = z.infer<typeof MessageTruncationSchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   conversationId: IdSchema,
@@ -64,8 +117,12 @@ export const MessageSchema = z.object({
   replacesId: IdSchema.nullable(),
   /** Set on a reply that a regeneration replaced; it stays stored but leaves the thread. */
   supersededAt: z.number().nullable(),
+  /** Assistant replies: whether the box's policy served it (only such replies train); null: unknown (older rows, user messages). */
+  servedBy: ServedBySchema.nullable().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** Set when the reply ended short (see MessageTruncationSchema); null or absent otherwise. */
+  truncation: MessageTruncationSchema.nullable().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -84,6 +141,13 @@ export const SignalSchema = z.object({
   triggerMessageId: IdSchema.nullable(),
   /** A later signal for the same turn that replaces this one (explicit beats inferred). */
   supersededBy: IdSchema.nullable(),
+  /** Who decided the reward it trains with (an inferred one: the judge once it has voted). */
+  decidedBy: DecidedBySchema,
+  /** The judge's votes when a judge decided it. */
+  judgeTally: JudgeTallySchema.nullable(),
+  fate: TrainingFateSchema,
+  /** When the user removed it ("that wasn't a correction", a thumb toggled off). */
+  removedAt: z.number().nullable(),
   createdAt: z.number(),
 });
 export type Signal = z.infer<typeof SignalSchema>;
@@ -119,6 +183,12 @@ export const TimelineKindSchema = z.enum([
   'training_step',
   'policy_version',
   'error',
+  /** The box settled a signal without training it (judge 0, unsure, not from the box's model). */
+  'not_trained',
+  /** The user removed a signal. */
+  'removed',
+  /** The box withdrew a removed signal (before training, or from every later step). */
+  'withdrawn',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKindSchema>;
 
@@ -179,7 +249,11 @@ export const SettingsSchema = z.object({
     maxTokens: z.number().int().min(1).max(1_000_000),
   }),
   judge: z.object({
-    /** off: heuristics only; uncertain: ask the judge when the heuristic is unsure; always: judge every turn. */
+    /**
+     * The app's own judge (with a box, the box's judge decides and this one runs only at an endpoint of
+     * its own): always (default) judge every inferred turn; uncertain: only when the detector is unsure;
+     * off: never (inferred rewards then train only in confidence buckets trusted without a judge).
+     */
     mode: JudgeModeSchema,
     endpoint: z.string().max(2_000),
     model: z.string().max(500),
@@ -188,6 +262,14 @@ export const SettingsSchema = z.object({
   }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** How the box token is kept on this machine, as the settings tell the user (app:info). */
+export const TokenProtectionSchema = z.object({
+  /** false: the token is readable by anyone who can read the app data folder (basic_text, plain file). */
+  protectedByKeychain: z.boolean(),
+  detail: z.string().max(1_000),
+});
+export type TokenProtection = z.infer<typeof TokenProtectionSchema>;
 
 export const SettingsPatchSchema = z.object({
   box: SettingsSchema.shape.box.omit({ hasToken: true }).partial().optional(),

@@ -1,4 +1,4 @@
-import type { Reward } from './domain';
+import type { JudgeTally, Reward } from './domain';
 
 /**
  * Reading OpenClaw-RL judge votes, shared by the app's judge (electron/signals) and the box-side
@@ -56,4 +56,26 @@ export function bestHint(votes: ReadonlyArray<{ score: Reward | null; hint: stri
     if (best === null || hint.length > best.length) best = hint;
   }
   return best;
+}
+
+/** Counts m votes by value; a null vote (failed, no \boxed{}, cut at its token budget) is invalid. */
+export function tallyVotes(votes: ReadonlyArray<Reward | null>): JudgeTally {
+  const tally: JudgeTally = { plus: 0, minus: 0, zero: 0, invalid: 0 };
+  for (const v of votes) {
+    if (v === 1) tally.plus += 1;
+    else if (v === -1) tally.minus += 1;
+    else if (v === 0) tally.zero += 1;
+    else tally.invalid += 1;
+  }
+  return tally;
+}
+
+/**
+ * A tally as people say it: the winning side first, "3-0" for a unanimous vote, "2-1" for a split,
+ * "1-1-1" for a three-way tie; invalid votes are named apart ("2-0, 1 invalid").
+ */
+export function describeTally(tally: JudgeTally): string {
+  const counts = [tally.plus, tally.minus, tally.zero].filter((n) => n > 0).sort((a, b) => b - a);
+  const valid = counts.length === 0 ? '0-0' : counts.length === 1 ? `${counts[0]}-0` : counts.join('-');
+  return tally.invalid > 0 ? `${valid}, ${tally.invalid} invalid` : valid;
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureOwnerOnlyDir, ensureOwnerOnlyFile, tightenOwnerOnlyFile } from './owner-only-files';
 
 export type BoxDb = Database.Database;
 
@@ -16,7 +16,12 @@ export interface ModuleMigration {
  * loss (the turn log) and must not stall the event loop with an fsync on every chat turn.
  */
 export function openBoxDatabase(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): BoxDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Every judged turn and chat is in here: the folder 0700, the file and its -wal/-shm 0600.
+    ensureOwnerOnlyDir(dirname(file));
+    ensureOwnerOnlyFile(file);
+    for (const suffix of ['-wal', '-shm']) tightenOwnerOnlyFile(`${file}${suffix}`);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);

@@ -2,14 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ModelListSchema } from '../../shared/protocol/chat-completion-stream';
-import { CHAT_HEADER_POLICY_VERSION, CHAT_HEADER_TURN } from '../../shared/protocol/chat-headers';
+import {
+  CHAT_ACCEPT_NOTICES_LEARNING,
+  CHAT_HEADER_ACCEPT_NOTICES,
+  CHAT_HEADER_POLICY_VERSION,
+  CHAT_HEADER_TURN,
+} from '../../shared/protocol/chat-headers';
 import { SglangUnreachableError, upstreamErrorMessage, type SglangClient } from '../sglang/sglang-client';
 import { ChatCompletionChunkSchema, ChatCompletionSchema, type TokenLogprob } from '../sglang/sglang-schemas';
 import { sseDataEvents } from '../sglang/sse-data-events';
-import { ChatRequestSchema, readTurnHeaders, TurnHeaderError, turnMessages } from './chat-request';
+import { ChatRequestSchema, readTurnHeaders, TurnHeaderError, turnMessages, type ChatRequest, type TurnHeaders } from './chat-request';
 import type { GatewayHooks } from './gateway-hooks';
+import { noticeEvent, waitWithLearningNotices } from './chat-wait';
 import { BodyError, readJsonBody, sendJson } from './json-body';
-import { openAIError, sendOpenAIError } from './openai-error';
+import { openAIError, sendOpenAIError, type GatewayErrorType } from './openai-error';
 import type { PolicyState } from './policy-state';
 import type { TurnLog, TurnRecord, TurnToken } from './turn-log';
 
@@ -23,6 +29,11 @@ export interface ChatProxyOptions {
   weightsWaitMs: number;
   /** Retry-After (seconds) on that 503. */
   weightsRetryAfterSeconds: number;
+  /** How long a streamed request that accepts learning notices waits (it hears notices meanwhile). */
+  weightsNoticeWaitMs: number;
+  weightsNoticeIntervalMs: number;
+  /** Requests that may wait for one update at once; more get a 503 at once. */
+  maxWaitingChats: number;
   /** Added as chat_template_kwargs when the client sent none, so served and trained templates agree. */
   defaultChatTemplateKwargs: Record<string, unknown>;
   /** Asks SGLang for its weight version when the gateway does not know it yet. */
@@ -37,6 +48,15 @@ function headerSafe(value: string): string {
 
 function toTurnTokens(entries: readonly TokenLogprob[] | null | undefined): TurnToken[] {
   return (entries ?? []).map((e) => ({ token: e.token, bytes: e.bytes ?? null, logprob: e.logprob }));
+}
+
+/** An error as an HTTP answer, or as the stream's last event when the stream already started. */
+function failReply(res: ServerResponse, status: number, type: GatewayErrorType, message: string): void {
+  if (res.headersSent) {
+    res.end(`data: ${JSON.stringify(openAIError(status, type, message))}\n\n`);
+    return;
+  }
+  sendOpenAIError(res, status, type, message);
 }
 
 /** Writes, and when the socket's buffer is full waits for it to drain (or for the client to leave). */
@@ -113,9 +133,54 @@ export class ChatProxy {
     const message = upstreamErrorMessage(bodyText);
     // SGLang refusing the gateway's own key is a box misconfiguration, not the app's token being wrong.
     if (status === 401 || status === 403) {
-      return sendOpenAIError(res, 502, 'upstream_error', `SGLang refused the gateway (${status}: ${message}); check --sglang-api-key`);
+      return failReply(res, 502, 'upstream_error', `SGLang refused the gateway (${status}: ${message}); check --sglang-api-key`);
     }
-    sendOpenAIError(res, status >= 400 && status <= 599 ? status : 502, 'upstream_error', `SGLang answered ${status}: ${message}`);
+    failReply(res, status >= 400 && status <= 599 ? status : 502, 'upstream_error', `SGLang answered ${status}: ${message}`);
+  }
+
+  /**
+   * Waits out a weight update. Clients that accept notices (the app) get the stream's headers at once
+   * and "learning… resume in ~N s" notices; others wait `weightsWaitMs` and then get a 503.
+   * Resolves false when the request got its answer (an error) or the client left.
+   */
+  private async waitForWeights(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ChatRequest,
+    turnId: string | null,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { policy } = this.options;
+    if (!policy.weightsUpdating) return true;
+    const seconds = this.options.weightsRetryAfterSeconds;
+    const retry = { 'retry-after': String(seconds) };
+    if (policy.waitingRequests >= this.options.maxWaitingChats) {
+      sendOpenAIError(
+        res,
+        503,
+        'weights_updating',
+        `The box is learning from your feedback and ${policy.waitingRequests} chats already wait for it; retry in about ${seconds} s.`,
+        retry,
+      );
+      return false;
+    }
+    const wantsNotices = request.stream === true && req.headers[CHAT_HEADER_ACCEPT_NOTICES] === CHAT_ACCEPT_NOTICES_LEARNING;
+    if (wantsNotices) {
+      const waitMs = this.options.weightsNoticeWaitMs;
+      const serving = await waitWithLearningNotices(
+        res,
+        policy,
+        { waitMs, intervalMs: this.options.weightsNoticeIntervalMs, model: request.model ?? null, headers: turnId ? { [CHAT_HEADER_TURN]: headerSafe(turnId) } : {} },
+        signal,
+      );
+      if (serving || signal.aborted) return serving;
+      failReply(res, 503, 'weights_updating', `The box is still learning after ${Math.round(waitMs / 1000)} s; try again in a minute.`);
+      return false;
+    }
+    if (await policy.waitUntilServing(this.options.weightsWaitMs, signal)) return true;
+    if (signal.aborted) return false;
+    sendOpenAIError(res, 503, 'weights_updating', `The box is loading new policy weights after a training step; retry in about ${seconds} s.`, retry);
+    return false;
   }
 
   private async serveChat(req: IncomingMessage, res: ServerResponse, controller: AbortController): Promise<void> {
@@ -145,17 +210,24 @@ export class ChatProxy {
     }
     const request = parsed.data;
 
-    if (!(await policy.waitUntilServing(this.options.weightsWaitMs, controller.signal))) {
-      if (controller.signal.aborted) return;
-      const seconds = this.options.weightsRetryAfterSeconds;
-      return sendOpenAIError(
-        res,
-        503,
-        'weights_updating',
-        `The box is loading new policy weights after a training step; retry in about ${seconds} s.`,
-        { 'retry-after': String(seconds) },
-      );
+    if (!(await this.waitForWeights(req, res, request, headers.turnId, controller.signal))) return;
+    // Counted from here (same tick as the wait's end): a weight push waits for this reply to finish.
+    const endReply = policy.beginReply();
+    try {
+      await this.serveAdmitted(res, request, headers, startedAt, controller);
+    } finally {
+      endReply();
     }
+  }
+
+  private async serveAdmitted(
+    res: ServerResponse,
+    request: ChatRequest,
+    headers: TurnHeaders,
+    startedAt: number,
+    controller: AbortController,
+  ): Promise<void> {
+    const { policy, sglang } = this.options;
     if (policy.version === null) {
       await this.options.refreshPolicyVersion().catch(() => undefined);
     }
@@ -204,7 +276,7 @@ export class ChatProxy {
         }
         turn.status = 'error';
         turn.error = this.unreachableMessage(error);
-        return sendOpenAIError(res, 502, 'upstream_unavailable', turn.error);
+        return failReply(res, 502, 'upstream_unavailable', turn.error);
       }
       if (!upstream.ok) {
         const text = await upstream.text().catch(() => '');
@@ -241,13 +313,19 @@ export class ChatProxy {
     signal: AbortSignal,
     flags: { clientWantsLogprobs: boolean; clientWantsUsage: boolean; replyHeaders: Record<string, string> },
   ): Promise<void> {
-    res.writeHead(200, {
-      ...flags.replyHeaders,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
+    if (res.headersSent) {
+      // The stream started while the request waited out a weight update: name the version here.
+      const version = this.options.policy.version;
+      if (version !== null) res.write(noticeEvent(`chatcmpl-${turn.turnId}`, turn.model, { policyVersion: version }));
+    } else {
+      res.writeHead(200, {
+        ...flags.replyHeaders,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      });
+      res.flushHeaders();
+    }
     let sawDone = false;
     try {
       for await (const data of sseDataEvents(upstream.body as AsyncIterable<Uint8Array>)) {

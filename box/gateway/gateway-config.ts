@@ -27,6 +27,16 @@ export const GatewayConfigSchema = z.object({
   weightsWaitMs: z.number().int().nonnegative().default(45_000),
   weightsRetryAfterSeconds: z.number().int().positive().default(10),
   /**
+   * How long a streamed chat request from the app (x-apprentice-accept-notices: learning) waits in the
+   * queue for a training step / weight push to end; it hears "learning… resume in ~N s" meanwhile, so it
+   * may wait far longer than weightsWaitMs. After it, the stream ends with a weights_updating error.
+   */
+  weightsNoticeWaitMs: z.number().int().nonnegative().default(10 * 60_000),
+  /** How often a waiting stream gets a notice (also keeps the app's idle timer from firing). */
+  weightsNoticeIntervalMs: z.number().int().positive().default(5_000),
+  /** Chat requests that may wait for one update at once; more get a 503 at once. */
+  maxWaitingChats: z.number().int().positive().default(64),
+  /**
    * chat_template_kwargs for chat requests that bring none. Thinking is off by default: the app shows
    * no reasoning, and the training side renders unserved turns the same way (APPRENTICE_ENABLE_THINKING).
    */

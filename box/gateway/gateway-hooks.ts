@@ -1,5 +1,6 @@
 import type { ProgressEvent, SignalSample } from '../../shared/protocol/box-stream';
 import type { TurnRecord } from './turn-log';
+import type { Withdrawal } from './withdrawal-log';
 
 /** What other box modules can listen to. Listeners run after the fact and cannot veto it. */
 export interface GatewayHookEvents {
@@ -22,6 +23,8 @@ export interface GatewayHookEvents {
   turnFinished: TurnRecord;
   /** A progress event was stored and broadcast. */
   progressPublished: ProgressEvent;
+  /** The user removed a signal: its sample must not train (a repeat of a known withdrawal does not fire). */
+  sampleWithdrawn: Withdrawal;
 }
 
 export type HookListener<K extends keyof GatewayHookEvents> = (payload: GatewayHookEvents[K]) => void | Promise<void>;
@@ -35,6 +38,7 @@ export class GatewayHooks {
     sampleStored: new Set(),
     turnFinished: new Set(),
     progressPublished: new Set(),
+    sampleWithdrawn: new Set(),
   };
 
   constructor(private readonly onListenerError: (event: string, error: unknown) => void) {}

@@ -8,6 +8,7 @@ import {
   type SignalSample,
 } from '../../shared/protocol/box-stream';
 import type { SampleLog, SampleToStore } from './sample-log';
+import type { Withdrawal, WithdrawalLog } from './withdrawal-log';
 
 /** One frame an app sent after its hello, as text. */
 export interface FrameInput {
@@ -43,6 +44,8 @@ export interface FrameOutcome {
   /** What to answer, in order. */
   replies: ServerFrame[];
   stored: StoredNote[];
+  /** Withdrawals this frame recorded for the first time (hooks hear of them after the answer). */
+  withdrawn: Withdrawal[];
 }
 
 export interface IngestLogLine {
@@ -59,6 +62,7 @@ interface Candidate extends SampleToStore {
 interface Parsed {
   replies: ServerFrame[];
   candidates: Candidate[];
+  withdrawal: Withdrawal | null;
 }
 
 /**
@@ -68,7 +72,12 @@ interface Parsed {
  * valid) or `retry` (not stored this time) for each of the others. Runs in the ingest worker thread,
  * so a 15 MB frame is parsed off the gateway's event loop.
  */
-export function ingestFrames(frames: readonly FrameInput[], sampleLog: SampleLog, log: (line: IngestLogLine) => void): FrameOutcome[] {
+export function ingestFrames(
+  frames: readonly FrameInput[],
+  sampleLog: SampleLog,
+  withdrawalLog: WithdrawalLog,
+  log: (line: IngestLogLine) => void,
+): FrameOutcome[] {
   const parsed = frames.map((frame, index) => parseFrame(frame, index));
   const candidates = parsed.flatMap((p) => p.candidates);
   let results: ({ duplicate: boolean } | { error: string })[];
@@ -80,7 +89,7 @@ export function ingestFrames(frames: readonly FrameInput[], sampleLog: SampleLog
     results = candidates.map(() => ({ error: message }));
   }
 
-  const outcomes = frames.map((frame, index): FrameOutcome => ({ id: frame.id, replies: [...parsed[index]!.replies], stored: [] }));
+  const outcomes = frames.map((frame, index): FrameOutcome => ({ id: frame.id, replies: [...parsed[index]!.replies], stored: [], withdrawn: [] }));
   const acks = new Map<number, { sampleId: string; duplicate: boolean }[]>();
   candidates.forEach((candidate, i) => {
     const result = results[i]!;
@@ -108,11 +117,26 @@ export function ingestFrames(frames: readonly FrameInput[], sampleLog: SampleLog
     }
   });
   for (const [frame, list] of acks) outcomes[frame]!.replies.push({ type: 'acks', acks: list });
+  parsed.forEach((p, index) => {
+    if (!p.withdrawal) return;
+    const outcome = outcomes[index]!;
+    const { sampleId } = p.withdrawal;
+    try {
+      // Recorded durably first, then answered; a repeat is answered again and changes nothing.
+      const { duplicate } = withdrawalLog.record(p.withdrawal, frames[index]!.receivedAt);
+      outcome.replies.push({ type: 'withdrawn', sampleId });
+      if (!duplicate) outcome.withdrawn.push(p.withdrawal);
+    } catch (error) {
+      // Not recorded, so no answer: the app keeps it and sends it again on its next pump or connection.
+      log({ level: 'error', message: `could not record the withdrawal of ${sampleId}: ${(error as Error).message}` });
+      outcome.replies.push({ type: 'error', message: `the box could not record the withdrawal of ${sampleId}: ${(error as Error).message}` });
+    }
+  });
   return outcomes;
 }
 
 function parseFrame(frame: FrameInput, index: number): Parsed {
-  const out: Parsed = { replies: [], candidates: [] };
+  const out: Parsed = { replies: [], candidates: [], withdrawal: null };
   let raw: unknown;
   try {
     raw = JSON.parse(frame.text);
@@ -165,6 +189,10 @@ function parseFrame(frame: FrameInput, index: number): Parsed {
     return out;
   }
   if (parsed.data.type === 'sample') out.candidates.push(candidate(parsed.data.sample, false));
+  if (parsed.data.type === 'withdraw') {
+    const { sampleId, personaId, at } = parsed.data;
+    out.withdrawal = { sampleId, personaId, clientId: frame.clientId, at };
+  }
   return out;
 }
 

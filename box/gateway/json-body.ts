@@ -1,4 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonNestingDepth } from './json-nesting';
+
+/**
+ * Deepest nesting a request body may have. OpenAI chat bodies (tool schemas included) stay far
+ * below it; thousands of levels would overflow the stack when the body is forwarded.
+ */
+export const MAX_JSON_NESTING = 64;
 
 export class BodyError extends Error {
   override name = 'BodyError';
@@ -29,6 +36,9 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new BodyError(400, 'request body is empty; expected JSON');
+  if (jsonNestingDepth(text, MAX_JSON_NESTING) > MAX_JSON_NESTING) {
+    throw new BodyError(400, `request body nests arrays/objects more than ${MAX_JSON_NESTING} levels deep; flatten it`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

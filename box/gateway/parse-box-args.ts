@@ -9,6 +9,7 @@ export interface BoxArgs {
   host: string;
   port: number;
   token: string | undefined;
+  tokenFile: string | undefined;
   dataDir: string;
   sglangOriginalLogprobs: boolean;
 }
@@ -17,7 +18,7 @@ export class BoxArgsError extends Error {
   override name = 'BoxArgsError';
 }
 
-export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host H] [--token T] [--data-dir D]
+export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host H] [--token-file FILE] [--data-dir D]
                       [--sglang-api-key K] [--teacher-sglang URL]
 
   --sglang URL           SGLang serving the policy (required), e.g. http://127.0.0.1:30000
@@ -26,13 +27,19 @@ export const BOX_USAGE = `Usage: npm run box -- --sglang URL [--port N] [--host 
   --host H               address to listen on (default 127.0.0.1: this machine only;
                          use --host 0.0.0.0 to accept apps from other machines)
   --port N               port to listen on (default 8787)
-  --token T              bearer token apps must send (default $APPRENTICE_BOX_TOKEN, else a
-                         token generated once and kept in DATA_DIR/token, mode 0600)
-  --data-dir D           where the box keeps its database and token (default ~/.apprentice-box)
+  --token-file FILE      read the bearer token apps must send from FILE (keep it mode 0600)
+  --data-dir D           where the box keeps its database and token (default ~/.apprentice-box;
+                         created mode 0700, its files 0600)
   --sglang-original-logprobs true|false
                          whether the policy SGLang runs with SGLANG_RETURN_ORIGINAL_LOGPROB=1 (default
                          true, as the box README launches it); false: served log-probs are temperature-
-                         scaled, and the gateway re-scores them raw before training`;
+                         scaled, and the gateway re-scores them raw before training
+
+Token: --token-file FILE, else $APPRENTICE_BOX_TOKEN, else DATA_DIR/token (generated once, mode 0600,
+and printed at first start). A token must be at least 16 characters, with no spaces; the gateway
+refuses to start with a shorter one.
+  --token T              also works, but every user of this machine sees T in the process list
+                         (ps); the gateway warns when it is used`;
 
 function httpUrl(value: string, flag: string): string {
   let url: URL;
@@ -58,6 +65,7 @@ export function parseBoxArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         host: { type: 'string' },
         port: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'sglang-original-logprobs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -87,6 +95,7 @@ export function parseBoxArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     host: values.host ?? '127.0.0.1',
     port,
     token: values.token,
+    tokenFile: values['token-file'] === undefined ? undefined : resolve(values['token-file']),
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.apprentice-box')),
     sglangOriginalLogprobs: original === 'true',
   };

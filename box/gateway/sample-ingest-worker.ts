@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openBoxDatabase } from './box-database';
 import { ingestFrames, type FrameInput, type FrameOutcome, type IngestLogLine } from './ingest-frames';
 import { SampleLog } from './sample-log';
+import { WithdrawalLog } from './withdrawal-log';
 
 /**
  * The ingest worker thread: parses, validates and stores the frames apps send after hello on its own
@@ -24,6 +25,8 @@ if (!port) throw new Error('sample-ingest-worker must run in a worker thread');
 const { dbFile } = workerData as { dbFile: string; entry?: string };
 const db = openBoxDatabase(dbFile, 'FULL');
 const sampleLog = new SampleLog(db);
+// The gateway created (migrated) its table before it started this thread.
+const withdrawalLog = new WithdrawalLog(db);
 const decoder = new TextDecoder('utf-8');
 
 let queue: IngestRequest[] = [];
@@ -51,7 +54,7 @@ function flush(): void {
   if (requests.length === 0) return;
   const frames: FrameInput[] = requests.map((r) => ({ id: r.id, clientId: r.clientId, receivedAt: r.receivedAt, text: decoder.decode(r.data) }));
   const logs: IngestLogLine[] = [];
-  const outcomes = ingestFrames(frames, sampleLog, (line) => logs.push(line));
+  const outcomes = ingestFrames(frames, sampleLog, withdrawalLog, (line) => logs.push(line));
   port!.postMessage({ type: 'outcomes', outcomes, logs } satisfies IngestReply);
 }
 

@@ -13,7 +13,8 @@
  *     gateway.route('GET', TRAINER_BATCH_PATH, handler);        // extra routes, bearer-guarded by default
  *     gateway.hooks.on('sampleStored', ({ sample }) => ...);   // a new sample is durably stored
  *     gateway.hooks.on('turnFinished', (turn) => ...);         // a chat turn is in the turn log
- *     gateway.policy.beginWeightUpdate();                      // chat waits (then 503 + Retry-After)
+ *     gateway.policy.beginWeightUpdate();                      // chat waits (notices, or 503 + Retry-After)
+ *     await gateway.policy.waitForEngineIdle(60_000);          // in-flight replies end before a push
  *     gateway.policy.finishWeightUpdate('v12');                // releases chat, sets the version
  *     gateway.publishProgress({ kind: 'training_step', ... }); // stored, replayed, broadcast
  *     return { close: async () => ... };                       // optional: runs before the db closes
@@ -32,6 +33,7 @@ import { BOX_PROTOCOL_VERSION, BOX_STREAM_PATH, type ProgressEvent } from '../..
 import { SglangClient } from '../sglang/sglang-client';
 import { isAuthorizedBearer } from './bearer-auth';
 import { applyModuleMigrations, openBoxDatabase, type BoxDb } from './box-database';
+import { TOKEN_FILE_NAME } from './box-token';
 import { readOrCreateBoxId } from './box-identity';
 import { ChatProxy } from './chat-proxy';
 import {
@@ -43,6 +45,7 @@ import {
 } from './gateway-config';
 import { gatewayMigrations } from './gateway-migrations';
 import { GatewayHooks } from './gateway-hooks';
+import { tightenOwnerOnlyFile } from './owner-only-files';
 import { HttpRouter, type HttpMethod, type RouteHandler, type RouteOptions } from './http-router';
 import { sendJson } from './json-body';
 import { sendOpenAIError } from './openai-error';
@@ -53,6 +56,7 @@ import { SampleIngestThread } from './sample-ingest-thread';
 import { SampleLog } from './sample-log';
 import { StreamIngest } from './stream-ingest';
 import { TurnLog } from './turn-log';
+import { WithdrawalLog } from './withdrawal-log';
 
 export type GatewayLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -66,6 +70,8 @@ export interface Gateway {
   boxId: string;
   db: BoxDb;
   sampleLog: SampleLog;
+  /** Signals the user removed (ws `withdraw` frames). */
+  withdrawalLog: WithdrawalLog;
   progressLog: ProgressLog;
   turnLog: TurnLog;
   /** The policy SGLang. */
@@ -114,6 +120,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   const log = options.log ?? consoleLog;
   const dbFile = join(config.dataDir, BOX_DATABASE_FILE);
   const db = openBoxDatabase(dbFile);
+  tightenOwnerOnlyFile(join(config.dataDir, TOKEN_FILE_NAME));
   applyModuleMigrations(db, 'gateway', gatewayMigrations);
   const boxId = readOrCreateBoxId(db);
   // Turns are written on every chat reply; an fsync each would stall streaming for everyone.
@@ -123,6 +130,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   for (const connection of [db, turnDb]) connection.pragma('wal_autocheckpoint = 0');
 
   const sampleLog = new SampleLog(db);
+  const withdrawalLog = new WithdrawalLog(db);
   const progressLog = new ProgressLog(db);
   const turnLog = new TurnLog(turnDb);
   const hooks = new GatewayHooks((event, error) => log('error', `${event} listener failed: ${(error as Error)?.stack ?? String(error)}`));
@@ -164,6 +172,9 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     maxBodyBytes: config.maxChatBodyBytes,
     weightsWaitMs: config.weightsWaitMs,
     weightsRetryAfterSeconds: config.weightsRetryAfterSeconds,
+    weightsNoticeWaitMs: config.weightsNoticeWaitMs,
+    weightsNoticeIntervalMs: config.weightsNoticeIntervalMs,
+    maxWaitingChats: config.maxWaitingChats,
     defaultChatTemplateKwargs: config.defaultChatTemplateKwargs,
     refreshPolicyVersion,
     log,
@@ -181,6 +192,8 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
         boxId,
         policyVersion: policy.version,
         weightsUpdating: policy.weightsUpdating,
+        // While updating: about how long until chat is served again (null: no estimate yet).
+        resumeInMs: policy.expectedResumeInMs(),
       }),
     { public: true },
   );
@@ -250,6 +263,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     boxId,
     db,
     sampleLog,
+    withdrawalLog,
     progressLog,
     turnLog,
     sglang,

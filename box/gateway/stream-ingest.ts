@@ -177,7 +177,12 @@ export class StreamIngest {
     const result: Promise<IngestResult> = isBinary
       ? Promise.resolve({
           ok: true,
-          outcome: { id: 0, replies: [{ type: 'error', message: 'binary frames are not part of the protocol; send JSON text frames' }], stored: [] },
+          outcome: {
+            id: 0,
+            replies: [{ type: 'error', message: 'binary frames are not part of the protocol; send JSON text frames' }],
+            stored: [],
+            withdrawn: [],
+          },
         })
       : this.options.ingest.submit(rawBytes(data), clientId, Date.now());
     peer.answered = peer.answered.then(async () => this.answer(ws, await result));
@@ -192,6 +197,7 @@ export class StreamIngest {
     }
     for (const reply of result.outcome.replies) this.send(ws, reply);
     for (const note of result.outcome.stored) this.options.hooks.emit('sampleStored', this.storedEvent(note));
+    for (const withdrawal of result.outcome.withdrawn) this.options.hooks.emit('sampleWithdrawn', withdrawal);
   }
 
   private storedEvent(note: StoredNote): GatewayHookEvents['sampleStored'] {

@@ -9,13 +9,20 @@ export interface JudgeCompletionOptions {
   timeoutMs: number;
 }
 
+export interface JudgeAnswer {
+  /** Reasoning and content together (a thinking judge may leave its verdict in the reasoning). */
+  text: string;
+  /** 'length': the vote ran out of its token budget (usually before its \boxed{}). */
+  finishReason: string | null;
+}
+
 /** One non-streamed /v1/chat/completions call to the judge engine; returns the answer text. */
 export async function completeJudgeChat(
   engine: SglangClient,
   messages: readonly ChatMessage[],
   opts: JudgeCompletionOptions,
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<JudgeAnswer> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const res = await engine.openChatCompletion(
     { messages, temperature: opts.temperature, max_tokens: opts.maxTokens, stream: false },
@@ -31,8 +38,8 @@ export async function completeJudgeChat(
   }
   const parsed = ChatCompletionSchema.safeParse(json);
   if (!parsed.success) throw new SglangResponseError(`judge answer has an unexpected shape: ${z.prettifyError(parsed.error)}`, res.status);
-  const message = parsed.data.choices[0]?.message;
-  if (!message) throw new SglangResponseError('judge answer has no choices', res.status);
+  const choice = parsed.data.choices[0];
+  if (!choice) throw new SglangResponseError('judge answer has no choices', res.status);
   // A thinking judge may leave its verdict in the reasoning when the content is cut short.
-  return [message.reasoning_content ?? '', message.content ?? ''].join('\n');
+  return { text: [choice.message.reasoning_content ?? '', choice.message.content ?? ''].join('\n'), finishReason: choice.finish_reason ?? null };
 }

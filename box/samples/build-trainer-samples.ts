@@ -11,6 +11,10 @@ import { inThreadTokenizer, type SampleTokenizer } from './sample-tokenizer';
 import { scoreResponseTokens } from './score-response-tokens';
 import type { ServedTurn } from './served-turn';
 import type { SglangClient } from '../sglang/sglang-client';
+import type { TrainingFate } from '../../shared/domain';
+import type { SampleVerdict } from '../../shared/protocol/box-stream';
+import { decideReward } from './decide-reward';
+import { servedByPolicy } from './served-by-policy';
 import { appendHintToMessages } from './teacher-prompt';
 
 /** Extra tries for a regeneration that hit max_new_tokens or was aborted: only finished replies train. */
@@ -73,7 +77,7 @@ export interface SampleBuilderConfig {
   onPolicySamplesPerHint: number;
   regenerateTemperature: number;
   regenerateMaxNewTokens: number;
-  /** Scores rewardSource 'none' samples and, if set, regenerated replies against the hint. */
+  /** Decides the reward of every inferred turn (and, if set, judges regenerated replies against the hint); null: no judge engine. */
   judge: BoxJudge | null;
   judgeRegenerations: boolean;
   /**
@@ -94,6 +98,14 @@ export interface BuildReport {
   /** The box judge's votes when it decided the reward. */
   judgeVotes: (number | null)[] | null;
   regenerationErrors: string[];
+  /** Why the served reply is not the policy's own (then only hint regenerations were built); null when it is. */
+  notFromPolicyBecause: string | null;
+  /** Who decided the reward, the judge's tally, and whether the signal trains. */
+  verdict: SampleVerdict;
+  /** The hint the judge added where the user gave none (null: none, or the user's own hint was used). */
+  judgeHint: string | null;
+  /** Judge votes that ran out of their token budget (counted invalid). */
+  judgeCutAtBudget: number;
 }
 
 function sameMessages(a: readonly { role: string; content: string }[], b: readonly ChatMessage[]): boolean {
@@ -115,9 +127,10 @@ interface ResponseTokens {
 }
 
 /**
- * The served reply's ids and rollout log-probs: exactly what SGLang sampled when the gateway's turn
- * log has it for this very prompt and text; otherwise the reply is re-tokenized with the model's
- * template and the policy engine scores it (max_new_tokens 0) for rollout log-probs.
+ * The served reply's ids and rollout log-probs: exactly what SGLang sampled when the turn log's tokens
+ * spell it; where they cannot be mapped (a server that reported no token bytes), the policy's own text
+ * is re-tokenized with the model's template and the policy engine scores it (max_new_tokens 0).
+ * Callers check first that the policy served this text (servedByPolicy).
  */
 async function servedResponseTokens(
   config: SampleBuilderConfig,
@@ -170,9 +183,11 @@ async function servedResponseTokens(
 /**
  * Turns one delivered app sample into TrainerSamples: the served reply (binary RL reward, plus
  * teacher log-probs when there is a hint) and, for hinted turns, k replies regenerated from the
- * current policy and scored by the same hint-teacher. Regenerated replies never inherit the app's
- * reward (the user reacted to the original, not to them): they train on OPD alone with reward 0,
- * unless the box judge is set to judge them against the hint.
+ * current policy and scored by the same hint-teacher. The reward is decided by decideReward (the
+ * judge for inferred turns); the served reply becomes a sample only if the box's policy served it
+ * (servedByPolicy). Regenerated replies never inherit the reward (the user reacted to the original,
+ * not to them): they train on OPD alone with reward 0, unless the box judge is set to judge them
+ * against the hint.
  */
 export async function buildTrainerSamples(
   config: SampleBuilderConfig,
@@ -183,26 +198,25 @@ export async function buildTrainerSamples(
   const tokenizer = config.tokenizer instanceof ModelTokenizer ? inThreadTokenizer(config.tokenizer) : config.tokenizer;
   // Log-probs scored or sampled mid-push would mix weight versions (and SGLang holds requests then).
   await untilPolicyServes(config, signal);
-  const templateKwargs = turn?.templateKwargs ?? config.defaultTemplateKwargs;
+  const provenance = servedByPolicy(sample, turn);
+  const templateKwargs = (provenance.ok ? turn?.templateKwargs : null) ?? config.defaultTemplateKwargs;
   const promptIds = await tokenizer.promptIds(sample.messages, templateKwargs);
   checkLength(config, promptIds.length, 'the prompt');
 
-  let reward: number = sample.reward;
-  let judgeVotes: (number | null)[] | null = null;
-  if (sample.rewardSource === 'none' && config.judge && sample.nextState) {
-    const verdict = await config.judge.judgeNextState(sample.response, sample.nextState, signal);
-    reward = verdict.reward;
-    judgeVotes = verdict.votes;
-  }
-
-  const served = await servedResponseTokens(config, tokenizer, sample, turn, promptIds, templateKwargs, signal);
-  const teacherPromptIds = sample.hint ? await tokenizer.promptIds(appendHintToMessages(sample.messages, sample.hint), templateKwargs) : null;
+  const decision = await decideReward(config.judge, sample, signal);
+  const { reward } = decision;
+  const trainHint = decision.hint;
+  const teacherPromptIds = trainHint ? await tokenizer.promptIds(appendHintToMessages(sample.messages, trainHint), templateKwargs) : null;
   const teacherScore = (ids: number[]): Promise<number[]> =>
     config.teacherLimit.run(async () => (await scoreResponseTokens(config.teacher, teacherPromptIds!, ids, signal)).logprobs);
 
-  const servedTeacher = teacherPromptIds ? await teacherScore(served.ids) : null;
-  const samples: BuiltTrainerSample[] = [
-    {
+  const samples: BuiltTrainerSample[] = [];
+  let served: ResponseTokens | null = null;
+  // Another model's text never becomes a sample; a hint on it may still drive on-policy regenerations.
+  if (provenance.ok) {
+    served = await servedResponseTokens(config, tokenizer, sample, turn, promptIds, templateKwargs, signal);
+    const servedTeacher = teacherPromptIds ? await teacherScore(served.ids) : null;
+    samples.push({
       sampleId: sample.sampleId,
       personaId: sample.personaId,
       sourceSampleId: sample.sampleId,
@@ -218,14 +232,14 @@ export async function buildTrainerSamples(
       reward,
       teacher_log_probs: servedTeacher,
       retokenized: served.retokenizedBecause !== null,
-      hint: sample.hint,
+      hint: trainHint,
       policyVersion: served.policyVersion,
-    },
-  ];
+    });
+  }
 
   const regenerationErrors: string[] = [];
-  if (sample.hint && teacherPromptIds) {
-    const hint = sample.hint;
+  if (trainHint && teacherPromptIds) {
+    const hint = trainHint;
     await untilPolicyServes(config, signal);
     const regenerations = await Promise.allSettled(
       Array.from({ length: config.onPolicySamplesPerHint }, async (_, n): Promise<BuiltTrainerSample | null> => {
@@ -282,12 +296,24 @@ export async function buildTrainerSamples(
     }
   }
 
+  const rlSignal = reward !== 0 && sample.nextState !== null;
+  const fate: TrainingFate = !provenance.ok
+    ? 'not_from_policy'
+    : rlSignal || trainHint !== null
+      ? 'will_train'
+      : decision.unsure
+        ? 'unsure'
+        : 'no_signal';
   return {
     samples,
-    retokenizedBecause: served.retokenizedBecause,
-    rescoredBecause: served.rescoredBecause,
-    servedTemperature: turn?.temperature ?? null,
-    judgeVotes,
+    retokenizedBecause: served?.retokenizedBecause ?? null,
+    rescoredBecause: served?.rescoredBecause ?? null,
+    servedTemperature: provenance.ok ? (turn?.temperature ?? null) : null,
+    judgeVotes: decision.votes,
     regenerationErrors,
+    notFromPolicyBecause: provenance.ok ? null : provenance.reason,
+    verdict: { decidedBy: decision.decidedBy, reward, judgeTally: decision.tally, fate },
+    judgeHint: decision.decidedBy === 'judge' && trainHint !== null && trainHint !== sample.hint ? trainHint : null,
+    judgeCutAtBudget: decision.cutAtBudget,
   };
 }

@@ -85,11 +85,13 @@ export class SglangClient {
 
   /** Sends a request; network failures become SglangUnreachableError, aborts stay AbortError. */
   async request(path: string, init: { method: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal }): Promise<Response> {
+    // Serialised before the try: a body that cannot be written (too deep, a cycle) is our fault, not an outage.
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     try {
       return await fetch(`${this.url}${path}`, {
         method: init.method,
         headers: this.headers(),
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        body,
         signal: init.signal,
       });
     } catch (error) {

@@ -1,4 +1,5 @@
-import type { SignalSample } from '../../shared/protocol/box-stream';
+import { describeTally } from '../../shared/judge-votes';
+import type { SampleVerdict, SignalSample } from '../../shared/protocol/box-stream';
 import type { NewProgressEvent } from '../gateway/progress-log';
 import { PolicyUpdatingError, SampleTooLongError, type BuildReport } from '../samples/build-trainer-samples';
 import { TokenAlignmentError } from '../samples/score-response-tokens';
@@ -161,6 +162,10 @@ export class SampleBuildWorker {
       rescoredBecause: report.rescoredBecause,
       servedTemperature: report.servedTemperature,
       judgeVotes: report.judgeVotes,
+      judgeCutAtBudget: report.judgeCutAtBudget,
+      judgeHint: report.judgeHint,
+      verdict: report.verdict,
+      notFromPolicyBecause: report.notFromPolicyBecause,
       regenerationErrors: report.regenerationErrors,
     };
     let outcome;
@@ -175,31 +180,72 @@ export class SampleBuildWorker {
       return;
     }
     for (const error of report.regenerationErrors) log('warn', `on-policy regeneration for ${sample.sampleId} failed: ${error}`);
-    if (outcome.ready.length === 0) return;
-    const original = outcome.ready.find((s) => s.sampleId === sample.sampleId) ?? outcome.ready[0]!;
+    if (report.judgeCutAtBudget > 0) {
+      log('warn', `${report.judgeCutAtBudget} judge vote(s) on ${sample.sampleId} ran out of their token budget before a verdict (APPRENTICE_JUDGE_MAX_TOKENS)`);
+    }
+    // Withdrawn (superseded or removed) while it was built: the withdrawal has its own event.
+    if (outcome.held.some((h) => h.state === 'superseded')) return;
+    const served = outcome.ready.find((s) => s.sampleId === sample.sampleId);
+    const onPolicy = outcome.ready.filter((s) => s.sampleId !== sample.sampleId);
     const responseTokens = outcome.ready.reduce((n, s) => n + s.response_length, 0);
+    if (!served) {
+      // The served reply will not train: say why, and what (if anything) the hint still taught.
+      const fate = report.verdict.fate === 'will_train' ? 'no_signal' : report.verdict.fate;
+      publish({
+        kind: 'not_trained',
+        personaId: sample.personaId,
+        sampleIds: [sample.sampleId],
+        step: null,
+        policyVersion: onPolicy[0]?.policyVersion ?? null,
+        metrics: { reward: report.verdict.reward, onPolicySamples: onPolicy.length, responseTokens },
+        message: notTrainedMessage({ ...report.verdict, fate }, report.notFromPolicyBecause, onPolicy.length),
+        at: Date.now(),
+        verdict: { ...report.verdict, fate },
+      });
+      return;
+    }
     publish({
       kind: 'sample_ready',
       personaId: sample.personaId,
       sampleIds: [sample.sampleId],
       step: null,
-      policyVersion: original.policyVersion,
+      policyVersion: served.policyVersion,
       metrics: {
         samples: outcome.ready.length,
-        onPolicySamples: outcome.ready.filter((s) => s.sampleId !== sample.sampleId).length,
-        reward: original.reward,
+        onPolicySamples: onPolicy.length,
+        reward: served.reward,
         responseTokens,
-        teacher: original.teacher_log_probs ? 1 : 0,
-        retokenized: original.retokenized ? 1 : 0,
+        teacher: served.teacher_log_probs ? 1 : 0,
+        retokenized: served.retokenized ? 1 : 0,
       },
-      message: readyMessage(outcome.ready.length, original.reward, original.teacher_log_probs !== null),
+      message: readyMessage(outcome.ready.length, served.reward, served.teacher_log_probs !== null, report.verdict),
       at: Date.now(),
+      verdict: report.verdict,
     });
   }
 }
 
-function readyMessage(count: number, reward: number, hinted: boolean): string {
-  const what = hinted ? `reward ${reward} with the hint's teacher signal` : `reward ${reward}`;
+/** "you", "the judge (3-0)", "the detector": who decided the reward. */
+function decidedByWords(verdict: SampleVerdict): string {
+  if (verdict.decidedBy === 'user') return 'you';
+  if (verdict.decidedBy === 'judge') return verdict.judgeTally ? `the judge (${describeTally(verdict.judgeTally)})` : 'the judge';
+  return 'the detector';
+}
+
+function notTrainedMessage(verdict: SampleVerdict, notFromPolicyBecause: string | null, onPolicy: number): string {
+  const regenerated = onPolicy > 0 ? ` The policy answered again with the hint: ${onPolicy} on-policy sample${onPolicy === 1 ? '' : 's'} ready.` : '';
+  switch (verdict.fate) {
+    case 'not_from_policy':
+      return `Not trained: not from your box's model (${notFromPolicyBecause ?? 'not served by the box'}).${regenerated}`;
+    case 'unsure':
+      return `Unsure — not trained: no judge here, and the detector's verdict is not one to train on alone.${regenerated}`;
+    default:
+      return `Not trained: ${decidedByWords(verdict)} found no signal to learn from (reward 0).${regenerated}`;
+  }
+}
+
+function readyMessage(count: number, reward: number, hinted: boolean, verdict: SampleVerdict): string {
+  const what = `${hinted ? `reward ${reward} with the hint's teacher signal` : `reward ${reward}`}, decided by ${decidedByWords(verdict)}`;
   return count === 1 ? `Ready to train (${what}).` : `Ready to train: ${count} samples (${what}).`;
 }
 

@@ -16,6 +16,7 @@ import {
   type TrainerReject,
   type TrainerReport,
   type TrainerWeights,
+  type TrainerWeightsResponse,
 } from '../../shared/protocol/trainer-api';
 import { BodyError, readJsonBody, sendJson } from '../gateway/json-body';
 import { sendOpenAIError } from '../gateway/openai-error';
@@ -34,6 +35,8 @@ export interface TrainerApi {
   weights(update: TrainerWeights): void;
   /** Whether chat is held for a weight update right now (a heartbeat sender stops when it is not). */
   weightsUpdating(): boolean;
+  /** Resolves with the work still running on the policy engine once none is, or after `timeoutMs`. */
+  drainEngine(timeoutMs: number, signal: AbortSignal): Promise<{ replies: number; builds: number }>;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -111,7 +114,20 @@ export function trainerRoutes(api: TrainerApi): { method: 'GET' | 'POST'; path: 
     const parsed = await parseBody(req, res, TrainerWeightsSchema, 'weights update');
     if (!parsed) return;
     api.weights(parsed);
-    sendJson(res, 200, { state: parsed.state, policyVersion: api.policyVersion(), updating: api.weightsUpdating() });
+    const draining = parsed.state === 'updating' && !parsed.heartbeat && parsed.drainTimeoutMs !== undefined;
+    // Chat is held from now on; with drainTimeoutMs the push waits for the work already running.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const left = await api.drainEngine(draining ? parsed.drainTimeoutMs! : 0, gone.signal);
+    if (gone.signal.aborted && !res.writable) return;
+    const body: TrainerWeightsResponse = {
+      state: parsed.state,
+      policyVersion: api.policyVersion(),
+      updating: api.weightsUpdating(),
+      activeReplies: left.replies,
+      activeBuilds: left.builds,
+    };
+    sendJson(res, 200, body);
   };
 
   return [

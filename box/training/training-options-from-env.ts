@@ -8,11 +8,17 @@ import { createTrainingPlugin, type TrainingOptions } from './training-plugin';
  *   APPRENTICE_MODEL_DIR            the policy's model folder (default: SGLang's tokenizer_path)
  *   APPRENTICE_ONPOLICY_SAMPLES     k on-policy samples per hinted turn (default 2; 0 = off)
  *   APPRENTICE_TEACHER_CONCURRENCY  concurrent teacher scoring calls (default 4)
- *   APPRENTICE_JUDGE_VOTES          box-side judge votes for unscored samples (default 0 = off)
+ *   APPRENTICE_JUDGE_VOTES          votes of the box-side judge that decides inferred rewards
+ *                                   (default 3; 0 = off: then only inferred rewards the app marked
+ *                                   trainable without a judge train)
+ *   APPRENTICE_JUDGE_MAX_TOKENS     new tokens per judge vote (default 8192, room for a thinking judge)
  *   APPRENTICE_JUDGE_REGENERATIONS  1: judge on-policy samples against the hint (default 0)
  *   APPRENTICE_LEASE_MS             how long the trainer holds a batch before it is re-offered
  *   APPRENTICE_ENABLE_THINKING      1: render unserved replies with thinking on (default 0)
  */
+
+/** OpenClaw-RL's m: three votes at temperature 0.6, the majority wins. */
+const DEFAULT_JUDGE_VOTES = 3;
 
 export class TrainingEnvError extends Error {
   override name = 'TrainingEnvError';
@@ -32,6 +38,7 @@ const EnvSchema = z.object({
   APPRENTICE_ONPOLICY_SAMPLES: intVar('APPRENTICE_ONPOLICY_SAMPLES', 0, 16),
   APPRENTICE_TEACHER_CONCURRENCY: intVar('APPRENTICE_TEACHER_CONCURRENCY', 1, 64),
   APPRENTICE_JUDGE_VOTES: intVar('APPRENTICE_JUDGE_VOTES', 0, 15),
+  APPRENTICE_JUDGE_MAX_TOKENS: intVar('APPRENTICE_JUDGE_MAX_TOKENS', 16, 32_768),
   APPRENTICE_JUDGE_REGENERATIONS: flagVar('APPRENTICE_JUDGE_REGENERATIONS'),
   APPRENTICE_LEASE_MS: intVar('APPRENTICE_LEASE_MS', 1_000, 86_400_000),
   APPRENTICE_ENABLE_THINKING: flagVar('APPRENTICE_ENABLE_THINKING'),
@@ -42,12 +49,12 @@ export function trainingOptionsFromEnv(env: NodeJS.ProcessEnv): TrainingOptions 
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) throw new TrainingEnvError(parsed.error.issues.map((i) => i.message).join('; '));
   const e = parsed.data;
-  const votes = e.APPRENTICE_JUDGE_VOTES ?? 0;
+  const votes = e.APPRENTICE_JUDGE_VOTES ?? DEFAULT_JUDGE_VOTES;
   return {
     modelDir: e.APPRENTICE_MODEL_DIR ?? null,
     onPolicySamplesPerHint: e.APPRENTICE_ONPOLICY_SAMPLES,
     teacherConcurrency: e.APPRENTICE_TEACHER_CONCURRENCY,
-    judge: votes > 0 ? { votes, judgeRegenerations: e.APPRENTICE_JUDGE_REGENERATIONS === '1' } : null,
+    judge: votes > 0 ? { votes, maxTokens: e.APPRENTICE_JUDGE_MAX_TOKENS, judgeRegenerations: e.APPRENTICE_JUDGE_REGENERATIONS === '1' } : null,
     leaseMs: e.APPRENTICE_LEASE_MS,
     templateKwargs: { enable_thinking: e.APPRENTICE_ENABLE_THINKING === '1' },
   };

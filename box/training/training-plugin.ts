@@ -15,8 +15,28 @@ import { SampleBuildWorker } from './sample-build-worker';
 import { servedTurnFromRecord } from './served-turn-from-record';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import { trainerRoutes, type TrainerApi } from './trainer-routes';
-import { TrainingQueue, type FailedSample, type ReportOutcome, type StoredSourceNote } from './training-queue';
+import { TrainingQueue, type FailedSample, type ReportOutcome, type StoredSourceNote, type WithdrawOutcome } from './training-queue';
+import type { NewProgressEvent } from '../gateway/progress-log';
+import type { StoredWithdrawal } from '../gateway/withdrawal-log';
 import { waitForBatch } from './wait-for-batch';
+
+/**
+ * New tokens per judge vote. A thinking judge reasons before its \boxed{}: OpenClaw-RL gives its PRM
+ * 4096 (OPD) to 8192 (combined) new tokens. The judge prompt itself is bounded (head and tail of each
+ * part, box/judge/judge-prompts.ts): measured with the Qwen3 tokenizer it stays under 4k tokens, so
+ * 8192 new tokens fit a 32k context with room to spare (test/box/judge/judge-vote-budget.test.ts).
+ */
+export const JUDGE_VOTE_MAX_TOKENS = 8_192;
+
+export const JudgeOptionsSchema = z.object({
+  votes: z.number().int().min(1).max(15).default(3),
+  temperature: z.number().min(0).max(2).default(0.6),
+  maxTokens: z.number().int().min(16).max(32_768).default(JUDGE_VOTE_MAX_TOKENS),
+  /** Per vote request; a thinking judge's 8k tokens take minutes on a busy engine. */
+  timeoutMs: z.number().int().min(1_000).max(600_000).default(300_000),
+  /** Also judge on-policy regenerations against the hint (otherwise their reward is 0). */
+  judgeRegenerations: z.boolean().default(false),
+});
 
 export const TrainingOptionsSchema = z.object({
   /** The policy's model folder (tokenizer.json, tokenizer_config.json). null: SGLang's tokenizer_path. */
@@ -43,18 +63,13 @@ export const TrainingOptionsSchema = z.object({
    * is tokenized (in the tokenizer worker), before any engine call, with one 'error' event.
    */
   maxSampleTokens: z.number().int().min(1).default(32_768),
-  /** Box-side judge for rewardSource 'none' samples; null = off (such samples keep reward 0). */
-  judge: z
-    .object({
-      votes: z.number().int().min(1).max(15).default(3),
-      temperature: z.number().min(0).max(2).default(0.6),
-      maxTokens: z.number().int().min(16).max(32_768).default(2_048),
-      timeoutMs: z.number().int().min(1_000).max(600_000).default(120_000),
-      /** Also judge on-policy regenerations against the hint (otherwise their reward is 0). */
-      judgeRegenerations: z.boolean().default(false),
-    })
-    .nullable()
-    .default(null),
+  /**
+   * The box-side PRM judge on the teacher/judge engine: it decides the reward of every delivered
+   * inferred turn from its next state (and adds a hindsight hint where the user gave none). On by
+   * default; null turns it off, and then an inferred reward trains only when the app marked its
+   * detector verdict trainable without a judge.
+   */
+  judge: JudgeOptionsSchema.nullable().default(() => JudgeOptionsSchema.parse({})),
   /** A batch handed to the trainer is offered again if no report names it within this time. */
   leaseMs: z.number().int().min(1).default(15 * 60_000),
   maxBuildAttempts: z.number().int().min(1).default(8),
@@ -79,6 +94,7 @@ export type TrainingOptions = z.input<typeof TrainingOptionsSchema>;
 const POLICY_VERSION_KEY = 'policyVersion';
 const SAMPLE_LOG_CURSOR_KEY = 'sampleLogCursor';
 const ARRIVALS_RETRY_MS = 1_000;
+const WITHDRAWAL_LOG_CURSOR_KEY = 'withdrawalLogCursor';
 
 export interface TrainingHandle {
   queue: TrainingQueue;
@@ -131,6 +147,26 @@ function groupByPersona<T extends { personaId: string }>(rows: readonly T[]): Ma
   return out;
 }
 
+/** Tells the app what removing a signal did on the box: withdrawn before training, or reverted after. */
+function withdrawnEvent(withdrawal: StoredWithdrawal, outcome: WithdrawOutcome): NewProgressEvent {
+  const reverted = outcome.trainedStep !== null;
+  return {
+    kind: 'withdrawn',
+    personaId: withdrawal.personaId,
+    sampleIds: [withdrawal.sampleId],
+    step: outcome.trainedStep,
+    policyVersion: null,
+    metrics: {},
+    message: reverted
+      ? `Reverted: training step ${outcome.trainedStep} had already used this signal; it is left out of every later step.`
+      : outcome.known
+        ? 'Removed: this signal will not train.'
+        : 'Removed before it reached training: this signal will not train.',
+    at: Date.now(),
+    verdict: { decidedBy: 'user', reward: 0, judgeTally: null, fate: reverted ? 'reverted' : 'removed' },
+  };
+}
+
 /**
  * The training side of the gateway: every stored sample goes into a durable build queue, becomes
  * TrainerSamples (exact ids, rollout and teacher log-probs), waits for the trainer's long-poll,
@@ -176,7 +212,14 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         maxSampleTokens: options.maxSampleTokens,
       };
       const record = gateway.turnLog.get(sample.turnId);
-      return buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      // Without a separate teacher the whole build (regenerations, teacher scoring, judge votes) runs on
+      // the policy engine; a colocated trainer releases that engine for a step only once it is idle.
+      const endBuild = gateway.teacherSglang === gateway.sglang ? gateway.policy.beginBuild() : () => undefined;
+      try {
+        return await buildTrainerSamples(config, sample, record ? servedTurnFromRecord(record) : null, signal);
+      } finally {
+        endBuild();
+      }
     };
 
     const worker = new SampleBuildWorker({
@@ -242,6 +285,21 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       if (arrivals.length === 1) setImmediate(() => recordArrivals());
     };
     const offStored = gateway.hooks.on('sampleStored', accept);
+
+    // Removed signals: applied in log order (also those recorded while the training side was down).
+    const applyWithdrawals = (): void => {
+      let after = Number(queue.getState(WITHDRAWAL_LOG_CURSOR_KEY) ?? 0);
+      for (let page = gateway.withdrawalLog.listAfter(after); page.length > 0; page = gateway.withdrawalLog.listAfter(after)) {
+        for (const withdrawal of page) {
+          const outcome = queue.withdraw(withdrawal.sampleId);
+          gateway.publishProgress(withdrawnEvent(withdrawal, outcome));
+          after = withdrawal.seq;
+          queue.setState(WITHDRAWAL_LOG_CURSOR_KEY, String(after));
+        }
+      }
+    };
+    const offWithdrawn = gateway.hooks.on('sampleWithdrawn', () => applyWithdrawals());
+    applyWithdrawals();
     // Samples stored while the training side was down (or before this listener existed).
     // A restart is when a misconfigured box got fixed: sources that failed for a passing reason get
     // another set of attempts (permanent failures stay failed, told to the user once).
@@ -282,11 +340,11 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       }
     };
 
-    const finishUpdate = (version: string | null): void => {
+    const finishUpdate = (version: string | null, completed = true): void => {
       if (updateTimer) clearTimeout(updateTimer);
       updateTimer = null;
       const previous = policyVersion();
-      gateway.policy.finishWeightUpdate(version ?? undefined);
+      gateway.policy.finishWeightUpdate(version ?? undefined, completed);
       if (!version || version === previous) return;
       queue.setState(POLICY_VERSION_KEY, version);
       for (const personaId of queue.personas()) {
@@ -354,11 +412,12 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         if (updateTimer) clearTimeout(updateTimer);
         updateTimer = setTimeout(() => {
           log('warn', 'the trainer announced a weight update and then went quiet (no heartbeat, no ready); serving chat again');
-          finishUpdate(null);
+          finishUpdate(null, false);
         }, holdUntil - now);
         updateTimer.unref();
       },
       weightsUpdating: () => gateway.policy.weightsUpdating,
+      drainEngine: (timeoutMs, signal) => gateway.policy.waitForEngineIdle(timeoutMs, signal),
     };
     for (const route of trainerRoutes(api)) gateway.route(route.method, route.path, route.handler);
 
@@ -367,6 +426,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       worker,
       async close() {
         offStored();
+        offWithdrawn();
         offFailed();
         // What arrived last is recorded now (the database closes after this); the sample log has it anyway.
         try {

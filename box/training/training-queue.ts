@@ -58,6 +58,17 @@ export interface TrainingQueueOptions {
   sampleLogBody?: (sampleId: string) => string | null;
 }
 
+/** What a user's withdrawal found. */
+export interface WithdrawOutcome {
+  /** The step that already trained it (the latest, for a hinted group), or null when nothing of it trained. */
+  trainedStep: number | null;
+  /** Whether the box had received the sample (a withdrawal may come first, or alone). */
+  known: boolean;
+}
+
+/** training_superseded.by_sample_id of a withdrawal: no newer sample replaces it, the user removed it. */
+export const WITHDRAWN_BY_USER = 'withdrawn-by-user';
+
 /** A built sample settled as failed (the trainer refused it, or its stored row no longer parses). */
 export interface FailedSample {
   sampleId: string;
@@ -208,6 +219,32 @@ export class TrainingQueue {
       .prepare(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
       .get(supersedes);
     return source.changes > 0 || built.changes > 0 || unsaved !== undefined ? [supersedes] : [];
+  }
+
+  /**
+   * The user removed this signal. Like a supersede without a successor: nothing built from it is
+   * offered or trained from now on (a batch the trainer holds drops it at confirm), a later delivery
+   * of it is stored as superseded, and rows it trained without a save are withdrawn, not re-offered,
+   * when the trainer restarts. What already trained stays trained; the caller reports it as reverted.
+   */
+  withdraw(sampleId: string, now = Date.now()): WithdrawOutcome {
+    const outcome = this.db.transaction((): WithdrawOutcome => {
+      this.db
+        .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
+        .run(sampleId, WITHDRAWN_BY_USER, now);
+      this.db
+        .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
+        .run(now, sampleId);
+      this.db
+        .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
+        .run(sampleId);
+      const trained = this.db
+        .prepare(`SELECT MAX(trained_step) AS step FROM training_samples WHERE source_sample_id = ? AND state IN ('trained', 'trained_unsaved')`)
+        .get(sampleId) as { step: number | null };
+      const known = this.db.prepare('SELECT 1 FROM training_sources WHERE sample_id = ?').get(sampleId) !== undefined;
+      return { trainedStep: trained.step, known };
+    }).immediate();
+    return outcome;
   }
 
   /** Sources due for a build attempt, oldest first. */

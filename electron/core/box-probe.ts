@@ -1,5 +1,5 @@
 import { ModelListSchema } from '../../shared/protocol/chat-completion-stream';
-import { describeFetchFailure } from '../policy/policy-error';
+import { describeErrorBody, describeFetchFailure } from '../policy/policy-error';
 
 export interface BoxProbeResult {
   ok: boolean;
@@ -32,27 +32,32 @@ export async function probeBox(
   const health = await get('/health', false);
   if (typeof health === 'string') return { ok: false, detail: health, models: [] };
   await health.body?.cancel();
-  if (!health.ok) return { ok: false, detail: `The box is not healthy yet: /health answered ${health.status}.`, models: [] };
+  if (!health.ok) return { ok: false, detail: `The box at ${boxUrl} is not healthy yet: /health answered ${health.status}.`, models: [] };
 
   const models = await get('/v1/models', true);
   if (typeof models === 'string') return { ok: false, detail: models, models: [] };
   if (models.status === 401 || models.status === 403) {
     await models.body?.cancel();
-    return { ok: false, detail: token ? 'The box refused the token.' : 'The box requires a token; set one in Settings.', models: [] };
+    return {
+      ok: false,
+      detail: token ? `The box at ${boxUrl} refused the token.` : `The box at ${boxUrl} requires a token; enter the one it printed at start.`,
+      models: [],
+    };
   }
   if (!models.ok) {
-    await models.body?.cancel();
-    return { ok: false, detail: `/v1/models answered ${models.status}.`, models: [] };
+    const body = await models.text().catch(() => '');
+    const said = describeErrorBody(body);
+    return { ok: false, detail: `The box at ${boxUrl}: /v1/models answered ${models.status}${said ? ` (${said})` : ''}.`, models: [] };
   }
   let ids: string[];
   try {
     ids = ModelListSchema.parse(await models.json()).data.map((m) => m.id);
   } catch {
-    return { ok: false, detail: '/v1/models did not send an OpenAI model list.', models: [] };
+    return { ok: false, detail: `${boxUrl}/v1/models did not send an OpenAI model list; is this the box gateway's URL?`, models: [] };
   }
   return {
     ok: true,
-    detail: `The box is healthy and serves ${ids.length === 0 ? 'no models yet' : ids.join(', ')}.`,
+    detail: `The box at ${boxUrl} is healthy and serves ${ids.length === 0 ? 'no models yet' : ids.join(', ')}.`,
     models: ids,
   };
 }

@@ -12,6 +12,8 @@ export interface SignalSampleInput {
   /** Only an approved or automatic hint; null while one awaits review or after it was rejected. */
   hint: string | null;
   supersedes: string | null;
+  /** Inferred signals: whether a judge-less box may train the detector's reward (isTrainableWithoutJudge). */
+  trainableWithoutJudge?: boolean;
 }
 
 /**
@@ -45,6 +47,9 @@ export function buildSignalSample(input: SignalSampleInput): SignalSample {
     supersedes: input.supersedes,
     policyVersion: input.reply.policyVersion,
     createdAt: signal.createdAt,
+    ...(input.trainableWithoutJudge === undefined ? {} : { trainableWithoutJudge: input.trainableWithoutJudge }),
+    // The box's judge may add a hint of its own only where hints need no review.
+    judgeHintAllowed: input.persona.hintMode !== 'review',
   };
 }
 

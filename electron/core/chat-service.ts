@@ -1,15 +1,17 @@
 import type { Conversation, Message, Persona, Signal } from '../../shared/domain';
-import { classifyFollowUp } from '../signals';
-import type { FollowUpInput, SignalVerdict } from '../signals/types';
+import { classifyFollowUp, isTrainableWithoutJudge } from '../signals';
+import type { FollowUpInput, SignalVerdict, Turn } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import { FollowUpContexts } from './follow-up-context';
 import type { JudgeRunner } from './judge-runner';
+import { judgeExpected } from './judge-availability';
 import { policyMessages } from './policy-messages';
-import { resolvePolicyTarget } from './policy-target';
+import { policyServedByBox, resolvePolicyTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { streamReply } from './reply-streamer';
 import { recordSignal, type RecordedSignal } from './signal-recorder';
+import { explicitTrust, inferredTrust } from './signal-trust';
 import { explicitSignalToCarryHint, isExplicitSignal } from './supersede-rules';
 
 export interface ChatTiming {
@@ -75,9 +77,12 @@ export class ChatService {
               nextState: { role: 'user', content },
               hint: { text: verdict.hint, source: 'rule' },
               supersede: [carrier],
+              trust: explicitTrust(last),
             });
           }
         } else {
+          const trainableWithoutJudge = isTrainableWithoutJudge(verdict);
+          const trust = inferredTrust(last, verdict, { judgeExpected: judgeExpected(this.ctx.settings.get(), verdict), trainableWithoutJudge });
           recorded = recordSignal(store, {
             persona,
             reply: last,
@@ -90,6 +95,8 @@ export class ChatService {
             nextState: { role: 'user', content },
             hint: verdict.hint ? { text: verdict.hint, source: 'rule' } : null,
             supersede: active,
+            trust,
+            trainableWithoutJudge,
           });
           judgeRequest = { input, verdict };
         }
@@ -102,6 +109,7 @@ export class ChatService {
         content: '',
         status: 'streaming',
         model: this.ctx.settings.get().policy.model,
+        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       });
       return { userMessage, assistantMessage, recorded };
     })();
@@ -169,6 +177,7 @@ export class ChatService {
           nextState: { role: 'feedback', content: 'regenerate: the user asked for a different reply' },
           hint: null,
           supersede: store.signals.listActiveForMessage(previous.id).filter((s) => !isExplicitSignal(s)),
+          trust: explicitTrust(previous),
         });
       }
       store.conversations.touch(previous.conversationId);
@@ -179,6 +188,7 @@ export class ChatService {
         status: 'streaming',
         model: this.ctx.settings.get().policy.model,
         replacesId: previous.id,
+        servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
     })();
@@ -213,7 +223,7 @@ export class ChatService {
         return streamReply(this.ctx.store.messages, this.ctx.events, {
           reply,
           personaId: persona.id,
-          target: resolvePolicyTarget(settings, token),
+          target: resolvePolicyTarget(settings, token, this.ctx.endpointKeys),
           messages,
           temperature: settings.policy.temperature,
           maxTokens: settings.policy.maxTokens,

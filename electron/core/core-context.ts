@@ -1,3 +1,4 @@
+import type { EndpointKeys } from '../settings/endpoint-key-store';
 import type { SettingsStore } from '../settings/settings-store';
 import type { TokenVault } from '../settings/token-vault';
 import type { AppStore } from '../store/app-store';
@@ -9,6 +10,8 @@ export interface CoreContext {
   events: CoreEvents;
   settings: SettingsStore;
   tokenVault: TokenVault;
+  /** API keys of direct (non-box) endpoints, by endpoint URL. */
+  endpointKeys: EndpointKeys;
   fetch?: typeof fetch;
   /** Tells the sync worker that outbox rows are ready. */
   nudgeSync(): void;

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BoxStatus } from '../../shared/domain';
+import type { BoxStatus, TokenProtection } from '../../shared/domain';
 import {
   invokeContract,
   isInvokeChannel,
@@ -9,9 +8,12 @@ import {
   type InvokeChannel,
 } from '../../shared/ipc/contract';
 import type { IpcResult } from '../../shared/ipc/transport';
-import { SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
-import { BoxTokenFile, type TokenVault } from '../settings/token-vault';
+import { ENCRYPTED_TOKEN_FILE_NAME } from '../settings/encrypted-token-file';
+import { ENCRYPTED_ENDPOINT_KEYS_FILE_NAME, ENDPOINT_KEYS_FILE_NAME, EndpointKeyFile, type EndpointKeys } from '../settings/endpoint-key-store';
+import { SETTINGS_FILE_NAME, SettingsStore, type OpenSettingsConf } from '../settings/settings-store';
+import { BOX_TOKEN_FILE_NAME, BoxTokenFile, type TokenVault } from '../settings/token-vault';
 import { openAppStore } from '../store/app-store';
+import { ensureOwnerOnlyDir, tightenOwnerOnlyFile } from '../store/owner-only-files';
 import { superviseSyncWorker } from '../sync/supervised-sync-worker';
 import type { SyncConfig } from '../sync/types';
 import { ChatService, type ChatTiming } from './chat-service';
@@ -22,6 +24,9 @@ import { FeedbackService } from './feedback-service';
 import { HintReviewService } from './hint-review-service';
 import { createInvokeHandlers, type InvokeHandlers } from './invoke-handlers';
 import { JudgeRunner } from './judge-runner';
+import { SignalRemovalService } from './signal-removal-service';
+import { signalsTouchedBy } from './signals-touched-by';
+import { detectLocalServers, LOCAL_SERVER_CANDIDATES, type LocalServerCandidate } from './local-server-probe';
 import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
 
 export const DATABASE_FILE_NAME = 'apprentice.sqlite';
@@ -31,6 +36,12 @@ export interface CoreOptions {
   mode: 'electron' | 'browser';
   /** Where the box token lives; default: `<dataDir>/box-token` (0600). Electron passes safeStorage. */
   tokenVault?: TokenVault;
+  /** What the settings say about how the token is kept; default: the plain 0600 file's description. */
+  tokenProtection?: TokenProtection;
+  /** Where endpoint API keys live; default: `<dataDir>/endpoint-keys.json` (0600). Electron passes safeStorage. */
+  endpointKeys?: EndpointKeys;
+  /** Which local ports the onboarding probes for model servers (default: the engines' usual ports). */
+  localServers?: readonly LocalServerCandidate[];
   /** How the settings file is opened; Electron passes electron-store, Node uses conf. */
   openSettingsConf?: OpenSettingsConf;
   /** Starts the sync worker; null runs without one (signals wait in the outbox). */
@@ -53,6 +64,11 @@ export interface Core {
   close(): Promise<void>;
 }
 
+const PLAIN_FILE_TOKEN_PROTECTION: TokenProtection = {
+  protectedByKeychain: false,
+  detail: `No keychain here: the token is kept in ${BOX_TOKEN_FILE_NAME} in the app data folder, readable only by your user (mode 0600).`,
+};
+
 const DEFAULT_PERSONA = {
   name: 'Assistant',
   systemPrompt: 'You are a helpful assistant.',
@@ -66,7 +82,9 @@ const DEFAULT_PERSONA = {
  */
 export function createCore(options: CoreOptions): Core {
   const log = options.log ?? defaultLog;
-  mkdirSync(options.dataDir, { recursive: true });
+  // Chats, settings and the token: this user's only (0700 folder; the files below and the store 0600).
+  ensureOwnerOnlyDir(options.dataDir);
+  for (const name of [SETTINGS_FILE_NAME, BOX_TOKEN_FILE_NAME, ENCRYPTED_TOKEN_FILE_NAME, ENDPOINT_KEYS_FILE_NAME, ENCRYPTED_ENDPOINT_KEYS_FILE_NAME]) tightenOwnerOnlyFile(join(options.dataDir, name));
   const warnings: string[] = [];
   const settings = new SettingsStore(options.dataDir, Date.now(), options.openSettingsConf);
   if (settings.recovery) {
@@ -81,12 +99,17 @@ export function createCore(options: CoreOptions): Core {
 
   const events = new CoreEvents((error) => log('error', `event listener failed: ${String(error)}`));
   const tokenVault = options.tokenVault ?? new BoxTokenFile(options.dataDir);
+  const endpointKeys = options.endpointKeys ?? new EndpointKeyFile(options.dataDir);
   const sync = new SyncWorkerConnection({
     status: (status) => {
       lastStatus = status;
       events.emit('box:status', boxStatus());
     },
-    timeline: (event) => events.emit('timeline:appended', event),
+    timeline: (event) => {
+      events.emit('timeline:appended', event);
+      // The box's verdicts, training steps and withdrawals change what a reply's badge says.
+      for (const changed of signalsTouchedBy(store, event)) events.emit('signals:changed', changed);
+    },
     log: (level, message) => log(level, `[sync] ${message}`),
   });
   const ctx: CoreContext = {
@@ -94,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
     events,
     settings,
     tokenVault,
+    endpointKeys,
     fetch: options.fetch,
     nudgeSync: () => sync.nudge(),
     log,
@@ -147,13 +171,20 @@ export function createCore(options: CoreOptions): Core {
     chat,
     feedback: new FeedbackService(ctx),
     hintReview: new HintReviewService(ctx),
-    appInfo: { mode: options.mode, version: options.version ?? '0.0.0', dataDir: options.dataDir },
+    signalRemoval: new SignalRemovalService(ctx),
+    appInfo: {
+      mode: options.mode,
+      version: options.version ?? '0.0.0',
+      dataDir: options.dataDir,
+      tokenProtection: options.tokenProtection ?? PLAIN_FILE_TOKEN_PROTECTION,
+    },
     boxStatus,
     reconfigure: async () => {
       lastStatus = null;
       sync.configure(await syncConfig());
       events.emit('box:status', boxStatus());
     },
+    detectServers: () => detectLocalServers(options.localServers ?? LOCAL_SERVER_CANDIDATES, { fetch: options.fetch }),
   });
 
   const spawn = options.spawnSyncWorker === undefined ? spawnDefaultSyncWorker : options.spawnSyncWorker;

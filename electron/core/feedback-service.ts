@@ -4,6 +4,7 @@ import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { clip, recordSignal, type RecordInputWithoutTurn } from './signal-recorder';
+import { explicitTrust } from './signal-trust';
 import { signalsReplacedBy } from './supersede-rules';
 
 /** Explicit feedback on a reply: thumbs, inline marks and edits. Each one is a signal the user meant. */
@@ -12,6 +13,10 @@ export class FeedbackService {
 
   thumb(messageId: string, up: boolean, reason: string | undefined): { signal: Signal; hint: Hint | null } {
     const why = reason?.trim() || undefined;
+    // The same thumb again (a second click, a resent request) is no new signal: it stays one thumb.
+    // Toggling it off is signals:remove; a thumbs down with a new reason replaces the old one.
+    const same = this.ctx.store.signals.listActiveForMessage(messageId).find((s) => s.kind === (up ? 'thumb_up' : 'thumb_down'));
+    if (same && (up || !why)) return { signal: same, hint: this.ctx.store.hints.getBySignal(same.id) };
     const hintText = up ? null : buildThumbHint(why);
     return this.record(messageId, 'thumb', () => ({
       kind: up ? 'thumb_up' : 'thumb_down',
@@ -80,6 +85,7 @@ export class FeedbackService {
         source: 'explicit',
         triggerMessageId: null,
         supersede: signalsReplacedBy(family, store.signals.listActiveForMessage(reply.id)),
+        trust: explicitTrust(reply),
       });
     })();
     publishRecordedSignal(this.ctx, recorded);

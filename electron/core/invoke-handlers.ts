@@ -1,13 +1,16 @@
 import type { z } from 'zod';
 import type { BoxStatus } from '../../shared/domain';
 import type { InvokeChannel, InvokeContract, InvokeResponse } from '../../shared/ipc/contract';
-import { InvalidSettingsError } from '../settings/settings-store';
+import { InvalidSettingsError, normalizeBaseUrl } from '../settings/settings-store';
 import type { ChatService } from './chat-service';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
 import type { FeedbackService } from './feedback-service';
 import type { HintReviewService } from './hint-review-service';
-import { probeBox } from './box-probe';
+import type { SignalRemovalService } from './signal-removal-service';
+import { updateSettingsBindingToken } from './update-settings-binding-token';
+import { testBoxConnection, testEndpointConnection } from './connection-tests';
+import type { DetectedServer } from './local-server-probe';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
 export type InvokeHandlers = {
@@ -18,10 +21,13 @@ export interface InvokeServices {
   chat: ChatService;
   feedback: FeedbackService;
   hintReview: HintReviewService;
+  signalRemoval: SignalRemovalService;
   appInfo: InvokeResponse<'app:info'>;
   boxStatus(): BoxStatus;
   /** Settings or the token changed: reconfigure whatever depends on them (the sync worker). */
   reconfigure(): Promise<void>;
+  /** Model servers running on this machine (the onboarding's first choice). */
+  detectServers(): Promise<DetectedServer[]>;
 }
 
 /** One function per contract channel; requests arrive already parsed with the channel's schema. */
@@ -38,7 +44,9 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'settings:get': () => settingsView(),
     'settings:update': async (patch) => {
       try {
-        ctx.settings.update(patch);
+        if (await updateSettingsBindingToken(ctx.settings, ctx.tokenVault, patch)) {
+          ctx.log('info', 'the box URL changed: the token saved for the previous box was removed');
+        }
       } catch (error) {
         if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
         throw error;
@@ -52,7 +60,21 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
       return { hasToken: (await ctx.tokenVault.get()) !== null };
     },
     'box:status': () => services.boxStatus(),
-    'box:test': async () => probeBox(ctx.settings.get().box.url, await ctx.tokenVault.get(), { fetch: ctx.fetch }),
+    'box:test': (typed) => testBoxConnection(ctx, typed),
+    'endpoint:test': (typed) => testEndpointConnection(ctx, typed),
+    'setup:detectServers': async () => ({ servers: await services.detectServers() }),
+    'settings:endpointKeys': () => ({ endpoints: ctx.endpointKeys.endpoints() }),
+    'settings:setEndpointKey': ({ endpoint, key }) => {
+      let url: string;
+      try {
+        url = normalizeBaseUrl(endpoint, 'endpoint');
+      } catch (error) {
+        if (error instanceof InvalidSettingsError) throw new CoreError('bad_request', error.message);
+        throw error;
+      }
+      ctx.endpointKeys.set(url, key);
+      return { endpoints: ctx.endpointKeys.endpoints() };
+    },
 
     'personas:list': () => store.personas.list(),
     'personas:create': (input) => store.personas.create(input),
@@ -102,6 +124,7 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'feedback:inlineMark': ({ messageId, start, end, correction }) => services.feedback.inlineMark(messageId, start, end, correction),
     'feedback:edit': ({ messageId, content }) => services.feedback.edit(messageId, content),
 
+    'signals:remove': ({ signalId }) => services.signalRemoval.remove(signalId),
     'signals:listForConversation': ({ conversationId }) => ({
       signals: store.signals.listForConversation(conversationId),
       hints: store.hints.listForConversation(conversationId),

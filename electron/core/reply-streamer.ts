@@ -1,5 +1,6 @@
-import type { Message } from '../../shared/domain';
+import type { Message, MessageTruncation } from '../../shared/domain';
 import type { ChatMessage } from '../../shared/protocol/box-stream';
+import { firstServedModel } from '../policy/list-models';
 import { PolicyError } from '../policy/policy-error';
 import { streamChatCompletion } from '../policy/stream-chat-completion';
 import type { MessageRepository } from '../store/message-repository';
@@ -20,10 +21,15 @@ export interface StreamReplyInput {
   persistIntervalMs: number;
 }
 
+/** Stored with a reply whose stream closed with neither a finish_reason nor [DONE]. */
+export const CUT_OFF_MESSAGE =
+  'Cut off: the server closed the stream before the reply was finished. The text is kept as it arrived and is not used for training.';
+
 /**
  * Streams one assistant reply into its stored row: deltas go out as `chat:delta` events (coalesced),
- * the text is saved every `persistIntervalMs`, and the row ends as complete, stopped (abort) or error
- * (with the error text). Never throws: upstream failures end up on the message.
+ * the text is saved every `persistIntervalMs`, and the row ends as complete (token_limit when the server
+ * stopped at max_tokens), stopped (abort) or error (with the error text; a stream that was cut off
+ * keeps its text, marked cut_off). Never throws: upstream failures end up on the message.
  */
 export async function streamReply(
   messages: MessageRepository,
@@ -42,22 +48,32 @@ export async function streamReply(
     messages.saveProgress(reply.id, content);
   }, input.persistIntervalMs);
 
-  let outcome: { status: Message['status']; error: string | null; policyVersion: string | null };
+  let outcome: { status: Message['status']; error: string | null; policyVersion: string | null; truncation: MessageTruncation | null };
   try {
-    if (!input.target.endpoint) {
-      throw new PolicyError('config', 'No policy endpoint is configured: set the box URL or a policy endpoint in Settings.');
+    const { target } = input;
+    if (!target.endpoint) {
+      throw new PolicyError(
+        'config',
+        'No model server is connected yet: open Settings and choose a local server, your GPU box, or any OpenAI-compatible endpoint.',
+      );
     }
+    const credentials = { endpoint: target.endpoint, apiKey: target.apiKey, credential: target.credential, fetch: input.fetch, signal: input.signal };
+    const model = target.model || (await firstServedModel(credentials));
     const result = await streamChatCompletion(
       {
-        endpoint: input.target.endpoint,
-        model: input.target.model,
-        apiKey: input.target.apiKey,
+        endpoint: target.endpoint,
+        model,
+        apiKey: target.apiKey,
+        credential: target.credential,
         messages: input.messages,
         temperature: input.temperature,
         maxTokens: input.maxTokens,
-        turn: { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id },
+        // Apprentice's ids identify the user's conversations: only the user's own box gets them.
+        turn: target.isBox ? { personaId: input.personaId, conversationId: reply.conversationId, turnId: reply.id } : undefined,
         signal: input.signal,
         fetch: input.fetch,
+        onLearning: (resumeInMs) =>
+          events.emit('chat:waiting', { conversationId: reply.conversationId, messageId: reply.id, resumeInMs }),
       },
       (delta) => {
         content += delta;
@@ -65,12 +81,21 @@ export async function streamReply(
       },
     );
     content = result.content;
-    outcome = { status: result.aborted ? 'stopped' : 'complete', error: null, policyVersion: result.policyVersion };
+    outcome = result.aborted
+      ? { status: 'stopped', error: null, policyVersion: result.policyVersion, truncation: null }
+      : result.cutOff
+        ? { status: 'error', error: CUT_OFF_MESSAGE, policyVersion: result.policyVersion, truncation: 'cut_off' }
+        : {
+            status: 'complete',
+            error: null,
+            policyVersion: result.policyVersion,
+            truncation: result.finishReason === 'length' ? 'token_limit' : null,
+          };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     outcome = input.signal.aborted
-      ? { status: 'stopped', error: null, policyVersion: null }
-      : { status: 'error', error: message, policyVersion: null };
+      ? { status: 'stopped', error: null, policyVersion: null, truncation: null }
+      : { status: 'error', error: message, policyVersion: null, truncation: null };
   } finally {
     clearInterval(saveTimer);
     coalescer.flush();

@@ -10,10 +10,13 @@ import type {
   TimelineEvent,
 } from '../../shared/domain';
 import type { SignalSample } from '../../shared/protocol/box-stream';
+import { trustWords } from '../../shared/trust-words';
 import type { AppStore } from '../store/app-store';
 import type { SampleWithoutContext } from '../store/outbox-repository';
 import { buildSignalSample } from './build-signal-sample';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
+import type { SignalTrust } from './signal-trust';
+import { assertTrainableReply } from './trainable-reply';
 import { withheldNextState } from './withheld-next-state';
 import { withdrawPendingHint } from './withdraw-pending-hint';
 
@@ -30,6 +33,10 @@ export interface RecordSignalInput {
   hint: { text: string; source: HintSource } | null;
   /** Live signals of the same turn that this one replaces. */
   supersede: readonly Signal[];
+  /** Who decided it and whether it trains (signal-trust.ts). */
+  trust: SignalTrust;
+  /** Inferred signals: the detector's verdict falls in a bucket trusted without a judge. */
+  trainableWithoutJudge?: boolean;
 }
 
 export interface RecordedSignal {
@@ -51,6 +58,7 @@ const HINT_MAX = 2_000;
  */
 export function recordSignal(store: AppStore, input: RecordSignalInput, now = Date.now()): RecordedSignal {
   const { persona, reply } = input;
+  assertTrainableReply(reply);
   const signal = store.signals.insert(
     {
       personaId: persona.id,
@@ -62,6 +70,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       source: input.source,
       evidence: input.evidence,
       triggerMessageId: input.triggerMessageId,
+      decidedBy: input.trust.decidedBy,
+      judgeTally: input.trust.judgeTally,
+      fate: input.trust.fate,
     },
     now,
   );
@@ -97,6 +108,7 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
     hint: hint && !review ? hint.text : null,
     supersedes: supersedes?.id ?? null,
+    trainableWithoutJudge: input.trainableWithoutJudge,
   });
   store.outbox.enqueueWithThreadContext(sample, signal.id, { beforeSeq: reply.seq, systemPrompt: persona.systemPrompt, at: now }, { held, now });
   if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
@@ -119,6 +131,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       supersedes: supersedes?.id ?? null,
       // Every signal this one replaced (usually one), so views can count only live signals.
       supersededIds: replaced.map((old) => old.id),
+      decidedBy: signal.decidedBy,
+      judgeTally: signal.judgeTally,
+      fate: signal.fate,
     },
     createdAt: now,
   });
@@ -148,7 +163,12 @@ function describeSignal(signal: Signal, supersedes: Signal | null): string {
   const reward = signal.reward > 0 ? '+1' : signal.reward < 0 ? '−1' : '0';
   const by = signal.source === 'judge' ? ' (judge)' : '';
   const replaces = supersedes ? `, replaces ${SIGNAL_KIND_LABEL[supersedes.kind].toLowerCase()}` : '';
-  return `${SIGNAL_KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces}`;
+  return `${SIGNAL_KIND_LABEL[signal.kind]}${by}: reward ${reward}${replaces} — ${describeTrust(signal)}`;
+}
+
+/** What the timeline says about who decided a signal and whether it trains. */
+export function describeTrust(signal: Pick<Signal, 'decidedBy' | 'judgeTally' | 'fate'>): string {
+  return trustWords(signal);
 }
 
 export function clip(text: string, max: number): string {

@@ -2,7 +2,7 @@ import type { TimelineEvent } from '../../shared/domain';
 import type { AppStore } from '../store/app-store';
 import { dropHeldSample } from './settle-held-sample';
 
-export type WithdrawReason = 'superseded' | 'persona_deleted';
+export type WithdrawReason = 'superseded' | 'persona_deleted' | 'removed';
 
 const WHY: Record<WithdrawReason, { outboxError: string; summary: string }> = {
   superseded: {
@@ -12,6 +12,10 @@ const WHY: Record<WithdrawReason, { outboxError: string; summary: string }> = {
   persona_deleted: {
     outboxError: 'persona deleted before review',
     summary: 'Hint withdrawn: its persona was deleted before review',
+  },
+  removed: {
+    outboxError: 'removed by the user before review',
+    summary: 'Hint withdrawn: you removed its signal before review',
   },
 };
 

@@ -1,12 +1,14 @@
 import type { ChatMessage } from '../../shared/protocol/box-stream';
 import {
+  CHAT_ACCEPT_NOTICES_LEARNING,
+  CHAT_HEADER_ACCEPT_NOTICES,
   CHAT_HEADER_CONVERSATION,
   CHAT_HEADER_PERSONA,
   CHAT_HEADER_POLICY_VERSION,
   CHAT_HEADER_TURN,
 } from '../../shared/protocol/chat-headers';
 import { ChatCompletionChunkSchema, ChatCompletionSchema } from '../../shared/protocol/chat-completion-stream';
-import { describeFetchFailure, describeHttpError, PolicyError } from './policy-error';
+import { describeFetchFailure, describeHttpError, PolicyError, summarizeHtml, type CredentialKind } from './policy-error';
 import { readSseData } from './sse-events';
 
 export interface ChatCompletionRequest {
@@ -17,6 +19,8 @@ export interface ChatCompletionRequest {
   temperature: number;
   maxTokens: number;
   apiKey?: string | null;
+  /** What `apiKey` is, so a 401 names the right thing to fix (default: an API key). */
+  credential?: CredentialKind;
   /** Lets the box gateway keep the sampled tokens with the turn; other servers ignore them. */
   turn?: { personaId: string; conversationId: string; turnId: string };
   signal?: AbortSignal;
@@ -25,6 +29,11 @@ export interface ChatCompletionRequest {
   /** No stream data for this long → timeout. */
   idleTimeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * The box is training a step and holds this request in its queue; called with about how long until
+   * replies resume (null: no estimate), again with each notice. Only box requests (`turn`) get these.
+   */
+  onLearning?: (resumeInMs: number | null) => void;
 }
 
 export interface ChatCompletionResult {
@@ -32,6 +41,11 @@ export interface ChatCompletionResult {
   /** true when the caller's AbortSignal ended the stream; `content` holds what arrived before. */
   aborted: boolean;
   finishReason: string | null;
+  /**
+   * The stream closed without a finish_reason and without `[DONE]`: the server (or a proxy between)
+   * went away mid-reply, so `content` is an unknown part of the reply. Never true for aborts.
+   */
+  cutOff: boolean;
   policyVersion: string | null;
   model: string | null;
 }
@@ -64,7 +78,14 @@ export async function streamChatCompletion(
     timer = setTimeout(() => timeout.abort(), ms);
   };
   const callerAborted = () => request.signal?.aborted === true;
-  const result: ChatCompletionResult = { content: '', aborted: false, finishReason: null, policyVersion: null, model: null };
+  const result: ChatCompletionResult = {
+    content: '',
+    aborted: false,
+    finishReason: null,
+    cutOff: false,
+    policyVersion: null,
+    model: null,
+  };
 
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (request.apiKey) headers.authorization = `Bearer ${request.apiKey}`;
@@ -72,6 +93,7 @@ export async function streamChatCompletion(
     headers[CHAT_HEADER_PERSONA] = request.turn.personaId;
     headers[CHAT_HEADER_CONVERSATION] = request.turn.conversationId;
     headers[CHAT_HEADER_TURN] = request.turn.turnId;
+    headers[CHAT_HEADER_ACCEPT_NOTICES] = CHAT_ACCEPT_NOTICES_LEARNING;
   }
 
   try {
@@ -97,7 +119,7 @@ export async function streamChatCompletion(
     result.policyVersion = response.headers.get(CHAT_HEADER_POLICY_VERSION);
     if (!response.ok) {
       const body = await response.text().catch(() => '');
-      throw describeHttpError(response.status, response.statusText, body, url);
+      throw describeHttpError(response.status, response.statusText, body, url, request.credential ?? 'api_key', Boolean(request.apiKey));
     }
     if (!response.body) throw new PolicyError('bad_response', `${url} sent an empty response.`);
 
@@ -109,12 +131,24 @@ export async function streamChatCompletion(
       if (contentType.includes('application/json')) {
         // A server that ignored `stream: true` sends the whole completion at once.
         readWholeCompletion(await response.text(), url, result, onDelta);
+      } else if (contentType.includes('text/html')) {
+        // A proxy or a web app answered in place of the model server (wrong URL, login page).
+        throw new PolicyError('bad_response', `${url} answered with ${summarizeHtml(await response.text())} instead of a reply stream; is this the right URL?`);
       } else {
+        let sawDone = false;
         for await (const data of readSseData(response.body)) {
           arm(idleMs, idleMessage);
-          if (data.trim() === '[DONE]') break;
-          readChunk(data, url, result, onDelta);
+          if (data.trim() === '[DONE]') {
+            sawDone = true;
+            break;
+          }
+          readChunk(data, url, result, onDelta, request.onLearning);
         }
+        if (result.finishReason === 'abort') {
+          throw new PolicyError('upstream', `${url} stopped this reply midway (the model server aborted it, e.g. to load new weights); ask again.`);
+        }
+        // Either end marker says the server finished the reply; with neither, the stream was cut.
+        result.cutOff = !sawDone && result.finishReason === null && !callerAborted();
       }
     } catch (error) {
       throw classifyAbort(error) ?? (error instanceof PolicyError ? error : describeFetchFailure(error, url));
@@ -136,7 +170,13 @@ export async function streamChatCompletion(
 
 const ABORTED = Symbol('aborted');
 
-function readChunk(data: string, url: string, result: ChatCompletionResult, onDelta: (delta: string) => void): void {
+function readChunk(
+  data: string,
+  url: string,
+  result: ChatCompletionResult,
+  onDelta: (delta: string) => void,
+  onLearning: ((resumeInMs: number | null) => void) | undefined,
+): void {
   let json: unknown;
   try {
     json = JSON.parse(data);
@@ -152,6 +192,8 @@ function readChunk(data: string, url: string, result: ChatCompletionResult, onDe
     const message = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error));
     throw new PolicyError('upstream', `${url} reported an error while streaming: ${message}`);
   }
+  if (chunk.apprentice?.learning) onLearning?.(chunk.apprentice.learning.resumeInMs);
+  if (chunk.apprentice?.policyVersion) result.policyVersion = chunk.apprentice.policyVersion;
   if (chunk.model) result.model = chunk.model;
   for (const choice of chunk.choices ?? []) {
     if ((choice.index ?? 0) !== 0) continue;

@@ -9,7 +9,8 @@ export type StoredSettings = Omit<Settings, 'box'> & { box: { url: string } };
 export function defaultSettings(): StoredSettings {
   return {
     box: { url: '' },
-    policy: { endpoint: '', model: 'default', temperature: 0.7, maxTokens: 2048 },
-    judge: { mode: 'off', endpoint: '', model: '', votes: 3, timeoutMs: 30_000 },
+    policy: { endpoint: '', model: '', temperature: 0.7, maxTokens: 2048 },
+    // The judge decides inferred rewards by default (see core/judge-availability.ts); 'off' opts out.
+    judge: { mode: 'always', endpoint: '', model: '', votes: 3, timeoutMs: 30_000 },
   };
 }

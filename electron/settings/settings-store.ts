@@ -2,6 +2,7 @@ import Conf, { type Options as ConfOptions } from 'conf';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SettingsPatch } from '../../shared/domain';
+import { tightenOwnerOnlyFile } from '../store/owner-only-files';
 import { defaultSettings, StoredSettingsSchema, type StoredSettings } from './default-settings';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -113,6 +114,7 @@ function recoverInvalidFile(file: string, now: number): SettingsRecovery | null 
   }
   const backupFile = `${file}.invalid-${now}`;
   copyFileSync(file, backupFile);
+  tightenOwnerOnlyFile(backupFile);
   // Only after the copy exists: the original goes, and defaults are written in its place.
   rmSync(file);
   return { problem, backupFile };

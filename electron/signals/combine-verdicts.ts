@@ -1,16 +1,17 @@
 import type { InferredLabel, JudgeMode, Reward } from '../../shared/domain';
+import { isTrainableWithoutJudge } from './trainable-without-judge';
 import type { JudgeVerdict, SignalVerdict } from './types';
-
-/** Heuristic verdicts below this confidence count as unsure (JudgeMode 'uncertain' asks the judge). */
-export const UNSURE_BELOW = 0.6;
 
 export type CombinedVerdict = SignalVerdict & { source: 'heuristic' | 'judge' };
 
-/** off: never; always: every turn; uncertain: when unsure, or a correction came without a rule hint. */
+/**
+ * off: never; always: every turn; uncertain: every turn the detector could not train alone (neutral, or a
+ * bucket measured below 0.8 precision — isTrainableWithoutJudge), or a correction without a rule hint.
+ */
 export function shouldAskJudge(heuristic: SignalVerdict, mode: JudgeMode): boolean {
   if (mode === 'off') return false;
   if (mode === 'always') return true;
-  return heuristic.confidence < UNSURE_BELOW || (heuristic.label === 'correction' && !heuristic.hint);
+  return !isTrainableWithoutJudge(heuristic) || (heuristic.label === 'correction' && !heuristic.hint);
 }
 
 function labelForScore(score: Reward, judgeHint: string | null): InferredLabel {

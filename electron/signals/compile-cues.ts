@@ -8,6 +8,7 @@ export const PHRASE_CATEGORIES = [
   'sarcasm',
   'correction',
   'requery',
+  'confusion',
   'contrast',
   'followUp',
   'acknowledgement',
@@ -19,6 +20,7 @@ export interface CompiledDirective {
   name: string;
   weak: boolean;
   statement: boolean;
+  verdict: boolean;
   /** Lower-case substrings of which at least one must occur before the regex is worth running. */
   requires: readonly string[];
   regex: RegExp;
@@ -32,25 +34,12 @@ export interface CompiledCueSet {
   phrases: Record<PhraseCategory, PhraseIndex>;
   /** All categories in one index: one walk over the message finds every category's hits. */
   allPhrases: TaggedPhraseIndex<PhraseCategory>;
-  correctionOpener: PhraseIndex;
-  positiveOpener: PhraseIndex;
   questionOpener: PhraseIndex;
-  requeryOpener: PhraseIndex;
-  bareReask: PhraseIndex;
-  fillers: ReadonlySet<string>;
-  valueQuestion: PhraseIndex;
   firstPerson: ReadonlySet<string>;
   /** Matches text that ends in a hypothetical ("… would be "), to test what precedes a praise word. */
   hypothetical: RegExp | null;
-  sarcasmTail: PhraseIndex;
-  deadpanOpener: PhraseIndex;
-  describingComplaints: ReadonlySet<string>;
-  choiceTail: PhraseIndex;
-  newItem: PhraseIndex;
-  inversion: PhraseIndex;
-  /** First words of the inversion pairs ("is", "does", "can"): a clause opened by one asks. */
-  questionAux: ReadonlySet<string>;
-  secondPerson: ReadonlySet<string>;
+  /** Matches text that ends in a statement about the user ("… i'm doing "), likewise. */
+  selfState: RegExp | null;
   politeness: PhraseIndex;
   leadIn: PhraseIndex;
   directives: CompiledDirective[];
@@ -60,7 +49,7 @@ function escapeRegExp(text: string): string {
   return text.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One regex for "text ends in a hypothetical": "… would be ", "… that'd be really ". */
+/** One regex for "text ends in one of these phrases" (a hypothetical "… would be ", a self-state "… i'm doing "). */
 function compileHypothetical(phrases: readonly string[]): RegExp | null {
   if (phrases.length === 0) return null;
   // A phrase that starts with a letter must start a word; "'d be" follows one.
@@ -70,7 +59,7 @@ function compileHypothetical(phrases: readonly string[]): RegExp | null {
 
 export function compileCueSet(set: CueSet): CompiledCueSet {
   const phrases = {} as Record<PhraseCategory, PhraseIndex>;
-  for (const category of PHRASE_CATEGORIES) phrases[category] = new PhraseIndex(set[category]);
+  for (const category of PHRASE_CATEGORIES) phrases[category] = new PhraseIndex(set[category] ?? []);
   return {
     source: set,
     // Stopwords are compared with apostrophes removed, like tokens.
@@ -82,28 +71,16 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
       sarcasm: set.sarcasm,
       correction: set.correction,
       requery: set.requery,
+      confusion: set.confusion ?? [],
       contrast: set.contrast,
       followUp: set.followUp,
       acknowledgement: set.acknowledgement,
       benign: set.benign,
     }),
-    correctionOpener: new PhraseIndex(set.correctionOpeners),
-    positiveOpener: new PhraseIndex(set.positiveOpeners),
     questionOpener: new PhraseIndex(set.questionOpeners),
-    requeryOpener: new PhraseIndex(set.requeryOpeners),
-    bareReask: new PhraseIndex(set.bareReasks ?? []),
     hypothetical: compileHypothetical(set.hypotheticals ?? []),
+    selfState: compileHypothetical(set.selfStates ?? []),
     firstPerson: new Set((set.firstPerson ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
-    valueQuestion: new PhraseIndex(set.valueQuestions ?? []),
-    fillers: new Set((set.fillers ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
-    sarcasmTail: new PhraseIndex(set.sarcasmTails ?? []),
-    deadpanOpener: new PhraseIndex(set.deadpanOpeners ?? []),
-    describingComplaints: new Set((set.describingComplaints ?? []).map((w) => w.toLowerCase())),
-    choiceTail: new PhraseIndex(set.choiceTails ?? []),
-    newItem: new PhraseIndex(set.newItemWords ?? []),
-    inversion: new PhraseIndex(set.inversions ?? []),
-    secondPerson: new Set((set.secondPerson ?? []).map((w) => w.toLowerCase().replace(/['’]/g, ''))),
-    questionAux: new Set((set.inversions ?? []).filter((p) => p.includes(' ')).map((p) => p.split(' ')[0]!.toLowerCase().replace(/['’]/g, ''))),
     politeness: new PhraseIndex(set.politeness),
     leadIn: new PhraseIndex(set.leadIns),
     // Directives run on lower-cased text (no 'i' flag: much cheaper); 'd' gives group offsets so
@@ -112,6 +89,7 @@ export function compileCueSet(set: CueSet): CompiledCueSet {
       name: d.name,
       weak: d.weak === true,
       statement: d.statement === true,
+      verdict: d.verdict === true,
       requires: d.requires.map((r) => r.toLowerCase()),
       regex: new RegExp(d.pattern, 'du'),
       hint: d.hint,

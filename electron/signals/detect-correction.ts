@@ -1,10 +1,10 @@
 import type { CueHit, MessageAnalysis } from './analyse-message';
-import type { Detection } from './detection';
-import { clipWords } from './normalize-text';
 import { cleanCapture, fillTemplate, finishHint, HINT_QUOTE_CHARS, toImperative } from './phrase-hint';
 
 interface DirectiveMatch {
   name: string;
+  /** A style directive ("too long"): it judges the reply's form, whatever the reply asked. */
+  style: boolean;
   index: number;
   weak: boolean;
   statement: boolean;
@@ -37,18 +37,24 @@ function asksAboutOwnStep(analysis: MessageAnalysis, at: number): boolean {
 
 const SECOND_PERSON_KEYS: ReadonlySet<string> = new Set(['you', 'u', 'youre', 'du', 'tu', 'usted', 'vous', 'jij', 'je', 'voce', 'você', 'lei']);
 
-/** Tries the language's structured corrections in order; the first strong one wins, else the first weak one. */
-export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null {
+/**
+ * Tries the language's structured corrections in order; the first strong one wins, else the first weak one.
+ * `verdictOnly`: only directives that say the reply was wrong (evidence for an inferred reward).
+ */
+export function findDirective(analysis: MessageAnalysis, verdictOnly = false): DirectiveMatch | null {
   const cues = analysis.cues;
   if (!cues) return null;
   const { matchable, text } = analysis;
   let weakMatch: DirectiveMatch | null = null;
   for (const directive of cues.directives) {
+    if (verdictOnly && (!directive.verdict || directive.weak)) continue;
     if (weakMatch && directive.weak) continue;
     if (directive.requires.length > 0 && !directive.requires.some((r) => matchable.includes(r))) continue;
     const m = directive.regex.exec(matchable);
     if (!m) continue;
     if (!directive.statement && asksAboutOwnStep(analysis, m.index)) continue;
+    // "when did I say that?", "where did you forget your hat?": asked, not asserted.
+    if (verdictOnly && inQuestion(text, m.index)) continue;
     // Groups were matched on lower-cased text; quote them from the original (same offsets).
     const spans = m.indices?.groups ?? {};
     const groups: Record<string, string | undefined> = {};
@@ -60,7 +66,7 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
       if (!fix && (directive.name.startsWith('comparative') || analysis.words.length > 8)) continue;
       hint = fix ?? fillTemplate(cues.source.templates.tooGeneric, { style: groups.style });
       if (!fix) {
-        weakMatch ??= { name: directive.name, index: m.index, weak: true, statement: false, matched: groups.style, hint: finishHint(hint) };
+        weakMatch ??= { name: directive.name, style: true, index: m.index, weak: true, statement: false, matched: groups.style, hint: finishHint(hint) };
         continue;
       }
     } else {
@@ -72,11 +78,17 @@ export function findDirective(analysis: MessageAnalysis): DirectiveMatch | null 
     }
     const whole = m.indices?.[0];
     const matched = whole ? text.slice(whole[0], whole[1]).trim() : m[0].trim();
-    const match: DirectiveMatch = { name: directive.name, index: m.index, weak: directive.weak, statement: directive.statement, matched, hint: finishHint(hint) };
+    const match: DirectiveMatch = { name: directive.name, style: groups.style !== undefined, index: m.index, weak: directive.weak, statement: directive.statement, matched, hint: finishHint(hint) };
     if (!directive.weak) return match;
     weakMatch ??= match;
   }
-  return weakMatch;
+  return verdictOnly ? null : weakMatch;
+}
+
+/** The sentence holding `at` ends in "?". */
+function inQuestion(text: string, at: number): boolean {
+  const end = /[.!?\n]/u.exec(text.slice(at));
+  return end?.[0] === '?';
 }
 
 /** Words of the message after `from` that are neither function words nor inside `exclude`: what the user actually said. */
@@ -89,77 +101,4 @@ export function contentWordCount(analysis: MessageAnalysis, from = 0, exclude: r
     count += 1;
   }
   return count;
-}
-
-function genericHint(analysis: MessageAnalysis, part: string): string {
-  const template = analysis.cues?.source.templates.genericCorrection ?? '{message}';
-  return finishHint(fillTemplate(template, { message: clipWords(cleanCapture(part, analysis.cues).replace(/"/g, "'"), HINT_QUOTE_CHARS) }));
-}
-
-/** The first contrast word ("but") that follows an approval phrase, or null. */
-export function contrastAfterPraise(analysis: MessageAnalysis): CueHit | null {
-  const praise = analysis.hits.positive[0] ?? analysis.positiveOpener;
-  if (!praise) return null;
-  const contrast = analysis.hits.contrast.find((c) => c.index >= praise.end);
-  // "Perfect. Now my boss wants the same but by month": a "but" after "now …" belongs to the new request.
-  if (contrast && analysis.hits.followUp.some((f) => f.index >= praise.end && f.end <= contrast.index)) return null;
-  return contrast ?? null;
-}
-
-/**
- * A correction: the user says what the reply should have been. Structured patterns give a rule hint;
- * a correction cue with enough of the user's own words gives a quoted hint; so does "thanks, but …".
- */
-export function detectCorrection(analysis: MessageAnalysis): Detection | null {
-  if (!analysis.cues) return null;
-  const directive = findDirective(analysis);
-  if (directive) {
-    return {
-      label: 'correction',
-      confidence: directive.weak ? 0.6 : 0.8,
-      evidence: [`directive:${directive.name}`, `matched:"${clipWords(directive.matched, 80)}"`],
-      hint: directive.hint,
-      weak: directive.weak,
-      statement: directive.statement,
-      at: directive.index,
-    };
-  }
-  const opener = analysis.correctionOpener;
-  // "no sirves para nada", "no help at all": an opener inside a complaint phrase opens the complaint.
-  const openerInComplaint = opener !== null && analysis.hits.negative.some((n) => n.index <= opener.index && n.end > opener.index);
-  if (opener && !openerInComplaint && contentWordCount(analysis, opener.end) >= 1) {
-    return {
-      label: 'correction',
-      confidence: 0.6,
-      evidence: [`opener:"${opener.phrase}"`, 'says what should differ'],
-      hint: genericHint(analysis, analysis.text),
-      weak: true,
-    };
-  }
-  // Cue words inside a fresh question ("how do I show percentages instead of sums?") are not a correction.
-  const cue = analysis.questionOpener ? undefined : analysis.hits.correction[0];
-  const enough = cue && (contentWordCount(analysis, 0, [cue]) >= 2 || (cue.words >= 2 && analysis.words.length <= 8));
-  if (cue && enough) {
-    return {
-      label: 'correction',
-      confidence: 0.6,
-      evidence: [`cue:"${cue.phrase}"`, 'says what should differ'],
-      hint: genericHint(analysis, analysis.text),
-      weak: true,
-    };
-  }
-  const contrast = contrastAfterPraise(analysis);
-  if (contrast) {
-    const followsUp = analysis.hits.followUp.some((f) => f.index >= contrast.end);
-    if (!followsUp && contentWordCount(analysis, contrast.end) >= 2) {
-      return {
-        label: 'correction',
-        confidence: 0.55,
-        evidence: [`praise then contrast:"${contrast.phrase}"`],
-        hint: genericHint(analysis, analysis.text.slice(contrast.end)),
-        weak: true,
-      };
-    }
-  }
-  return null;
 }

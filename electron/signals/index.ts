@@ -5,4 +5,5 @@ export { buildEditHint } from './build-edit-hint';
 export { buildThumbHint } from './build-thumb-hint';
 export { createJudge } from './judge/create-judge';
 export { combineVerdicts, shouldAskJudge } from './combine-verdicts';
+export { isTrainableWithoutJudge, TRAINABLE_PRECISION } from './trainable-without-judge';
 export type { FollowUpInput, JudgeVerdict, SignalVerdict, Turn } from './types';

@@ -29,15 +29,6 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
-/** Crude suffix stripping so "sorting"/"sorted"/"sorts" compare equal; good enough for overlap scores. */
-export function stemWord(word: string): string {
-  if (word.length <= 4) return word;
-  for (const suffix of ['ing', 'ed', 'es', 'ly', 's']) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
-  }
-  return word;
-}
-
 /** Clips text for a hint at a word boundary, with an ellipsis when cut. */
 export function clipWords(text: string, maxChars: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -22,8 +22,10 @@ export interface FollowUpInput {
 export interface SignalVerdict {
   label: InferredLabel;
   reward: Reward;
-  /** 0..1; how sure the engine is of `label`. */
+  /** 0..1; how sure the engine is of `label`: the measured precision of its calibration bucket. */
   confidence: number;
+  /** How many (weighted) labelled verdicts that precision rests on; absent when no calibrated rule fired. */
+  evidenceCount?: number;
   /** Human-readable reasons, e.g. 'cue:"no, I meant"', 'similarity:0.82 to previous request'. */
   evidence: string[];
   /** An OPD hint (1–3 sentences) when the user said what should have been different. */

@@ -7,6 +7,7 @@ import { OutboxRepository } from './outbox-repository';
 import { PersonaRepository } from './persona-repository';
 import { SignalRepository } from './signal-repository';
 import { TimelineRepository } from './timeline-repository';
+import { WithdrawalRepository } from './withdrawal-repository';
 
 /** One SQLite connection and the repositories that share it (so they can share transactions). */
 export interface AppStore {
@@ -20,6 +21,8 @@ export interface AppStore {
   outbox: OutboxRepository;
   heldNextStates: HeldNextStateRepository;
   timeline: TimelineRepository;
+  /** Removed signals the box must be told about. */
+  withdrawals: WithdrawalRepository;
   close(): void;
 }
 
@@ -36,6 +39,7 @@ export function openAppStore(file: string): AppStore {
     outbox: new OutboxRepository(db),
     heldNextStates: new HeldNextStateRepository(db),
     timeline: new TimelineRepository(db),
+    withdrawals: new WithdrawalRepository(db),
     close: () => db.close(),
   };
 }

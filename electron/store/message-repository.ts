@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageRole, MessageStatus } from '../../shared/domain';
+import type { Message, MessageRole, MessageStatus, MessageTruncation, ServedBy } from '../../shared/domain';
 import type { Db } from './open-database';
 import { prepareOnce } from './prepare-once';
 
@@ -15,8 +15,10 @@ interface RawMessage {
   policy_version: string | null;
   replaces_id: string | null;
   superseded_at: number | null;
+  served_by: ServedBy | null;
   created_at: number;
   updated_at: number;
+  truncation: MessageTruncation | null;
 }
 
 function toMessage(raw: RawMessage): Message {
@@ -32,8 +34,10 @@ function toMessage(raw: RawMessage): Message {
     policyVersion: raw.policy_version,
     replacesId: raw.replaces_id,
     supersededAt: raw.superseded_at,
+    servedBy: raw.served_by,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
+    truncation: raw.truncation ?? null,
   };
 }
 
@@ -44,6 +48,8 @@ export interface NewMessage {
   status: MessageStatus;
   model?: string | null;
   replacesId?: string | null;
+  /** Replies: whether the box's policy serves it (the endpoint it is asked from). */
+  servedBy?: ServedBy | null;
 }
 
 export interface MessageOutcome {
@@ -51,6 +57,7 @@ export interface MessageOutcome {
   status: MessageStatus;
   error?: string | null;
   policyVersion?: string | null;
+  truncation?: MessageTruncation | null;
 }
 
 /**
@@ -71,12 +78,23 @@ export class MessageRepository {
     const id = randomUUID();
     const row = prepareOnce(
       this.db,
-      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, created_at, updated_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, created_at, updated_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)
        RETURNING seq`,
-    ).get(id, input.conversationId, input.conversationId, input.role, input.content, input.status, input.model ?? null, input.replacesId ?? null, now, now) as {
-      seq: number;
-    };
+    ).get(
+      id,
+      input.conversationId,
+      input.conversationId,
+      input.role,
+      input.content,
+      input.status,
+      input.model ?? null,
+      input.replacesId ?? null,
+      input.servedBy ?? null,
+      now,
+      now,
+    ) as { seq: number };
+    // Built here rather than read back (RETURNING *): the content is what was just written.
     return {
       id,
       conversationId: input.conversationId,
@@ -89,8 +107,10 @@ export class MessageRepository {
       policyVersion: null,
       replacesId: input.replacesId ?? null,
       supersededAt: null,
+      servedBy: input.servedBy ?? null,
       createdAt: now,
       updatedAt: now,
+      truncation: null,
     };
   }
 
@@ -132,10 +152,10 @@ export class MessageRepository {
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
     const raw = prepareOnce(
         this.db,
-        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), updated_at = ?
-         WHERE id = ? RETURNING *`,
+        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
+         updated_at = ? WHERE id = ? RETURNING *`,
       )
-      .get(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, now, id) as
+      .get(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id) as
       | RawMessage
       | undefined;
     return raw ? toMessage(raw) : null;

@@ -133,6 +133,44 @@ CREATE TABLE held_next_states (
   },
   {
     version: 3,
+    name: 'message truncation',
+    sql: `
+-- How a reply ended short: 'cut_off' (the stream closed with no finish_reason and no [DONE]; such a
+-- reply is kept and shown but never trained) or 'token_limit' (finish_reason "length"). NULL otherwise.
+ALTER TABLE messages ADD COLUMN truncation TEXT CHECK (truncation IN ('cut_off', 'token_limit'));
+`,
+  },
+  {
+    version: 4,
+    name: 'rewards you can trust',
+    sql: `
+-- Which model served a reply: only the box's policy's own replies train.
+ALTER TABLE messages ADD COLUMN served_by TEXT CHECK (served_by IN ('box', 'other'));
+
+-- Who decided a signal's reward (you / the judge / the detector), the judge's votes, whether it
+-- trains, and when the user removed it.
+ALTER TABLE signals ADD COLUMN decided_by TEXT NOT NULL DEFAULT 'detector' CHECK (decided_by IN ('user', 'judge', 'detector'));
+ALTER TABLE signals ADD COLUMN judge_tally TEXT;
+ALTER TABLE signals ADD COLUMN fate TEXT NOT NULL DEFAULT 'will_train'
+  CHECK (fate IN ('awaiting_judge', 'will_train', 'trained', 'unsure', 'no_signal', 'not_from_policy', 'removed', 'reverted'));
+ALTER TABLE signals ADD COLUMN removed_at INTEGER;
+UPDATE signals SET decided_by = CASE source WHEN 'explicit' THEN 'user' WHEN 'judge' THEN 'judge' ELSE 'detector' END;
+UPDATE signals SET fate = 'no_signal' WHERE reward = 0;
+
+-- Removed signals the box must be told about (ws 'withdraw' frames), until it answers.
+CREATE TABLE withdrawals (
+  sample_id TEXT PRIMARY KEY,
+  persona_id TEXT NOT NULL,
+  signal_id TEXT NOT NULL REFERENCES signals(id),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'answered')),
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER
+);
+CREATE INDEX withdrawals_pending ON withdrawals(state, created_at);
+`,
+  },
+  {
+    version: 5,
     name: 'counters and indexes for large stores',
     sql: `
 -- Start-up closes replies left streaming: find them through this index, not a scan of every message.
@@ -142,12 +180,12 @@ CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming';
 CREATE INDEX timeline_by_persona_kind ON timeline_events(persona_id, kind, seq DESC);
 
 -- Signals of a persona that are still live (stats, views).
-CREATE INDEX signals_live_by_persona ON signals(persona_id, created_at) WHERE superseded_by IS NULL;
+CREATE INDEX signals_live_by_persona ON signals(persona_id, created_at) WHERE superseded_by IS NULL AND removed_at IS NULL;
 
 -- Per-persona counts kept by triggers in the same transaction as the rows they count, on every
 -- connection (the sync worker's too), so timeline:stats reads a few rows instead of scanning.
 --   timeline:<kind>            timeline events of that kind
---   signals:<reward>           live (not superseded) signals with that reward (-1, 0, 1)
+--   signals:<reward>           live (not superseded, not removed) signals with that reward (-1, 0, 1)
 --   hints:usable               hints not rejected
 CREATE TABLE persona_counts (
   persona_id TEXT NOT NULL,
@@ -159,7 +197,7 @@ CREATE TABLE persona_counts (
 INSERT INTO persona_counts (persona_id, counter, n)
   SELECT persona_id, 'timeline:' || kind, COUNT(*) FROM timeline_events GROUP BY persona_id, kind;
 INSERT INTO persona_counts (persona_id, counter, n)
-  SELECT persona_id, 'signals:' || reward, COUNT(*) FROM signals WHERE superseded_by IS NULL GROUP BY persona_id, reward;
+  SELECT persona_id, 'signals:' || reward, COUNT(*) FROM signals WHERE superseded_by IS NULL AND removed_at IS NULL GROUP BY persona_id, reward;
 INSERT INTO persona_counts (persona_id, counter, n)
   SELECT persona_id, 'hints:usable', COUNT(*) FROM hints WHERE status <> 'rejected' GROUP BY persona_id;
 
@@ -176,18 +214,18 @@ CREATE TRIGGER timeline_count_update AFTER UPDATE OF persona_id, kind ON timelin
     ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
 END;
 
-CREATE TRIGGER signal_count_insert AFTER INSERT ON signals WHEN NEW.superseded_by IS NULL BEGIN
+CREATE TRIGGER signal_count_insert AFTER INSERT ON signals WHEN NEW.superseded_by IS NULL AND NEW.removed_at IS NULL BEGIN
   INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'signals:' || NEW.reward, 1)
     ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER signal_count_delete AFTER DELETE ON signals WHEN OLD.superseded_by IS NULL BEGIN
+CREATE TRIGGER signal_count_delete AFTER DELETE ON signals WHEN OLD.superseded_by IS NULL AND OLD.removed_at IS NULL BEGIN
   UPDATE persona_counts SET n = n - 1 WHERE persona_id = OLD.persona_id AND counter = 'signals:' || OLD.reward;
 END;
-CREATE TRIGGER signal_count_update AFTER UPDATE OF persona_id, reward, superseded_by ON signals BEGIN
+CREATE TRIGGER signal_count_update AFTER UPDATE OF persona_id, reward, superseded_by, removed_at ON signals BEGIN
   UPDATE persona_counts SET n = n - 1
-    WHERE OLD.superseded_by IS NULL AND persona_id = OLD.persona_id AND counter = 'signals:' || OLD.reward;
+    WHERE OLD.superseded_by IS NULL AND OLD.removed_at IS NULL AND persona_id = OLD.persona_id AND counter = 'signals:' || OLD.reward;
   INSERT INTO persona_counts (persona_id, counter, n)
-    SELECT NEW.persona_id, 'signals:' || NEW.reward, 1 WHERE NEW.superseded_by IS NULL
+    SELECT NEW.persona_id, 'signals:' || NEW.reward, 1 WHERE NEW.superseded_by IS NULL AND NEW.removed_at IS NULL
     ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
 END;
 

@@ -11,7 +11,10 @@ import {
 } from '../../shared/protocol/box-stream';
 import { openDatabase, type Db } from '../store/open-database';
 import { OutboxRepository, type OutboxSend } from '../store/outbox-repository';
+import { SignalRepository } from '../store/signal-repository';
 import { TimelineRepository } from '../store/timeline-repository';
+import { WithdrawalRepository } from '../store/withdrawal-repository';
+import { applyProgressToSignals } from './apply-progress-to-signals';
 import { boxStreamUrl } from './box-stream-url';
 import { progressTimelineEvent } from './progress-timeline-event';
 import { DEFAULT_BACKOFF, ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
@@ -73,6 +76,8 @@ interface Connection {
   inflight: Map<string, InFlight>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
   resendTimers: Map<string, NodeJS.Timeout>;
+  /** Withdrawals sent on this connection and not yet answered (each goes out once per connection). */
+  withdrawalsSent: Set<string>;
   /** A pump that hit a store error (e.g. SQLITE_BUSY) runs again when this fires. */
   pumpRetryTimer: NodeJS.Timeout | null;
   failure: LinkFailure | null;
@@ -103,6 +108,8 @@ export class BoxSyncLink {
   private outbox: OutboxRepository | null = null;
   private timeline: TimelineRepository | null = null;
   private syncState: SyncStateRepository | null = null;
+  private signals: SignalRepository | null = null;
+  private withdrawals: WithdrawalRepository | null = null;
 
   private connection: Connection | null = null;
   private state: BoxConnectionState = 'unconfigured';
@@ -227,6 +234,8 @@ export class BoxSyncLink {
     this.outbox = new OutboxRepository(db);
     this.timeline = new TimelineRepository(db);
     this.syncState = new SyncStateRepository(db);
+    this.signals = new SignalRepository(db);
+    this.withdrawals = new WithdrawalRepository(db);
     this.boxId = this.syncState.currentBoxId();
     this.policyVersion = this.syncState.policyVersion(this.boxId);
   }
@@ -237,6 +246,8 @@ export class BoxSyncLink {
     this.outbox = null;
     this.timeline = null;
     this.syncState = null;
+    this.signals = null;
+    this.withdrawals = null;
   }
 
   private connect(): void {
@@ -278,6 +289,7 @@ export class BoxSyncLink {
       rescan: true,
       inflight: new Map(),
       resendTimers: new Map(),
+      withdrawalsSent: new Set(),
       pumpRetryTimer: null,
       failure: null,
       lastError: null,
@@ -412,6 +424,10 @@ export class BoxSyncLink {
         return;
       case 'retry':
         this.onRetry(connection, frame.sampleId, frame.error);
+        return;
+      case 'withdrawn':
+        connection.withdrawalsSent.delete(frame.sampleId);
+        this.withdrawals!.markAnswered(frame.sampleId);
         return;
       case 'progress':
         this.onProgress(connection, frame.event);
@@ -588,7 +604,26 @@ export class BoxSyncLink {
     } else if (connection && room > 0) {
       connection.rescan = false;
     }
+    if (connection && usable) this.sendWithdrawals(connection);
     this.scheduleStatus();
+  }
+
+  /** Tells the box about removed signals it has not answered for yet (once per connection each). */
+  private sendWithdrawals(connection: Connection): void {
+    let pending;
+    try {
+      pending = this.withdrawals!.pending();
+    } catch (error) {
+      this.log('error', `cannot read the removed signals to withdraw (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
+      this.retryPumpLater(connection);
+      return;
+    }
+    for (const withdrawal of pending) {
+      if (connection.withdrawalsSent.has(withdrawal.sampleId)) continue;
+      const frame: ClientFrame = { type: 'withdraw', sampleId: withdrawal.sampleId, personaId: withdrawal.personaId, at: withdrawal.createdAt };
+      connection.ws.send(JSON.stringify(frame));
+      connection.withdrawalsSent.add(withdrawal.sampleId);
+    }
   }
 
   /**
@@ -721,6 +756,7 @@ export class BoxSyncLink {
     const result = this.db!.transaction(() => {
       const seenBefore = progress.seq <= syncState.progressAfter(boxId);
       const event = this.timeline!.append(progressTimelineEvent(progress, boxId));
+      if (!seenBefore) applyProgressToSignals(this.signals!, progress);
       // Persisted after (and atomically with) the timeline write: a crash in between replays it.
       syncState.advanceProgressAfter(boxId, progress.seq);
       let policyChanged = false;

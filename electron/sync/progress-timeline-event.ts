@@ -21,6 +21,7 @@ export function progressTimelineEvent(event: ProgressEvent, boxId: string | null
       sampleIds: event.sampleIds,
       progressSeq: event.seq,
       boxId,
+      ...(event.verdict ? { verdict: event.verdict } : {}),
     },
     createdAt: event.at,
   };
@@ -36,5 +37,9 @@ function defaultSummary(event: ProgressEvent): string {
       return event.policyVersion ? `Now serving policy ${event.policyVersion}` : 'New policy weights loaded';
     case 'error':
       return 'The box reported an error';
+    case 'not_trained':
+      return 'Not trained';
+    case 'withdrawn':
+      return 'Removed: it will not train';
   }
 }

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, WebSocket } from 'ws';
 import { eventNames, type EventName, type EventPayload } from '../../shared/ipc/contract';
+import { BROWSER_IPC_PROTOCOL, browserPageUrl, isUsableBrowserToken, tokenFromProtocols } from '../../shared/ipc/browser-token';
 import {
   BROWSER_IPC_PATH,
-  BROWSER_TOKEN_PARAM,
   IpcInvokeFrameSchema,
   type IpcResult,
   type IpcServerFrame,
@@ -26,14 +26,14 @@ export interface BrowserServerOptions {
   port: number;
   /** The built renderer (out/renderer). */
   rendererDir: string;
-  /** Per-run secret; a random one when absent. */
+  /** Per-run secret (base64url, 16+ characters); a random one when absent. */
   token?: string;
 }
 
 export interface BrowserServer {
   port: number;
   token: string;
-  /** The page address with its token: what the user opens. */
+  /** The page address with the token in its fragment: what the user opens. */
   url: string;
   close(): Promise<void>;
 }
@@ -43,12 +43,14 @@ const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /**
  * Browser mode's front door: serves the built renderer and carries the IPC contract over a ws at
- * /ipc, both on 127.0.0.1 only. Every request needs the per-run token (the page gets it in its URL,
- * its assets via an HttpOnly same-site cookie, the ws in its URL); Host and Origin are checked so
+ * /ipc, both on 127.0.0.1 only. The built UI is not secret and needs no token; the ws, which reaches
+ * every chat and the settings, opens only with the per-run token offered as a subprotocol (see
+ * shared/ipc/browser-token.ts: no cookie, no token in any URL). Host and Origin are checked so
  * another web page cannot reach the core through the user's browser.
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  if (!isUsableBrowserToken(token)) throw new Error('the browser-mode token must be 16-512 characters of A-Z a-z 0-9 _ -');
   const tokenBytes = Buffer.from(token);
   const matchesToken = (candidate: string | null | undefined): boolean => {
     if (!candidate) return false;
@@ -58,10 +60,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let port = options.port;
   const allowedHosts = () => [`${HOST}:${port}`, `localhost:${port}`];
   const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`);
-  const cookieName = () => `apprentice_token_${port}`;
 
   const server = createServer((req, res) => serveHttp(req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // Answer with the protocol name only: the token offered beside it is never echoed back.
+    handleProtocols: (offered) => (offered.has(BROWSER_IPC_PROTOCOL) ? BROWSER_IPC_PROTOCOL : false),
+  });
   const clients = new Set<WebSocket>();
 
   function securityHeaders(res: ServerResponse): void {
@@ -85,14 +91,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!allowedHosts().includes(req.headers.host ?? '')) return plain(res, 421, 'Unknown host.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET is served here.');
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
-    const queryToken = url.searchParams.get(BROWSER_TOKEN_PARAM);
-    const cookieToken = readCookie(req.headers.cookie, cookieName());
-    if (!matchesToken(queryToken) && !matchesToken(cookieToken)) {
-      return plain(res, 401, 'Apprentice needs its per-run token: open the exact address that `npm run web` printed.');
-    }
-    if (matchesToken(queryToken)) {
-      res.setHeader('Set-Cookie', `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-    }
     if (url.pathname === BROWSER_IPC_PATH) return plain(res, 426, 'This path takes a WebSocket.');
     const file = readStaticFile(options.rendererDir, url.pathname);
     if (!file) {
@@ -115,7 +113,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     // Browsers always send Origin on a ws handshake; a foreign page must not drive the core.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
-    if (!matchesToken(url.searchParams.get(BROWSER_TOKEN_PARAM))) return refuse(401, 'Unauthorized');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!matchesToken(tokenFromProtocols(offered))) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
   });
 
@@ -169,7 +168,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   return {
     port,
     token,
-    url: `http://${HOST}:${port}/?${BROWSER_TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    url: browserPageUrl(`http://${HOST}:${port}`, token),
     async close() {
       for (const off of unsubscribes) off();
       for (const ws of clients) ws.close(1001, 'server shutting down');
@@ -183,20 +182,4 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
 function badFrame(message: string): IpcServerFrame {
   return { type: 'error', error: { code: 'bad_request', message } };
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
 }

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/create-core';
+import { localServerCandidatesFromEnv } from '../core/local-server-probe';
+import { describeNativeLoadFailure } from '../native/check-native-binary';
+import { FIX_NODE_BUILD } from '../native/native-paths';
 import { startBrowserServer } from './browser-server';
 import { parseWebArgs } from './parse-web-args';
 
@@ -21,14 +24,24 @@ async function main(): Promise<void> {
   }
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const rendererDir = join(repoRoot, 'out', 'renderer');
-  const core = createCore({
-    dataDir: args.dataDir,
-    mode: 'browser',
-    version,
-    log: (level, message) => {
-      if (level !== 'info' || process.env.APPRENTICE_VERBOSE) console.error(`[apprentice:${level}] ${message}`);
-    },
-  });
+  let core;
+  try {
+    core = createCore({
+      dataDir: args.dataDir,
+      mode: 'browser',
+      version,
+      localServers: localServerCandidatesFromEnv(process.env),
+      log: (level, message) => {
+        if (level !== 'info' || process.env.APPRENTICE_VERBOSE) console.error(`[apprentice:${level}] ${message}`);
+      },
+    });
+  } catch (error) {
+    // A native module built for another ABI is named with its fix, not left as a stack trace.
+    const native = describeNativeLoadFailure(error, FIX_NODE_BUILD);
+    if (!native) throw error;
+    console.error(`apprentice web: ${native}`);
+    process.exit(1);
+  }
   let server;
   try {
     server = await startBrowserServer({ core, port: args.port, rendererDir });

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
 import type { Conversation } from '../../shared/domain';
-import { useHints, usePersonas } from '../data/queries';
+import { hasModelServer } from '../data/model-server';
+import { useHints, usePersonas, useSettings } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
 import { useLiveUpdates } from '../data/use-live-updates';
 import { useApi } from '../ipc/api-context';
@@ -16,6 +17,8 @@ import { HintsReview } from './HintsReview';
 import { PersonaEditor } from './PersonaEditor';
 import { SettingsPanel } from './SettingsPanel';
 import { Sidebar } from './Sidebar';
+import { Welcome } from './Welcome';
+import { ThemeToggle } from './ThemeToggle';
 
 // The timeline pulls in the charting library; load it when first opened so chat starts fast.
 const TimelineView = lazy(() => import('./TimelineView').then((m) => ({ default: m.TimelineView })));
@@ -43,14 +46,18 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <span className="brand-mark" aria-hidden>
             ◐
           </span>
           Apprentice
-        </div>
+        </h1>
         <BoxStatusIndicator onOpenSettings={() => setSettingsOpen(true)} />
+        <ThemeToggle />
         <button type="button" className="settings-button" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Settings (Ctrl+,)">
           <GearIcon /> Settings
         </button>
@@ -58,7 +65,7 @@ export function App() {
       <ConnectionBanner />
       <div className="body">
         <Sidebar />
-        <main className="main">
+        <main className="main" id="main-content" tabIndex={-1}>
           <MainArea />
         </main>
       </div>
@@ -87,7 +94,11 @@ function MainArea() {
   const personas = usePersonas();
   const persona = personas.data?.find((p) => p.id === personaId) ?? null;
   const pending = useHints(personaId, 'pending');
+  const settings = useSettings();
+  const welcomeDismissed = useUi((s) => s.welcomeDismissed);
 
+  // Nothing can answer yet: the welcome comes first, unless the user skipped it or opened a conversation.
+  if (settings.data && !hasModelServer(settings.data) && !welcomeDismissed && !conversationId) return <Welcome />;
   if (!persona) {
     return (
       <div className="welcome">

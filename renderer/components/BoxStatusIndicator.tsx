@@ -41,7 +41,6 @@ export function BoxStatusIndicator({ onOpenSettings }: { onOpenSettings: () => v
       data-state={status.state}
       data-testid="box-status"
       title={status.detail}
-      aria-label={`${LABEL[status.state]}: ${status.detail}`}
       onClick={onOpenSettings}
     >
       <span className="dot" aria-hidden />

@@ -23,9 +23,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const send = useMutation({
     mutationFn: (content: string) => api.invoke('chat:send', { conversationId, content }),
     onSuccess: (result) => {
-      queryClient.setQueryData<ThreadCache>(queryKeys.messages(conversationId), (t) =>
-        applyMessage(applyMessage(t ?? emptyThread, result.userMessage), result.assistantMessage),
-      );
+      const key = queryKeys.messages(conversationId);
+      const loaded = queryClient.getQueryData(key) !== undefined;
+      queryClient.setQueryData<ThreadCache>(key, (t) => applyMessage(applyMessage(t ?? emptyThread, result.userMessage), result.assistantMessage));
+      // Events for a thread that was not loaded yet were not applied (a reply may have failed already): read it once.
+      if (!loaded) void queryClient.invalidateQueries({ queryKey: key });
       if (result.signal) void queryClient.invalidateQueries({ queryKey: queryKeys.signals(conversationId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversationsAll });
     },

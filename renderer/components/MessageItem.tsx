@@ -1,14 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { memo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../shared/domain';
 import type { MessageFeedback } from '../data/message-signals';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
+import { splitReasoning } from '../markdown/split-reasoning';
 import { readSelectionIn } from '../selection/read-dom-selection';
+import { CopyButton } from './CopyButton';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';
 import { InlineMarkPopover, type InlineMarkTarget } from './InlineMarkPopover';
+import { LearningNotice } from './LearningNotice';
 import { MarkdownContent } from './MarkdownContent';
+import { MessageEndingNote } from './MessageEndingNote';
+import { MessageErrorBoundary } from './MessageErrorBoundary';
+import { ReasoningPanel } from './ReasoningPanel';
 import { SignalBadge } from './SignalBadge';
 
 interface Props {
@@ -17,8 +23,19 @@ interface Props {
   canRegenerate: boolean;
 }
 
-/** One turn of the thread; assistant replies carry feedback controls and their signal badge. */
-export const MessageItem = memo(function MessageItem({ message, feedback, canRegenerate }: Props) {
+/**
+ * One turn of the thread; assistant replies carry feedback controls and their signal badge. A turn
+ * that fails to render shows as plain text instead of taking the thread down.
+ */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  return (
+    <MessageErrorBoundary text={props.message.content}>
+      <MessageTurn {...props} />
+    </MessageErrorBoundary>
+  );
+});
+
+function MessageTurn({ message, feedback, canRegenerate }: Props) {
   if (message.role === 'user') {
     return (
       <article className="message user" data-testid="message" data-role="user" data-message-id={message.id}>
@@ -29,7 +46,7 @@ export const MessageItem = memo(function MessageItem({ message, feedback, canReg
     );
   }
   return <AssistantMessage message={message} feedback={feedback} canRegenerate={canRegenerate} />;
-});
+}
 
 type Panel = { kind: 'none' } | { kind: 'thumb-down' } | { kind: 'edit' };
 
@@ -72,6 +89,14 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       refreshSignals();
     },
   });
+  // 👍/👎 toggle off, and "that wasn't a correction" vetoes an inferred signal.
+  const remove = useMutation({
+    mutationFn: (signalId: string) => api.invoke('signals:remove', { signalId }),
+    onSuccess: () => {
+      setPanel({ kind: 'none' });
+      refreshSignals();
+    },
+  });
   const regenerate = useMutation({
     mutationFn: () => api.invoke('chat:regenerate', { messageId: message.id }),
     onSuccess: () => {
@@ -81,19 +106,27 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
   });
 
   const streaming = message.status === 'streaming';
+  // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
+  const trainable = message.content !== '' && message.status !== 'error';
+  // A reasoning model's thinking is shown apart; the answer is what renders (and what marks map to).
+  const { reasoning, answer, answerStart, thinking } = useMemo(() => splitReasoning(message.content), [message.content]);
   const onSelectionDone = () => {
-    if (streaming || !contentRef.current) return;
-    const read = readSelectionIn(contentRef.current, message.content);
+    if (!trainable || streaming || !contentRef.current) return;
+    const read = readSelectionIn(contentRef.current, answer);
     if (!read) return;
     inlineMark.reset();
+    const offsets = read.offsets;
     setMark({
       x: read.rect.left,
       y: read.rect.bottom,
-      result: read.offsets.ok ? read.offsets : { ok: false, message: read.offsets.message },
+      result: offsets.ok ? { ...offsets, start: offsets.start + answerStart, end: offsets.end + answerStart } : { ok: false, message: offsets.message },
     });
   };
 
-  const error = thumb.error ?? edit.error ?? regenerate.error;
+  const error = thumb.error ?? edit.error ?? regenerate.error ?? remove.error;
+  const live = feedback && feedback.signal.removedAt === null ? feedback.signal : null;
+  const thumbUp = live?.kind === 'thumb_up' ? live : null;
+  const thumbDown = live?.kind === 'thumb_down' ? live : null;
   return (
     <article
       className="message assistant"
@@ -102,6 +135,7 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
       data-status={message.status}
       data-message-id={message.id}
     >
+      {reasoning !== null ? <ReasoningPanel text={reasoning} thinking={thinking} streaming={streaming} /> : null}
       <div
         className="markdown"
         ref={contentRef}
@@ -109,29 +143,34 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
         onMouseUp={onSelectionDone}
         onKeyUp={(e) => e.shiftKey && onSelectionDone()}
       >
-        {message.content ? <MarkdownContent text={message.content} /> : message.status === 'complete' ? <p className="muted">(empty reply)</p> : null}
+        <MessageErrorBoundary text={answer}>
+          {answer ? <MarkdownContent text={answer} streaming={streaming} /> : message.status === 'complete' && reasoning === null ? <p className="muted">(empty reply)</p> : null}
+        </MessageErrorBoundary>
         {streaming ? <span className="caret" aria-label="streaming" data-testid="streaming-caret" /> : null}
       </div>
+      {streaming && !message.content ? <LearningNotice messageId={message.id} /> : null}
       {message.status === 'stopped' ? <p className="status-note" data-testid="message-stopped">Stopped</p> : null}
-      {message.status === 'error' ? (
+      {message.status === 'error' && message.truncation !== 'cut_off' ? (
         <p className="inline-error" role="alert" data-testid="message-error">
           {message.error ?? 'The reply failed.'}
         </p>
       ) : null}
+      <MessageEndingNote message={message} />
       {!streaming ? (
         <footer className="message-footer">
           <div className="feedback-buttons" role="group" aria-label="Feedback on this reply">
-            {message.content ? (
+            {trainable ? (
               <>
+                <CopyButton text={answer} label="Copy reply" testId="copy-message" />
                 <button
                   type="button"
                   className="icon-button"
                   aria-label="Good reply"
                   title="Good reply"
                   data-testid="thumb-up"
-                  aria-pressed={feedback?.signal.kind === 'thumb_up'}
-                  disabled={thumb.isPending}
-                  onClick={() => thumb.mutate({ up: true })}
+                  aria-pressed={thumbUp !== null}
+                  disabled={thumb.isPending || remove.isPending}
+                  onClick={() => (thumbUp ? remove.mutate(thumbUp.id) : thumb.mutate({ up: true }))}
                 >
                   <ThumbUpIcon />
                 </button>
@@ -141,8 +180,11 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                   aria-label="Bad reply"
                   title="Bad reply"
                   data-testid="thumb-down"
-                  aria-pressed={feedback?.signal.kind === 'thumb_down'}
-                  onClick={() => setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })}
+                  aria-pressed={thumbDown !== null}
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    thumbDown ? remove.mutate(thumbDown.id) : setPanel(panel.kind === 'thumb-down' ? { kind: 'none' } : { kind: 'thumb-down' })
+                  }
                 >
                   <ThumbDownIcon />
                 </button>
@@ -164,9 +206,16 @@ function AssistantMessage({ message, feedback, canRegenerate }: Props) {
                 <RegenerateIcon /> Regenerate
               </button>
             ) : null}
-            {message.content ? <span className="footer-hint muted small">Select text to mark it</span> : null}
+            {trainable ? <span className="footer-hint muted small">Select text to mark it</span> : null}
           </div>
-          {feedback ? <SignalBadge feedback={feedback} /> : null}
+          {message.servedBy === 'other' && message.content ? (
+            <span className="provenance-note muted small" data-testid="not-from-box" title="Only replies your box's own model served can train it.">
+              not from your box's model — not trained
+            </span>
+          ) : null}
+          {feedback ? (
+            <SignalBadge feedback={feedback} onRemove={() => remove.mutate(feedback.signal.id)} removing={remove.isPending} />
+          ) : null}
         </footer>
       ) : null}
       {panel.kind === 'thumb-down' ? (

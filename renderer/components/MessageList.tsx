@@ -20,6 +20,7 @@ export function MessageList({
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const lastScrollTop = useRef(0);
+  const lastScrollHeight = useRef(0);
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
@@ -44,12 +45,20 @@ export function MessageList({
       className="thread-scroller"
       ref={scroller}
       data-testid="thread"
+      // Focusable, so the thread can be scrolled from the keyboard.
+      tabIndex={0}
+      role="region"
+      aria-label="Messages"
       onScroll={(e) => {
-        // Only the user scrolling up unsticks; our own jumps to the bottom only ever go down.
+        // Only the user scrolling up unsticks; our own jumps to the bottom only ever go down. When
+        // the content got shorter (a block re-rendered smaller), the browser moved the scroll
+        // position itself: that is not the user leaving the bottom.
         const el = e.currentTarget;
-        if (el.scrollTop < lastScrollTop.current - 2) stickToBottom.current = false;
+        const shrank = el.scrollHeight < lastScrollHeight.current;
+        if (el.scrollTop < lastScrollTop.current - 2 && !shrank) stickToBottom.current = false;
         else if (el.scrollHeight - el.scrollTop - el.clientHeight < 48) stickToBottom.current = true;
         lastScrollTop.current = el.scrollTop;
+        lastScrollHeight.current = el.scrollHeight;
       }}
     >
       <div className="thread-inner" style={{ height: total }}>

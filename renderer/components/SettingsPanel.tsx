@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { JudgeModeSchema, SettingsPatchSchema, type JudgeMode, type Settings } from '../../shared/domain';
-import { useSettings } from '../data/queries';
+import { useAppInfo, useSettings } from '../data/queries';
 import { queryKeys } from '../data/query-keys';
 import { useApi } from '../ipc/api-context';
 import { describeError } from '../ipc/ipc-call-error';
+import { ChatModelFields, endpointKeysQueryKey } from './ChatModelFields';
 import { Modal } from './Modal';
 
 interface Form {
@@ -38,8 +39,11 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const settings = useSettings();
+  const tokenProtection = useAppInfo().data?.tokenProtection;
   const [form, setForm] = useState<Form | null>(null);
   const [token, setToken] = useState('');
+  // Typed API key of the policy endpoint; write-only like the token.
+  const [policyKey, setPolicyKey] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   useEffect(() => {
@@ -63,6 +67,10 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         throw new Error(`Check ${issue?.path.join(' ') ?? 'the form'}: ${issue?.message ?? 'invalid value'}`);
       }
       const saved = await api.invoke('settings:update', patch.data);
+      // The key is filed under the endpoint as just saved, so it goes to exactly that server.
+      if (policyKey.trim() && saved.policy.endpoint) {
+        await api.invoke('settings:setEndpointKey', { endpoint: saved.policy.endpoint, key: policyKey.trim() });
+      }
       if (token.trim()) {
         const result = await api.invoke('settings:setBoxToken', { token: token.trim() });
         saved.box.hasToken = result.hasToken;
@@ -73,6 +81,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       queryClient.setQueryData(queryKeys.settings, saved);
       void queryClient.invalidateQueries({ queryKey: queryKeys.boxStatus });
       setToken('');
+      setPolicyKey('');
+      void queryClient.invalidateQueries({ queryKey: endpointKeysQueryKey });
       setForm(formOf(saved));
       setMessage({ kind: 'ok', text: 'Settings saved.' });
     },
@@ -88,8 +98,10 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     onError: (error) => setMessage({ kind: 'error', text: describeError(error) }),
   });
 
+  // Tests the box as typed (URL and token), before anything is saved.
   const test = useMutation({
-    mutationFn: () => api.invoke('box:test', {}),
+    mutationFn: (typed: { url: string; token: string }) =>
+      api.invoke('box:test', { url: typed.url.trim(), ...(typed.token.trim() ? { token: typed.token.trim() } : {}) }),
     onError: (error) => setMessage({ kind: 'error', text: describeError(error) }),
   });
 
@@ -102,6 +114,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     onChange: (e: { target: { value: string } }) => form && setForm({ ...form, [key]: e.target.value }),
   });
   const hasToken = settings.data?.box.hasToken ?? false;
+  // The core removes the saved token when the box address changes (it belongs to the old box).
+  const boxMoves = hasToken && form !== null && form.boxUrl.trim().replace(/\/+$/, '') !== (settings.data?.box.url ?? '');
 
   return (
     <Modal title="Settings" onClose={onClose} testId="settings-panel">
@@ -136,19 +150,48 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
                   Remove token
                 </button>
               ) : null}
+              <button
+                type="button"
+                onClick={() => test.mutate({ url: form.boxUrl, token })}
+                disabled={test.isPending || !form.boxUrl.trim()}
+                data-testid="settings-test"
+              >
+                {test.isPending ? 'Testing…' : 'Test connection'}
+              </button>
             </div>
+            {tokenProtection && !tokenProtection.protectedByKeychain ? (
+              <p className="muted" data-testid="settings-token-protection">
+                {tokenProtection.detail}
+              </p>
+            ) : null}
+            {boxMoves && !token.trim() ? (
+              <p className="muted" data-testid="settings-token-rebind">
+                Saving a new box address removes the token saved for the old box: paste the new box’s token too.
+              </p>
+            ) : null}
+            {test.data ? (
+              <p className={test.data.ok ? 'notice' : 'inline-error'} data-testid="settings-test-result">
+                {test.data.ok ? '✓ ' : '✗ '}
+                {test.data.detail}
+              </p>
+            ) : null}
+            <p className="muted small">Learning needs the box; chat works without it through any endpoint below.</p>
           </fieldset>
           <fieldset>
-            <legend>Policy (chat model)</legend>
-            <label>
-              Endpoint
-              <input type="url" placeholder="empty = <box URL>/v1" data-testid="settings-policy-endpoint" {...field('policyEndpoint')} />
-            </label>
+            <legend>Chat model</legend>
+            <ChatModelFields
+              values={{ endpoint: form.policyEndpoint, model: form.policyModel, apiKey: policyKey }}
+              box={{ url: form.boxUrl, token }}
+              onChange={(patch) => {
+                if (patch.apiKey !== undefined) setPolicyKey(patch.apiKey);
+                setForm({
+                  ...form,
+                  ...(patch.endpoint !== undefined ? { policyEndpoint: patch.endpoint } : {}),
+                  ...(patch.model !== undefined ? { policyModel: patch.model } : {}),
+                });
+              }}
+            />
             <div className="row">
-              <label>
-                Model
-                <input {...field('policyModel')} />
-              </label>
               <label className="narrow">
                 Temperature
                 <input type="number" step="0.1" min="0" max="2" {...field('temperature')} />
@@ -180,7 +223,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             </div>
             <label>
               Endpoint
-              <input type="url" placeholder="OpenAI-compatible …/v1" {...field('judgeEndpoint')} />
+              <input type="url" placeholder="empty = the box's judge decides (no box: the policy endpoint)" {...field('judgeEndpoint')} />
             </label>
             <label>
               Model
@@ -192,17 +235,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
               {message.text}
             </p>
           ) : null}
-          {test.data ? (
-            <p className={test.data.ok ? 'notice' : 'inline-error'} data-testid="settings-test-result">
-              {test.data.ok ? '✓ ' : '✗ '}
-              {test.data.detail}
-              {test.data.models.length > 0 ? ` — models: ${test.data.models.join(', ')}` : ''}
-            </p>
-          ) : null}
           <div className="actions">
-            <button type="button" onClick={() => test.mutate()} disabled={test.isPending} data-testid="settings-test">
-              {test.isPending ? 'Testing…' : 'Test connection'}
-            </button>
             <button type="submit" className="primary" disabled={save.isPending} data-testid="settings-save">
               {save.isPending ? 'Saving…' : 'Save'}
             </button>

@@ -90,7 +90,8 @@ function TimelineList({ personaId, kinds }: { personaId: string; kinds: Timeline
   if (timeline.error) return <p className="inline-error">{describeError(timeline.error)}</p>;
   if (timeline.data && events.length === 0) return <p className="muted center">Nothing here yet.</p>;
   return (
-    <div className="timeline-scroller" ref={scroller} data-testid="timeline-list">
+    // Focusable, so the list can be scrolled from the keyboard.
+    <div className="timeline-scroller" ref={scroller} data-testid="timeline-list" tabIndex={0} role="region" aria-label="Timeline events">
       <ol className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
           <li key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="timeline-row" style={{ transform: `translateY(${item.start}px)` }}>

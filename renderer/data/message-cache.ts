@@ -4,6 +4,10 @@ import type { Message } from '../../shared/domain';
  * Pure updates of one conversation's visible thread in the query cache, driven by chat:delta and
  * chat:message events. Deltas can arrive before the message row reaches the cache (the chat:send
  * response races the first deltas), so unknown ids are stashed and merged when the row shows up.
+ *
+ * Rows are merged by revision, not by arrival: the chat:send response carries the reply as it was
+ * created ('streaming'), and it can arrive after the event that already finished it (a policy that
+ * fails at once). An older revision never replaces a newer one (see isOlderRevision).
  */
 
 export interface ThreadCache {
@@ -18,6 +22,16 @@ export const emptyThread: ThreadCache = { messages: [], orphanText: {} };
 export function mergeStreamedContent(stored: string, streamed: string): string {
   if (streamed.length > stored.length && streamed.startsWith(stored)) return streamed;
   return stored;
+}
+
+/**
+ * Whether `incoming` is an older revision of the row than `current`. A reply only moves forward
+ * (streaming → complete | stopped | error, never back), and updatedAt only grows for one row.
+ */
+export function isOlderRevision(incoming: Message, current: Message): boolean {
+  const finished = (m: Message) => (m.status === 'streaming' ? 0 : 1);
+  if (finished(incoming) !== finished(current)) return finished(incoming) < finished(current);
+  return incoming.updatedAt < current.updatedAt;
 }
 
 function bySeq(a: Message, b: Message): number {
@@ -44,6 +58,8 @@ export function applyMessage(thread: ThreadCache, message: Message): ThreadCache
   if (message.supersededAt !== null) {
     return { messages: thread.messages.filter((m) => m.id !== message.id), orphanText };
   }
+  // A stale snapshot (e.g. the chat:send response after the reply already failed) changes nothing.
+  if (existing && isOlderRevision(message, existing)) return { ...thread, orphanText };
   let content = message.content;
   if (message.status === 'streaming') {
     if (existing) content = mergeStreamedContent(content, existing.content);
@@ -56,12 +72,26 @@ export function applyMessage(thread: ThreadCache, message: Message): ThreadCache
   return { messages, orphanText };
 }
 
-/** A fresh list from messages:list; keeps streamed text that is ahead of what was stored. */
+/**
+ * A fresh list from messages:list; keeps streamed text that is ahead of what was stored. The list is
+ * a snapshot from when it was read: rows the cache got since (by events, by the chat:send response)
+ * come after the snapshot's last seq and stay; a row missing at or below it left the thread.
+ */
 export function applyFetchedList(thread: ThreadCache, fetched: Message[]): ThreadCache {
   let next: ThreadCache = { messages: [], orphanText: { ...thread.orphanText } };
   const known = new Map(thread.messages.map((m) => [m.id, m]));
+  const lastFetchedSeq = fetched.reduce((max, m) => Math.max(max, m.seq), 0);
+  const fetchedIds = new Set(fetched.map((m) => m.id));
+  for (const newer of thread.messages) {
+    if (newer.seq > lastFetchedSeq && !fetchedIds.has(newer.id)) next = applyMessage(next, newer);
+  }
   for (const message of fetched) {
     const cached = known.get(message.id);
+    // A list fetched before the reply finished must not undo the finish that arrived meanwhile.
+    if (cached && isOlderRevision(message, cached)) {
+      next = applyMessage(next, cached);
+      continue;
+    }
     if (cached && cached.status === 'streaming' && message.status === 'streaming') {
       next.orphanText[message.id] = mergeStreamedContent(next.orphanText[message.id] ?? '', cached.content);
     }

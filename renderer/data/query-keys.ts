@@ -15,4 +15,6 @@ export const queryKeys = {
   timelineAll: (personaId: string) => ['timeline', personaId] as const,
   timeline: (personaId: string, kinds: TimelineKind[]) => ['timeline', personaId, [...kinds].sort().join(',')] as const,
   timelineStats: (personaId: string) => ['timeline-stats', personaId] as const,
+  /** Set by the 'chat:waiting' event only (never fetched): the reply waits out a training step. */
+  replyWaiting: (messageId: string) => ['reply-waiting', messageId] as const,
 };

@@ -1,7 +1,8 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useApiHandle } from '../ipc/api-context';
-import { applyDelta, applyMessage, type ThreadCache } from './message-cache';
+import type { ReplyWaiting } from './learning-notice';
+import { applyDelta, applyMessage, emptyThread, type ThreadCache } from './message-cache';
 import { queryKeys } from './query-keys';
 
 /** How long bursts of events (a replay of many acks) are coalesced into one refetch. */
@@ -31,14 +32,24 @@ export function useLiveUpdates(): void {
 
     const patchThread = (conversationId: string, update: (thread: ThreadCache) => ThreadCache) => {
       const key = queryKeys.messages(conversationId);
-      // Only threads someone has opened are patched; others are fetched fresh when opened.
-      if (!queryClient.getQueryData(key)) return;
-      queryClient.setQueryData<ThreadCache>(key, (thread) => (thread ? update(thread) : thread));
+      // Only threads someone has opened are patched; others are fetched fresh when opened. An opened
+      // thread whose first fetch is still running gets the event too: that fetch may predate it.
+      if (!queryClient.getQueryCache().find({ queryKey: key, exact: true })) return;
+      queryClient.setQueryData<ThreadCache>(key, (thread) => update(thread ?? emptyThread));
     };
 
+    const stopWaiting = (messageId: string) => queryClient.removeQueries({ queryKey: queryKeys.replyWaiting(messageId), exact: true });
+
     const offs = [
-      api.on('chat:delta', (event) => patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta))),
+      api.on('chat:waiting', (event) =>
+        queryClient.setQueryData<ReplyWaiting>(queryKeys.replyWaiting(event.messageId), { resumeInMs: event.resumeInMs, receivedAt: Date.now() }),
+      ),
+      api.on('chat:delta', (event) => {
+        stopWaiting(event.messageId);
+        patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta));
+      }),
       api.on('chat:message', (message) => {
+        stopWaiting(message.id);
         patchThread(message.conversationId, (t) => applyMessage(t, message));
         invalidateSoon(queryKeys.conversationsAll);
       }),

@@ -1,5 +1,7 @@
+import { browserIpcProtocols } from '../../shared/ipc/browser-token';
 import type { ApprenticeApi } from '../../shared/ipc/contract';
 import { browserIpcUrl } from './browser-ipc-url';
+import { takeBrowserToken } from './browser-token-store';
 import { createValidatedApi } from './validated-preload-api';
 import { createWsIpcClient, type ConnectionStatus } from './ws-ipc-client';
 
@@ -30,13 +32,30 @@ export function createApi(): ApiSetup {
   if (window.apprentice) {
     return { ok: true, handle: { api: createValidatedApi(window.apprentice, logProtocolError), mode: 'electron', connection: null } };
   }
-  const url = browserIpcUrl(window.location.href);
-  if (!url) {
+  const token = takeBrowserToken({
+    location: window.location,
+    storage: sessionStorageOrNull(),
+    replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
+  });
+  if (!token) {
     return {
       ok: false,
       problem: 'This page needs the token from the line "Apprentice (browser mode) ready at …" that `npm run web` printed. Open that exact address.',
     };
   }
-  const client = createWsIpcClient({ url, createSocket: (u) => new WebSocket(u), onProtocolError: logProtocolError });
+  const protocols = browserIpcProtocols(token);
+  const client = createWsIpcClient({
+    url: browserIpcUrl(window.location.href),
+    createSocket: (u) => new WebSocket(u, protocols),
+    onProtocolError: logProtocolError,
+  });
   return { ok: true, handle: { api: client, mode: 'browser', connection: client } };
+}
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage disabled for this origin
+  }
 }

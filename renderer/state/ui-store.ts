@@ -15,6 +15,9 @@ export interface UiState {
   /** Persona editor: null closed, 'new' for creation, or the id being edited. */
   personaEditor: 'new' | string | null;
   drafts: Record<string, string>;
+  /** The user chose to skip the first-run welcome for this session (it returns while nothing is connected). */
+  welcomeDismissed: boolean;
+  dismissWelcome(): void;
   selectPersona(personaId: string | null): void;
   selectConversation(conversationId: string | null): void;
   setView(view: MainView): void;
@@ -35,6 +38,10 @@ export function createUiStore() {
     settingsOpen: false,
     personaEditor: null,
     drafts: {},
+    welcomeDismissed: false,
+    dismissWelcome() {
+      set({ welcomeDismissed: true });
+    },
     selectPersona(personaId) {
       if (personaId === get().selectedPersonaId) return;
       set({ selectedPersonaId: personaId, selectedConversationId: null });

@@ -1,4 +1,13 @@
-import type { TimelineEvent, TimelineKind } from '../../shared/domain';
+import { z } from 'zod';
+import { DecidedBySchema, JudgeTallySchema, TrainingFateSchema, type TimelineEvent, type TimelineKind } from '../../shared/domain';
+import { decidedByWords, FATE_WORDS } from '../../shared/trust-words';
+
+/** Who decided and whether it trains, as signal events (data) and box verdicts (data.verdict) carry it. */
+const TrustFactsSchema = z.object({
+  decidedBy: DecidedBySchema,
+  judgeTally: JudgeTallySchema.nullable().optional(),
+  fate: TrainingFateSchema,
+});
 
 export const TIMELINE_KIND_LABEL: Record<TimelineKind, string> = {
   signal: 'Signal',
@@ -12,6 +21,9 @@ export const TIMELINE_KIND_LABEL: Record<TimelineKind, string> = {
   training_step: 'Training step',
   policy_version: 'Policy version',
   error: 'Error',
+  not_trained: 'Not trained',
+  removed: 'Removed',
+  withdrawn: 'Withdrawn',
 };
 
 function format(value: unknown): string | null {
@@ -38,6 +50,11 @@ export function eventFacts(event: TimelineEvent): Array<[string, string]> {
     add('kind', data['kind'] ?? data['label']);
     add('reward', data['reward']);
     add('source', data['source']);
+  }
+  const trust = TrustFactsSchema.safeParse(data['verdict'] ?? data);
+  if (trust.success && event.kind !== 'removed') {
+    add('decided by', decidedByWords(trust.data.decidedBy, trust.data.judgeTally ?? null));
+    add('trains', FATE_WORDS[trust.data.fate]);
   }
   add('policy', data['policyVersion']);
   if (event.sampleId) facts.push(['sample', event.sampleId.length > 12 ? `${event.sampleId.slice(0, 12)}…` : event.sampleId]);

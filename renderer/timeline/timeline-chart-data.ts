@@ -58,13 +58,14 @@ export function bucketWidth(spanMs: number, maxBuckets = 24): number {
   return widths.find((w) => spanMs / w <= maxBuckets) ?? widths[widths.length - 1]!;
 }
 
-/** The timeline kinds the charts read: signals (heuristic or explicit), judge signals, training steps. */
-export const CHART_EVENT_KINDS = ['signal', 'judge', 'training_step'] as const satisfies readonly TimelineKind[];
+/** The timeline kinds the charts read: signals (heuristic or explicit), judge signals, removals, training steps. */
+export const CHART_EVENT_KINDS = ['signal', 'judge', 'removed', 'training_step'] as const satisfies readonly TimelineKind[];
 
-/** Signal ids that a signal event in `events` says it replaced. */
+/** Signal ids that a signal event in `events` says it replaced, or that the user removed. */
 function replacedSignalIds(events: TimelineEvent[]): Set<string> {
   const replaced = new Set<string>();
   for (const event of events) {
+    if (event.kind === 'removed' && typeof event.data.signalId === 'string') replaced.add(event.data.signalId);
     if (event.kind !== 'signal' && event.kind !== 'judge') continue;
     const { supersedes, supersededIds } = event.data;
     if (typeof supersedes === 'string') replaced.add(supersedes);
@@ -75,7 +76,8 @@ function replacedSignalIds(events: TimelineEvent[]): Set<string> {
 
 /**
  * Live signals per time bucket, counted like timeline:stats: judge signals included, signals that a
- * later one replaced (a judge overruling a heuristic, a thumb replacing an inferred one) left out.
+ * later one replaced (a judge overruling a heuristic, a thumb replacing an inferred one) or that the
+ * user removed left out.
  */
 export function signalBuckets(events: TimelineEvent[]): SignalBucket[] {
   const replaced = replacedSignalIds(events);

@@ -12,6 +12,7 @@ import {
   SignalSchema,
   TimelineEventSchema,
   TimelineKindSchema,
+  TokenProtectionSchema,
 } from '../domain';
 
 /**
@@ -22,10 +23,18 @@ import {
 
 const Ok = z.object({ ok: z.literal(true) });
 
+/** What *Test connection* found: whether it worked, a sentence naming the server, and the models it serves. */
+const ConnectionTestSchema = z.object({ ok: z.boolean(), detail: z.string(), models: z.array(z.string()) });
+
 export const invokeContract = {
   'app:info': {
     request: z.object({}).strict(),
-    response: z.object({ mode: z.enum(['electron', 'browser']), version: z.string(), dataDir: z.string() }),
+    response: z.object({
+      mode: z.enum(['electron', 'browser']),
+      version: z.string(),
+      dataDir: z.string(),
+      tokenProtection: TokenProtectionSchema,
+    }),
   },
   'settings:get': { request: z.object({}).strict(), response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
@@ -35,10 +44,40 @@ export const invokeContract = {
     response: z.object({ hasToken: z.boolean() }),
   },
   'box:status': { request: z.object({}).strict(), response: BoxStatusSchema },
-  /** Probes the configured box: /health and /v1/models with the stored token. */
+  /**
+   * Probes a box: /health and /v1/models. Without `url` the saved box and token; with `url` (and
+   * `token`) what the user typed. The saved token is only sent to the saved box URL.
+   */
   'box:test': {
+    request: z.object({ url: z.string().max(2_000).optional(), token: z.string().max(4_096).optional() }).strict(),
+    response: ConnectionTestSchema,
+  },
+  /**
+   * Probes a direct OpenAI-compatible endpoint as typed: GET {endpoint}/models with the typed API key,
+   * else the key saved for exactly this endpoint. The models fill the model picker.
+   */
+  'endpoint:test': {
+    request: z.object({ endpoint: z.string().max(2_000), apiKey: z.string().max(4_096).optional() }).strict(),
+    response: ConnectionTestSchema,
+  },
+  /** Model servers running on this machine (Ollama, LM Studio, vLLM, SGLang, llama.cpp at their default ports). */
+  'setup:detectServers': {
     request: z.object({}).strict(),
-    response: z.object({ ok: z.boolean(), detail: z.string(), models: z.array(z.string()) }),
+    response: z.object({
+      servers: z.array(
+        z.object({ name: z.string(), endpoint: z.string(), models: z.array(z.string()), needsKey: z.boolean() }),
+      ),
+    }),
+  },
+  /** Endpoints (URLs) that have an API key saved; the keys never come back to the renderer. */
+  'settings:endpointKeys': {
+    request: z.object({}).strict(),
+    response: z.object({ endpoints: z.array(z.string()) }),
+  },
+  /** Saves (or with null deletes) the API key of one endpoint; it is only ever sent to that endpoint. */
+  'settings:setEndpointKey': {
+    request: z.object({ endpoint: z.string().trim().min(1).max(2_000), key: z.string().trim().min(1).max(4_096).nullable() }).strict(),
+    response: z.object({ endpoints: z.array(z.string()) }),
   },
   'personas:list': { request: z.object({}).strict(), response: z.array(PersonaSchema) },
   'personas:create': {
@@ -114,6 +153,15 @@ export const invokeContract = {
     request: z.object({ messageId: IdSchema, content: z.string().trim().min(1).max(200_000) }).strict(),
     response: z.object({ signal: SignalSchema, hint: HintSchema.nullable() }),
   },
+  /**
+   * Removes a signal (👍/👎 toggled off, "that wasn't a correction"): it never trains. Not yet sent, it
+   * is withdrawn from the outbox; already with the box, the box is told to withdraw it; already
+   * trained, it is shown as reverted and left out of later steps.
+   */
+  'signals:remove': {
+    request: z.object({ signalId: IdSchema }).strict(),
+    response: z.object({ signal: SignalSchema }),
+  },
   'signals:listForConversation': {
     request: z.object({ conversationId: IdSchema }).strict(),
     response: z.object({ signals: z.array(SignalSchema), hints: z.array(HintSchema) }),
@@ -167,6 +215,15 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<InvokeContract[C]
 export const eventContract = {
   /** Reply text as it streams; deltas for one message arrive in order. */
   'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string() }),
+  /**
+   * The box holds this reply's request while it trains a step: "learning… replies resume in ~N s".
+   * resumeInMs is the box's estimate when the notice was sent (null: none yet). Ends with the first delta.
+   */
+  'chat:waiting': z.object({
+    conversationId: IdSchema,
+    messageId: IdSchema,
+    resumeInMs: z.number().int().nonnegative().nullable(),
+  }),
   /** A message finished (complete, stopped or error) or changed; carries the stored row. */
   'chat:message': MessageSchema,
   'box:status': BoxStatusSchema,

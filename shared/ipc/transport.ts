@@ -30,8 +30,7 @@ export const IpcServerFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type IpcServerFrame = z.infer<typeof IpcServerFrameSchema>;
 
-/** Query parameter carrying the per-run token of browser mode (page URL and ws URL). */
-export const BROWSER_TOKEN_PARAM = 'token';
+/** Where browser mode's IPC ws listens (its token: shared/ipc/browser-token.ts). */
 export const BROWSER_IPC_PATH = '/ipc';
 
 /**

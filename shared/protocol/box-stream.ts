@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, RewardSchema, SignalKindSchema } from '../domain';
+import { DecidedBySchema, IdSchema, JudgeTallySchema, RewardSchema, SignalKindSchema, TrainingFateSchema } from '../domain';
 
 /**
  * App ⇄ box wire protocol over ws `/v1/stream` (bearer token in the Authorization header).
@@ -46,6 +46,14 @@ export const SignalSampleSchema = z.object({
   /** Weight version that produced the response, when the policy reported one. */
   policyVersion: z.string().max(200).nullable(),
   createdAt: z.number(),
+  /**
+   * Inferred signals: the on-device detector's verdict falls in a confidence bucket whose measured
+   * precision is high enough to train without a judge. A box without a judge engine trains an inferred
+   * reward only when this is true; a box with one lets its judge decide. Absent: false.
+   */
+  trainableWithoutJudge: z.boolean().optional(),
+  /** false: the persona reviews its hints, so the box's judge must not add a hint of its own. Absent: true. */
+  judgeHintAllowed: z.boolean().optional(),
 });
 export type SignalSample = z.infer<typeof SignalSampleSchema>;
 
@@ -77,11 +85,29 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('sample'), sample: SignalSampleSchema }).strict(),
   SampleBatchFrameSchema,
+  /**
+   * The user removed the signal this sample carries: the box must not train it (or, if it already
+   * did, leave it out of every later step). The box answers `withdrawn` once it has recorded this
+   * durably; the sample itself may arrive before or after (or never).
+   */
+  z.object({ type: z.literal('withdraw'), sampleId: IdSchema, personaId: IdSchema, at: z.number() }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
-export const ProgressKindSchema = z.enum(['sample_ready', 'training_step', 'policy_version', 'error']);
+export const ProgressKindSchema = z.enum(['sample_ready', 'training_step', 'policy_version', 'error', 'not_trained', 'withdrawn']);
 export type ProgressKind = z.infer<typeof ProgressKindSchema>;
+
+/**
+ * The box's decision about one delivered signal (on sample_ready, not_trained and withdrawn events):
+ * who decided the reward it trains with, the judge's votes when a judge did, and whether it trains.
+ */
+export const SampleVerdictSchema = z.object({
+  decidedBy: DecidedBySchema,
+  reward: RewardSchema,
+  judgeTally: JudgeTallySchema.nullable(),
+  fate: TrainingFateSchema,
+});
+export type SampleVerdict = z.infer<typeof SampleVerdictSchema>;
 
 /** Something the box wants every app to show on the persona's timeline. */
 export const ProgressEventSchema = z.object({
@@ -95,6 +121,8 @@ export const ProgressEventSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   message: z.string(),
   at: z.number(),
+  /** For the single signal in `sampleIds`: what the box decided about it. */
+  verdict: SampleVerdictSchema.optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
@@ -131,6 +159,8 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
    * app sends it again after a short pause. Order does not matter for a resend; the box dedupes by id.
    */
   z.object({ type: z.literal('retry'), sampleId: IdSchema, error: z.string() }),
+  /** A `withdraw` is durably recorded; the app stops sending it. */
+  z.object({ type: z.literal('withdrawn'), sampleId: IdSchema }),
   z.object({ type: z.literal('progress'), event: ProgressEventSchema }),
   z.object({ type: z.literal('incompatible'), supported: z.array(z.number().int()), message: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),

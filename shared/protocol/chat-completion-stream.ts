@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChatLearningNoticeSchema } from './chat-learning-notice';
 
 /**
  * The parts of an OpenAI-compatible chat completion (streamed chunk or whole reply) that the app
@@ -24,6 +25,8 @@ export const ChatCompletionChunkSchema = z.object({
     .optional(),
   /** Some servers report failures inside the stream instead of with an HTTP status. */
   error: z.union([z.string(), z.object({ message: z.string().optional() }).passthrough()]).optional(),
+  /** The box gateway's notices while a request waits out a training step (chat-learning-notice.ts). */
+  apprentice: ChatLearningNoticeSchema.optional(),
 });
 export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunkSchema>;
 

@@ -86,8 +86,27 @@ export const TrainerWeightsSchema = z.object({
    * in this step or later but never saved are offered again; unsaved ones from earlier steps count as saved.
    */
   restartedAtStep: z.number().int().nonnegative().optional(),
+  /**
+   * With 'updating': answer only once the chat replies SGLang is streaming have finished, or after this
+   * long. slime pauses SGLang in its default "abort" mode before a push, which would cut them off.
+   */
+  drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });
 export type TrainerWeights = z.infer<typeof TrainerWeightsSchema>;
+
+/**
+ * The answer to a weights update. As it is sent: `activeReplies` chat replies still streaming from
+ * the policy SGLang, `activeBuilds` sample builds still using it (counted only where the policy engine
+ * is also the teacher/judge, as on one GPU).
+ */
+export const TrainerWeightsResponseSchema = z.object({
+  state: z.enum(['updating', 'ready']),
+  policyVersion: z.string().nullable(),
+  updating: z.boolean(),
+  activeReplies: z.number().int().nonnegative(),
+  activeBuilds: z.number().int().nonnegative(),
+});
+export type TrainerWeightsResponse = z.infer<typeof TrainerWeightsResponseSchema>;
 
 export const TrainerConfirmSchema = z.object({ sampleIds: z.array(IdSchema).max(65_536) });
 export type TrainerConfirm = z.infer<typeof TrainerConfirmSchema>;

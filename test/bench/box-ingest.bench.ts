@@ -69,7 +69,7 @@ function send(url: string, samples: SignalSample[], waitProgress: string, waitCo
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/support/send-samples.ts', '--url', url, '--token', TOKEN, '--timeout-ms', '300000', '--wait-progress', waitProgress, '--wait-count', String(waitCount)],
+      ['--import', 'tsx', 'test/support/send-samples.ts', '--url', url, '--token', TOKEN, '--timeout-ms', '300000', '--wait-progress', waitProgress, '--wait-count', String(waitCount), '--unserved'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let output = '';

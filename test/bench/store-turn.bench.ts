@@ -121,6 +121,7 @@ function storeTurn(store: AppStore, persona: Persona, conversationId: string): (
       nextState: { role: 'user', content: FOLLOW_UP },
       hint: { text: 'Use exponential backoff capped at a minute.', source: 'rule' },
       supersede: active,
+      trust: { decidedBy: 'detector', judgeTally: null, fate: 'will_train' },
     });
     store.conversations.touch(conversationId);
     return store.messages.insert({ conversationId, role: 'assistant', content: '', status: 'streaming', model: 'bench' });

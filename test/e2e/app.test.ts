@@ -68,7 +68,7 @@ beforeAll(async () => {
     name: 'browser mode',
     script: 'electron/web/main.ts',
     args: ['--port', '0', '--data-dir', join(temp, 'app')],
-    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/,
     cwd: repo,
   });
   processes.push(web);

@@ -22,6 +22,7 @@ function msg(overrides: Partial<Message>): Message {
     policyVersion: null,
     replacesId: null,
     supersededAt: null,
+    servedBy: null,
     createdAt: 1,
     updatedAt: 1,
     ...overrides,

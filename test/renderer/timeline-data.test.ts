@@ -73,9 +73,9 @@ describe('timeline chart data', () => {
 });
 
 describe('small renderer helpers', () => {
-  it('builds the browser-mode ws URL from the page URL and its token', () => {
-    expect(browserIpcUrl('http://127.0.0.1:5217/?token=abc#x')).toBe('ws://127.0.0.1:5217/ipc?token=abc');
-    expect(browserIpcUrl('http://127.0.0.1:5217/')).toBeNull();
+  it('builds the browser-mode ws URL from the page URL, with no token in it', () => {
+    expect(browserIpcUrl('http://127.0.0.1:5217/?x=1#token=abcdefghijklmnop')).toBe('ws://127.0.0.1:5217/ipc');
+    expect(browserIpcUrl('http://127.0.0.1:5217/')).toBe('ws://127.0.0.1:5217/ipc');
   });
 
   it('counts the retry down from when the status arrived', () => {
@@ -85,7 +85,7 @@ describe('small renderer helpers', () => {
   });
 
   it('shows the signal nothing superseded, with its hint', () => {
-    const base = { personaId: 'p', conversationId: 'c', messageId: 'm1', confidence: 1, evidence: [], triggerMessageId: null };
+    const base = { personaId: 'p', conversationId: 'c', messageId: 'm1', confidence: 1, evidence: [], triggerMessageId: null, decidedBy: 'user' as const, judgeTally: null, fate: 'will_train' as const, removedAt: null };
     const inferred = { ...base, id: 's1', kind: 'correction' as const, reward: -1 as const, source: 'heuristic' as const, supersededBy: 's2', createdAt: 1 };
     const explicit = { ...base, id: 's2', kind: 'thumb_up' as const, reward: 1 as const, source: 'explicit' as const, supersededBy: null, createdAt: 2 };
     const hint = { id: 'h1', signalId: 's2', personaId: 'p', messageId: 'm1', text: 'Be brief.', source: 'user' as const, status: 'auto' as const, createdAt: 2, updatedAt: 2 };

@@ -18,6 +18,7 @@ const message = {
   policyVersion: null,
   replacesId: null,
   supersededAt: null,
+  servedBy: null,
   createdAt: 1,
   updatedAt: 1,
 };

@@ -11,13 +11,17 @@ import {
   type ServerFrame,
   type SignalSample,
 } from '../../shared/protocol/box-stream';
+import { CHAT_HEADER_CONVERSATION, CHAT_HEADER_PERSONA, CHAT_HEADER_TURN } from '../../shared/protocol/chat-headers';
 
 /**
  * Acts like the app towards a box gateway, for tests in other languages (pytest):
  *   npx tsx test/support/send-samples.ts --url http://127.0.0.1:PORT --token T [--timeout-ms N]
- *     [--wait-progress KIND [--wait-count N]]  < samples.json
- * stdin: a JSON array of SignalSamples (or {"samples": [...]}). Opens ws /v1/stream with the bearer
- * token, says hello, sends every sample and waits for its ack/reject. With --wait-progress it then
+ *     [--wait-progress KIND [--wait-count N]] [--unserved]  < samples.json
+ * stdin: a JSON array of SignalSamples (or {"samples": [...]}). First, as the app's chat does, each
+ * sample's turn is served through the gateway (POST /v1/chat/completions with the x-apprentice-turn
+ * header) and the sample's response becomes the text the box's policy wrote: only such replies train.
+ * `--unserved` skips that (the samples then stand for replies from another endpoint). Then it opens
+ * ws /v1/stream with the bearer token, says hello, sends every sample and waits for its ack/reject. With --wait-progress it then
  * keeps listening until N progress events of that kind arrived (e.g. training_step after a report).
  * Prints one JSON line {acked, duplicates, rejected, progress, policyVersion}; exits 0 when every
  * sample was acked (and the progress events came), 1 otherwise, 2 on bad input.
@@ -33,6 +37,27 @@ interface Outcome {
   policyVersion: string | null;
   error?: string;
 }
+
+/** Serves the turn through the gateway's chat proxy (non-streamed) and returns the policy's reply text. */
+async function serveTurn(base: string, token: string, sample: SignalSample): Promise<SignalSample> {
+  const res = await fetch(new URL('/v1/chat/completions', base), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      [CHAT_HEADER_TURN]: sample.turnId,
+      [CHAT_HEADER_PERSONA]: sample.personaId,
+      [CHAT_HEADER_CONVERSATION]: sample.conversationId,
+    },
+    body: JSON.stringify({ messages: sample.messages, stream: false, chat_template_kwargs: { enable_thinking: false } }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`serving turn ${sample.turnId} failed: HTTP ${res.status} ${text.slice(0, 300)}`);
+  const reply = ServedReplySchema.parse(JSON.parse(text));
+  return { ...sample, response: reply.choices[0]?.message.content ?? '' };
+}
+
+const ServedReplySchema = z.object({ choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }) })) });
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -135,6 +160,7 @@ async function main(): Promise<void> {
         'timeout-ms': { type: 'string' },
         'wait-progress': { type: 'string' },
         'wait-count': { type: 'string' },
+        unserved: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -157,7 +183,14 @@ async function main(): Promise<void> {
     console.error(`stdin is not a list of SignalSamples: ${z.prettifyError(parsed.error)}`);
     process.exit(2);
   }
-  const samples = Array.isArray(parsed.data) ? parsed.data : parsed.data.samples;
+  const given = Array.isArray(parsed.data) ? parsed.data : parsed.data.samples;
+  let samples: SignalSample[];
+  try {
+    samples = values.unserved ? given : await Promise.all(given.map((sample) => serveTurn(values.url!, values.token!, sample)));
+  } catch (error) {
+    console.log(JSON.stringify({ acked: [], duplicates: [], rejected: [], progress: [], policyVersion: null, error: String(error) }));
+    process.exit(1);
+  }
   const outcome = await sendAll(values.url, values.token, samples, values['wait-progress'], waitCount, timeoutMs);
   console.log(JSON.stringify(outcome));
   const ok = !outcome.error && outcome.rejected.length === 0 && outcome.acked.length + outcome.duplicates.length === samples.length;

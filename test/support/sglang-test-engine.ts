@@ -18,6 +18,11 @@ import { z } from 'zod';
  * Failures (HTTP errors, connections dropped mid-stream), per-token latency, a "starting" health
  * state, pause/continue and weight updates are configurable.
  *
+ * `/pause_generation` behaves like SGLang's: its mode defaults to "abort" (slime sends `{}`), which ends
+ * every running chat reply where it stands, with finish_reason "abort" (a streamed one with a last
+ * chunk and [DONE], as SGLang's graceful abort does); "retract" and "in_place" hold them instead.
+ * (/generate requests are cut by dropping the connection.)
+ *
  * Like real SGLang, the log-probs of *sampled* tokens are temperature-scaled (log softmax(logits/T))
  * unless the engine runs in "original logprob" mode (SGLANG_RETURN_ORIGINAL_LOGPROB=1); prefill
  * scoring (input_token_logprobs) is always raw. The fake model stands in for the scaling with
@@ -216,6 +221,17 @@ export type ReplyBehaviour =
   | { kind: 'fixed'; text: string }
   | { kind: 'function'; reply: (context: ReplyContext) => string };
 
+/**
+ * How the engine answers judge prompts (a chat request whose system message asks for \boxed{}):
+ * score prompts get the next of `votes` in turn (cycled, so m parallel votes get a fixed multiset),
+ * 'none' being an answer without a \boxed{}; hindsight-hint prompts ([HINT_START] in the system
+ * message) get \boxed{1} with `hint`, or \boxed{-1} when it is null.
+ */
+export interface JudgeBehaviour {
+  votes: (-1 | 0 | 1 | 'none')[];
+  hint: string | null;
+}
+
 export type FailureBehaviour =
   /** Answer generation routes with this HTTP status and an SGLang-shaped error body. */
   | { kind: 'http'; status: number; message?: string; times?: number }
@@ -232,6 +248,8 @@ export interface SglangTestBehaviour {
   health: 'ready' | 'starting';
   /** How long /update_weights_from_disk takes once running requests have finished. */
   weightUpdateMs: number;
+  /** Answers to judge prompts; null: judge prompts get the ordinary reply. */
+  judge: JudgeBehaviour | null;
 }
 
 export interface SglangTestEngineOptions {
@@ -417,10 +435,12 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     failure: null,
     health: 'ready',
     weightUpdateMs: 0,
+    judge: null,
     ...options.behaviour,
   };
+  let judgeVotesGiven = 0;
   const requests: LoggedRequest[] = [];
-  const running = new Set<{ abort: () => void }>();
+  const running = new Set<{ abort: (byPause?: boolean) => void }>();
   let inFlightCount = 0;
   let idleWaiters: (() => void)[] = [];
   // Requests wait while generation is paused or weights are loading.
@@ -448,7 +468,22 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     return failure;
   }
 
+  function judgeAnswer(context: ReplyContext): string | null {
+    const judge = behaviour.judge;
+    const system = context.messages?.find((m) => m.role === 'system')?.content ?? '';
+    if (!judge || !system.includes('\\boxed{')) return null;
+    if (system.includes('[HINT_START]')) {
+      return judge.hint === null
+        ? 'The next state does not say how the reply should change. \\boxed{-1}'
+        : `The next state says what was missing. \\boxed{1}\n[HINT_START]${judge.hint}[HINT_END]`;
+    }
+    const vote = judge.votes[judgeVotesGiven++ % Math.max(1, judge.votes.length)] ?? 'none';
+    return vote === 'none' ? 'I cannot tell from this.' : `Reading the next state against the reply. \\boxed{${vote}}`;
+  }
+
   function replyText(context: ReplyContext): string {
+    const judged = judgeAnswer(context);
+    if (judged !== null) return judged;
     const reply = behaviour.reply;
     if (reply.kind === 'fixed') return reply.text;
     if (reply.kind === 'function') return reply.reply(context);
@@ -477,10 +512,20 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     return { promptIds, outputIds: [...replyIds, eosId], text, finishReason: { type: 'stop', matched: eosId } };
   }
 
-  async function beginGeneration(req: IncomingMessage, res: ServerResponse, entry: LoggedRequest): Promise<{ signal: AbortSignal; done: () => void } | null> {
+  async function beginGeneration(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: LoggedRequest,
+  ): Promise<{ signal: AbortSignal; abortedByPause: () => boolean; done: () => void } | null> {
     while (gate) await gate;
     const controller = new AbortController();
-    const handle = { abort: () => controller.abort() };
+    let byPauseAbort = false;
+    const handle = {
+      abort: (byPause = false) => {
+        byPauseAbort ||= byPause;
+        controller.abort();
+      },
+    };
     running.add(handle);
     inFlightCount++;
     const onClose = (): void => {
@@ -493,6 +538,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     req.on('error', onClose);
     return {
       signal: controller.signal,
+      abortedByPause: () => byPauseAbort,
       done: () => {
         running.delete(handle);
         inFlightCount--;
@@ -503,6 +549,17 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         }
       },
     };
+  }
+
+  /** false when a pause in "abort" mode ended the request (SGLang then finishes it as "abort"). */
+  async function tokenDelayUnlessPaused(run: { signal: AbortSignal; abortedByPause: () => boolean }): Promise<boolean> {
+    try {
+      await tokenDelay(run.signal);
+      return true;
+    } catch (error) {
+      if (run.abortedByPause()) return false;
+      throw error;
+    }
   }
 
   async function tokenDelay(signal: AbortSignal): Promise<void> {
@@ -674,7 +731,10 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         const decoder = new TextDecoder();
         for (let i = 0; i < visible.length; i++) {
           if (failure?.kind === 'drop' && i >= failure.afterTokens) return dropAfterFlush(res);
-          await tokenDelay(run.signal);
+          if (!(await tokenDelayUnlessPaused(run))) {
+            res.write(chunk({ index: 0, delta: {}, logprobs: null, finish_reason: 'abort', matched_stop: null }));
+            return void res.end('data: [DONE]\n\n');
+          }
           const delta = decoder.decode(new Uint8Array(tokenBytes(visible[i]!)), { stream: true });
           res.write(
             chunk({
@@ -695,11 +755,16 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         return;
       }
 
+      let produced = visible.length;
       for (let i = 0; i < visible.length; i++) {
         if (failure?.kind === 'drop' && i >= failure.afterTokens) return void res.destroy();
-        await tokenDelay(run.signal);
+        if (!(await tokenDelayUnlessPaused(run))) {
+          produced = i;
+          break;
+        }
       }
       if (failure?.kind === 'drop') return void res.destroy();
+      const cut = produced < visible.length;
       sendJson(res, 200, {
         id,
         object: 'chat.completion',
@@ -708,12 +773,12 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: null },
+            message: { role: 'assistant', content: cut ? decodeIds(visible.slice(0, produced)) : gen.text, reasoning_content: null, tool_calls: null },
             logprobs: body.logprobs
-              ? { content: visible.map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)) }
+              ? { content: visible.slice(0, produced).map((_, i) => chatLogprobEntry(all, hashes, promptIds.length + i, topK, body.temperature)) }
               : null,
-            finish_reason: finishReason,
-            matched_stop: matchedStop,
+            finish_reason: cut ? 'abort' : finishReason,
+            matched_stop: cut ? null : matchedStop,
           },
         ],
         usage,
@@ -819,7 +884,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
             const parsed = PauseSchema.safeParse(body ?? {});
             if (!parsed.success) throw new HttpError(400, `invalid pause_generation request: ${z.prettifyError(parsed.error)}`);
             closeGate();
-            if ((parsed.data.mode ?? 'abort') === 'abort') for (const r of running) r.abort();
+            if ((parsed.data.mode ?? 'abort') === 'abort') for (const r of running) r.abort(true);
             return sendJson(res, 200, { success: true, message: 'Generation paused.' });
           }
           case 'POST /continue_generation':
@@ -853,6 +918,7 @@ export async function startSglangTestEngine(options: SglangTestEngineOptions = {
     requests,
     setBehaviour(patch) {
       behaviour = { ...behaviour, ...patch };
+      if ('judge' in patch) judgeVotesGiven = 0;
     },
     behaviour: () => behaviour,
     weightVersion: () => weightVersion,

@@ -118,8 +118,16 @@ class TrainerApiClient:
         return set(withdrawn)
 
     def set_weights(
-        self, state: str, policy_version: str | None, *, heartbeat: bool = False, restarted_at_step: int | None = None
+        self,
+        state: str,
+        policy_version: str | None,
+        *,
+        heartbeat: bool = False,
+        restarted_at_step: int | None = None,
+        drain_timeout_ms: int | None = None,
     ) -> Any:
+        """`drain_timeout_ms` (with 'updating'): the gateway answers once the chat replies it is streaming
+        have finished, or after that long; its answer's activeReplies says how many still stream."""
         if state not in ("updating", "ready"):
             raise ValueError(f"weights state must be 'updating' or 'ready', got {state!r}")
         payload: dict[str, Any] = {"state": state, "policyVersion": policy_version}
@@ -127,7 +135,11 @@ class TrainerApiClient:
             payload["heartbeat"] = True
         if restarted_at_step is not None:
             payload["restartedAtStep"] = int(restarted_at_step)
-        return self._request("POST", TRAINER_WEIGHTS_PATH, payload)
+        read_timeout_s = 60.0
+        if drain_timeout_ms is not None:
+            payload["drainTimeoutMs"] = int(drain_timeout_ms)
+            read_timeout_s += drain_timeout_ms / 1000
+        return self._request("POST", TRAINER_WEIGHTS_PATH, payload, read_timeout_s=read_timeout_s)
 
     def _request(self, method: str, path: str, payload: Any, read_timeout_s: float = 60.0) -> Any:
         url = f"{self._config.url}{path}"

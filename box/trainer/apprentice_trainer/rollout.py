@@ -35,8 +35,10 @@ from .config import (
 )
 from .group_assembler import GroupAssembler
 from .policy_version import initial_policy_version, policy_version_after_step, saved_through_step
-from .slime_sample import masked_mean_teacher_gap, to_slime_sample
+from .slime_build import check_slime_build, holds_chat_during_step
+from .slime_sample import load_sample_class, masked_mean_teacher_gap, to_slime_sample
 from .trainer_sample import TrainerSample
+from .weights_hooks import announce_updating
 
 logger = logging.getLogger("apprentice_trainer.rollout")
 
@@ -142,10 +144,12 @@ def finish_previous_step(args: Any, rollout_id: int, session: RolloutSession) ->
             client.set_weights("ready", initial_policy_version(args), restarted_at_step=restarted_at)
             session.announced_initial = True
         return
-    version = policy_version_after_step(args, pending.step)
+    started = session.started_at_step
+    version = policy_version_after_step(args, pending.step, started)
     client.set_weights("ready", version, restarted_at_step=restarted_at)
     session.announced_initial = True
-    report_step(client, pending.step, version, pending.metrics, pending.sample_ids, saved_through_step(args, pending.step))
+    saved = saved_through_step(args, pending.step, started)
+    report_step(client, pending.step, version, pending.metrics, pending.sample_ids, saved)
     session.pending_report = None
 
 
@@ -242,6 +246,7 @@ def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evalua
         return _wrap_eval_output({})
     check_slime_args(args)
     session = get_session(args)
+    check_slime_build(load_sample_class(), session.options)
     with session.lock:
         try:
             finish_previous_step(args, rollout_id, session)
@@ -264,6 +269,10 @@ def generate_rollout(args: Any, rollout_id: int, data_buffer: Any = None, evalua
             [to_slime_sample(s, i, session.weights, rollout_id=None if exact else i) for s in group]
             for i, group in enumerate(groups)
         ]
+        if holds_chat_during_step(args):
+            # Colocated: slime releases the engine's memory as soon as this returns, so chat waits from
+            # now on, and replies still streaming finish first (bounded) instead of being cut off.
+            announce_updating(policy_version_after_step(args, rollout_id, session.started_at_step), drain=True)
     return _wrap_train_output(slime_groups, {f"apprentice/{k}": v for k, v in metrics.items()})
 
 

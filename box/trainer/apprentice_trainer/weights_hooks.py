@@ -1,6 +1,12 @@
-"""Tell the gateway that a weight push is coming, so chat waits instead of hitting a paused SGLang.
+"""Tell the gateway that a weight push is coming, so chat waits instead of hitting a paused SGLang, and
+wait until the replies it is streaming have finished: slime pauses generation with
+`POST /pause_generation {}` (SGLangEngine.pause_generation, THUDM/slime 624b824), and SGLang's default
+pause mode is "abort", which would cut every reply still streaming. slime passes no mode and the
+plugin cannot reach into the engine actor, so the push itself is held back instead: the gateway stops
+sending new chat to SGLang, and the hook returns once its in-flight replies are done, or after
+APPRENTICE_DRAIN_TIMEOUT_S (120) seconds; replies still streaming then are cut, and the hook logs it.
 
-slime has no hook right before its NCCL weight broadcast, so there are two options:
+slime has no hook right before its NCCL weight broadcast, so there are these options:
 
 * disk transport (--update-weight-transport disk): preferred, precise. slime calls
   --custom-update-weight-post-write-path apprentice_trainer.weights_hooks.announce_after_disk_write
@@ -9,6 +15,8 @@ slime has no hook right before its NCCL weight broadcast, so there are two optio
   apprentice_trainer.weights_hooks.announce_before_train_step announces 'updating' before the last
   optimizer step of a rollout; chat then also waits through that step. Leave it out to keep chat
   flowing during training (the gateway then learns of new weights only from 'ready').
+* colocated (--colocate, one GPU): the rollout function announces and drains before it returns,
+  because slime releases the engine's memory right after (apprentice_trainer.slime_build).
 
 'ready' is sent by the rollout function at the start of the next rollout, after slime's push returned.
 The gateway holds chat only for a few minutes after an announcement, so that a trainer dying mid-step
@@ -34,7 +42,11 @@ from .policy_version import policy_version_after_step
 logger = logging.getLogger("apprentice_trainer.weights_hooks")
 
 MAX_HEARTBEAT_S = 3_600.0
+DEFAULT_DRAIN_TIMEOUT_S = 120.0
 _heartbeat_lock = threading.Lock()
+# The first rollout id a before-train-step hook saw in this process: the step this run (re)started at,
+# from which slime's weight counter counts (see policy_version).
+_first_hooked_rollout_id: int | None = None
 _heartbeat_stop: threading.Event | None = None
 _heartbeat_thread: threading.Thread | None = None
 
@@ -76,6 +88,14 @@ def _start_heartbeat(client: TrainerApiClient, policy_version: str | None) -> No
         _heartbeat_thread.start()
 
 
+def drain_timeout_s(env: dict[str, str] | None = None) -> float:
+    raw = (os.environ if env is None else env).get("APPRENTICE_DRAIN_TIMEOUT_S", "")
+    try:
+        return min(600.0, max(0.0, float(raw))) if raw else DEFAULT_DRAIN_TIMEOUT_S
+    except ValueError:
+        return DEFAULT_DRAIN_TIMEOUT_S
+
+
 def _is_rank_zero() -> bool:
     try:
         import torch.distributed as dist
@@ -84,18 +104,31 @@ def _is_rank_zero() -> bool:
     return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
 
 
-def announce_updating(policy_version: str | None) -> bool:
-    """POSTs {state:'updating'}; returns whether the gateway took it."""
+def announce_updating(policy_version: str | None, drain: bool = True) -> bool:
+    """POSTs {state:'updating'} and (with `drain`) waits until the gateway's in-flight chat replies
+    have finished, bounded by APPRENTICE_DRAIN_TIMEOUT_S; returns whether the gateway took it."""
     if not _is_rank_zero():
         return False
+    timeout_s = drain_timeout_s() if drain else 0.0
     try:
         client = TrainerApiClient(gateway_config_from_env(), retries=2, backoff_s=0.2)
-        client.set_weights("updating", policy_version)
+        started = time.monotonic()
+        answer = client.set_weights("updating", policy_version, drain_timeout_ms=int(timeout_s * 1000) if drain else None)
         _start_heartbeat(client, policy_version)
-        return True
     except (TrainerApiError, ConfigError) as exc:
         logger.warning("apprentice: could not announce the weight update: %s", exc)
         return False
+    still = answer.get("activeReplies") if isinstance(answer, dict) else None
+    if isinstance(still, int) and still > 0:
+        logger.warning(
+            "apprentice: %d chat repl%s still streaming after %.0fs; the weight push will cut %s off "
+            "(raise APPRENTICE_DRAIN_TIMEOUT_S to wait longer)",
+            still, "y is" if still == 1 else "ies are", time.monotonic() - started, "it" if still == 1 else "them",
+        )
+    builds = answer.get("activeBuilds") if isinstance(answer, dict) else None
+    if isinstance(builds, int) and builds > 0:
+        logger.warning("apprentice: %d sample build(s) still use the policy engine; the gateway retries them", builds)
+    return True
 
 
 def announce_after_disk_write(args: Any, version_dir: str, rollout_engines: Any) -> None:
@@ -107,7 +140,10 @@ def announce_before_train_step(
     args: Any, rollout_id: int, step_id: int, model: Any, optimizer: Any, opt_param_scheduler: Any
 ) -> None:
     """--custom-megatron-before-train-step-hook-path hook: announce before the rollout's last step."""
+    global _first_hooked_rollout_id
+    if _first_hooked_rollout_id is None:
+        _first_hooked_rollout_id = rollout_id
     steps = getattr(args, "num_steps_per_rollout", None)
     if steps is not None and step_id != int(steps) - 1:
         return
-    announce_updating(policy_version_after_step(args, rollout_id))
+    announce_updating(policy_version_after_step(args, rollout_id, _first_hooked_rollout_id))

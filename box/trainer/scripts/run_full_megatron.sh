@@ -11,7 +11,8 @@
 #
 # Settings (env): NUM_GPUS ACTOR_GPUS ROLLOUT_GPUS JUDGE_GPUS ACTOR_TP ROLLOUT_TP MODEL_CONFIG SAVE_CKPT
 # SGLANG_ROUTER_PORT ROLLOUT_BATCH_SIZE LR KL_COEF APPRENTICE_GATEWAY_URL APPRENTICE_W_OPD
-# APPRENTICE_W_RL APPRENTICE_ANNOUNCE_UPDATES (1: announce 'updating' before the step's weight push).
+# APPRENTICE_W_RL APPRENTICE_ANNOUNCE_UPDATES (1: announce 'updating' before the step's weight push)
+# WEIGHT_TRANSPORT (nccl | disk) UPDATE_WEIGHT_DISK_DIR (with disk: slime's --update-weight-disk-dir).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" &>/dev/null && pwd)"
@@ -93,14 +94,10 @@ PERF_ARGS=(
 SGLANG_ARGS=(
   --rollout-num-gpus-per-engine "${ROLLOUT_TP}"
   --sglang-mem-fraction-static 0.8
-  --sglang-router-ip 127.0.0.1
   --sglang-router-port "${SGLANG_ROUTER_PORT:-30000}"
 )
 
-HOOK_ARGS=()
-if [ "${APPRENTICE_ANNOUNCE_UPDATES:-1}" = "1" ]; then
-  HOOK_ARGS=(--custom-megatron-before-train-step-hook-path apprentice_trainer.weights_hooks.announce_before_train_step)
-fi
+apprentice_weight_sync_args
 
 MISC_ARGS=(
   --attention-dropout 0.0
@@ -123,5 +120,5 @@ apprentice_submit "$((ACTOR_GPUS + ROLLOUT_GPUS))" \
   "${OPTIMIZER_ARGS[@]}" \
   "${PERF_ARGS[@]}" \
   "${SGLANG_ARGS[@]}" \
-  "${HOOK_ARGS[@]}" \
+  "${WEIGHT_SYNC_ARGS[@]}" \
   "${MISC_ARGS[@]}"

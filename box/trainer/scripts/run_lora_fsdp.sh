@@ -79,7 +79,6 @@ PERF_ARGS=(
 SGLANG_ARGS=(
   --rollout-num-gpus-per-engine "${ROLLOUT_TP}"
   --sglang-mem-fraction-static 0.85
-  --sglang-router-ip 127.0.0.1
   --sglang-router-port "${SGLANG_ROUTER_PORT:-30000}"
 )
 

@@ -81,11 +81,13 @@ def start_child(name: str, argv: list[str], env: dict[str, str] | None = None) -
     return child
 
 
-def start_sglang_test_engine() -> tuple[ChildProcess, str]:
+def start_sglang_test_engine(*extra_args: str) -> tuple[ChildProcess, str]:
+    """`extra_args`: more sglang-test-engine-cli.ts flags, e.g. --reply TEXT --token-latency-ms N."""
     child = start_child(
         "SGLang test engine",
         # --original-logprobs: launched like the box README's policy SGLang (SGLANG_RETURN_ORIGINAL_LOGPROB=1).
-        ["npx", "tsx", "test/support/sglang-test-engine-cli.ts", "--port", "0", "--exit-on-stdin-close", "--original-logprobs"],
+        ["npx", "tsx", "test/support/sglang-test-engine-cli.ts", "--port", "0", "--exit-on-stdin-close", "--original-logprobs",
+         *extra_args],
     )
     url = child.wait_for_line(r"SGLang test engine ready at (http://\S+)").group(1)
     return child, url

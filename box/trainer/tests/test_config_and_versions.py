@@ -49,9 +49,17 @@ def test_policy_version_follows_slimes_weight_counter():
     assert initial_policy_version(fresh) == "1"  # the push before the first rollout
     assert policy_version_after_step(fresh, 0) == "2"
     assert policy_version_after_step(fresh, 9) == "11"
-    resumed = argparse.Namespace(start_rollout_id=40, update_weight_start_version=41)
-    assert initial_policy_version(resumed) == "42"
-    assert policy_version_after_step(resumed, 40) == "43"
+
+
+def test_a_resumed_run_counts_versions_from_the_step_it_started_at():
+    # slime 624b824 restarts its weight counter at 0 in every run and sets start_rollout_id on the
+    # driver only after the RolloutManager and the train actors got their args: a run resumed at step
+    # 40 shows None there, and SGLang reports 1 (initial push), then 2 after step 40.
+    resumed = argparse.Namespace(start_rollout_id=None)
+    assert initial_policy_version(resumed) == "1"
+    assert policy_version_after_step(resumed, 40, started_at_step=40) == "2"
+    assert policy_version_after_step(resumed, 43, started_at_step=40) == "5"
+    assert policy_version_after_step(resumed, 40) == "42"  # what args alone would have announced
 
 
 def test_saved_through_step_follows_slimes_save_interval():
@@ -60,8 +68,8 @@ def test_saved_through_step_follows_slimes_save_interval():
     assert saved_through_step(every_20, 18) == -1
     assert saved_through_step(every_20, 19) == 19  # (19 + 1) % 20 == 0: saved after step 19
     assert saved_through_step(every_20, 25) == 19
-    resumed = argparse.Namespace(start_rollout_id=40, save="/ckpt", save_interval=20)
-    assert saved_through_step(resumed, 41) == 39  # the checkpoint it resumed from
+    resumed = argparse.Namespace(start_rollout_id=None, save="/ckpt", save_interval=20)
+    assert saved_through_step(resumed, 41, started_at_step=40) == 39  # the checkpoint it resumed from
     assert saved_through_step(argparse.Namespace(start_rollout_id=0, save=None, save_interval=20), 50) == -1
     assert saved_through_step(argparse.Namespace(), 3) is None  # not slime: every step counts as saved
 

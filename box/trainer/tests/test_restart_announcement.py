@@ -25,6 +25,7 @@ class GatewayStandIn:
     def __init__(self, fail_weights: int):
         self.calls: list[tuple[str, dict]] = []
         self.fail_weights = fail_weights
+        self.weights_answer: dict | None = None  # what a successful weights call answers
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +37,8 @@ class GatewayStandIn:
                     return self._answer(500, {"error": {"message": "gateway busy"}})
                 if self.path == "/v1/trainer/report":
                     return self._answer(200, {"trained": body["sampleIds"], "alreadyTrained": [], "unknown": [], "withdrawn": []})
+                if self.path == "/v1/trainer/weights" and stand_in.weights_answer is not None:
+                    return self._answer(200, stand_in.weights_answer)
                 return self._answer(200, {"ok": True})
 
             def _answer(self, status: int, body: dict) -> None:

@@ -288,3 +288,29 @@ def test_a_sample_the_trainer_refuses_settles_as_failed_and_the_app_hears_why(ga
     seen = send_samples(url, TOKEN, [], "--wait-progress", "error", "--timeout-ms", "30000")
     [event] = [e for e in seen["progress"] if e["kind"] == "error" and "refused" in e["sampleIds"]]
     assert "loss_mask has 3 entries" in event["message"]
+
+
+def gateway_health(url: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/health", timeout=30) as response:
+        return json.loads(response.read().decode())
+
+
+def test_a_colocated_rollout_holds_chat_before_slime_releases_the_engine(gateway_env, monkeypatch):
+    # With --colocate slime releases SGLang's memory as soon as the rollout function returns: chat must
+    # wait from there until the next rollout says the new weights are live.
+    monkeypatch.setenv("APPRENTICE_UPDATE_HEARTBEAT_S", "3600")
+    url = gateway_env["url"]
+    assert send_samples(url, TOKEN, [signal_sample("colo-a", 1, None, "thumb_up", "Say hello.", "Hello.")])["exit_code"] == 0
+    args = argparse.Namespace(rollout_batch_size=1, n_samples_per_prompt=1, start_rollout_id=None, colocate=True)
+    assert gateway_health(url)["weightsUpdating"] is False
+    batch = run_with_deadline(lambda: rollout.generate_rollout(args, 0, None), 60)
+    assert len([s for g in batch for s in g]) == 1  # an earlier test's leftover may come first
+    assert gateway_health(url)["weightsUpdating"] is True  # held through the step and the push
+    session = rollout.get_session(args)
+    rollout.finish_previous_step(args, 1, session)  # what the next rollout does first
+    health = gateway_health(url)
+    assert health["weightsUpdating"] is False
+    assert health["policyVersion"] == "2"

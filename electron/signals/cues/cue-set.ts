@@ -11,6 +11,12 @@ export interface DirectivePattern {
   statement?: boolean;
   /** Weak directives ("make it …", "it should …") yield to an explicit re-query cue. */
   weak?: boolean;
+  /**
+   * Says the reply was wrong ("I meant …", "you forgot …", "too long"), not just what to do next ("add …",
+   * "change X to Y", "make it shorter"). Only these count as evidence for an inferred −1; every directive
+   * still phrases hints for explicit signals (thumbs reasons, inline marks).
+   */
+  verdict?: boolean;
   /** Lower-case words of which one must appear for the pattern to be tried (a cheap prefilter). */
   requires: string[];
   /** Matched with the 'u' flag against lower-cased normalised text; write it in lower case. */
@@ -22,69 +28,36 @@ export interface DirectivePattern {
 export interface CueSet {
   /** BCP-47 tag, e.g. 'en'. 'und' for cues that hold in any language (emoji, thanks words). */
   language: string;
-  /** Frequent function words: pick the language and are ignored when comparing requests. */
+  /** Frequent function words: they pick the language and are not content words in a hint. */
   stopwords: string[];
-  /** Thanks and approval. */
+  /** Thanks and approval: a +1 only in a short message that says nothing else (read-follow-up.ts). */
   positive: string[];
-  /** Negative without a directive: "this is useless", failure reports. */
+  /** Complaints about the reply ("this is useless", "that doesn't work"): strong −1 evidence, so only unambiguous ones. */
   negative: string[];
-  /** Sarcasm markers: praise words used to complain ("great, another wall of text"). */
+  /** Explicit sarcasm markers ("thanks for nothing", "wall of text"): a complaint in praise words. */
   sarcasm: string[];
-  /** A last sentence that turns praise before it into sarcasm ("super helpful. really."). */
-  sarcasmTails?: string[];
-  /**
-   * Interjections that open a deadpan verdict ("wow. amazing work there", "wow, so creative"): read as
-   * sarcasm when set off by "." or "," in a short message with no "!", thanks or happy emoji.
-   */
-  deadpanOpeners?: string[];
-  /**
-   * Complaint adjectives ("boring", "terrible") that describe the user's own world when they stand before
-   * a noun in an answer to the reply's question ("boring stuff at my job"): no verdict on the reply.
-   */
-  describingComplaints?: string[];
-  /**
-   * Words naming another item of the kind just made ("another", "one for my twitter", "otro"): a style ask
-   * after them and after praise ("perfect, now one for twitter, shorter") shapes the new item, not the reply.
-   */
-  newItemWords?: string[];
-  /** A closing "<choice> it is" that takes up a suggestion ("Milo it is!", "REST it is."): approval. */
-  choiceTails?: string[];
-  /**
-   * Aux + pronoun pairs that ask even mid-clause, without "?" ("its a wool rug does that change anything").
-   * A message holding one after its first words ends by asking, like a question-opened last clause.
-   */
-  inversions?: string[];
-  /** Phrases that say the reply should have been different (without a structured pattern). */
+  /** Correction words ("i meant", "typo"): they help pick the language; a −1 needs a verdict directive. */
   correction: string[];
-  /** Words that signal a correction only when they open the message ("no, …", "actually …"). */
-  correctionOpeners: string[];
-  /** Words that signal approval only when they open the message ("exactly", "correct"). */
-  positiveOpeners: string[];
-  /** Openers of a new question ("how do i"): cue words inside one ("… instead of sums?") are not a correction. */
+  /** Openers of a new question ("how do i", "can i"): a directive's verb inside one is the user's own step. */
   questionOpeners: string[];
+  /** Words right before a praise word that make it about the user, not the reply ("i'm great", "i'm doing fine"). */
+  selfStates?: string[];
   /** Words right before a praise word that make it a wish, not praise ("something Welsh would be nice"). */
   hypotheticals?: string[];
-  /** A reply's question that proposes rather than asks ("How about Luna or Milo?"): a fact after it still corrects. */
-  proposalOpeners?: string[];
-  /** Second-person words: a reply's question asks the user something only if it addresses them ("what's your budget?"). */
-  secondPerson?: string[];
-  /** First-person subjects ("i", "we're", "ich"): a message opened by one is a clause, not a bare fragment. */
+  /** First-person subjects ("i", "we're", "ich"): a verb after one, in a question, is the user's own step. */
   firstPerson?: string[];
-  /** Words that carry nothing before an opener ("ok so how …", "lol no."): openers are also read after them. */
-  fillers?: string[];
-  /** Message openers that turn a question into a re-ask ("but can it …?", "ok and how …?"). */
-  requeryOpeners: string[];
-  /** Phrases that say the question was not answered or is being asked again. */
+  /**
+   * Phrases that say the reply was not understood ("what do you mean", "i don't understand you"); a one-word
+   * one ("what", "huh") only as the whole message. Weak evidence: shown, and trained only through a judge.
+   */
+  confusion?: string[];
+  /** Phrases that say the question was not answered or is being asked again, in so many words ("i asked …"). */
   requery: string[];
-  /** Words that, alone with a "?", ask the last question again ("again?", "so?"). */
-  bareReasks?: string[];
-  /** Phrases in a request that ask for a value (a number, time or date): "how long", "what year". */
-  valueQuestions?: string[];
-  /** Words that turn a sentence around: "thanks, but …". */
+  /** Words that turn a sentence around ("thanks, but …"): praise before one is no verdict. */
   contrast: string[];
-  /** Phrases that move the conversation on: "what about", "also", "next". */
+  /** Phrases that move the conversation on ("what about", "also", "now"): praise before one is no verdict. */
   followUp: string[];
-  /** Bare acknowledgements that carry no verdict: "ok", "hmm". */
+  /** Bare acknowledgements that carry no verdict ("ok", "hmm"): they help pick the language. */
   acknowledgement: string[];
   /** Phrases removed before matching because they contain cue words but mean nothing ("no worries"). */
   benign: string[];
@@ -100,10 +73,6 @@ export interface CueSet {
   templates: {
     /** Wraps an imperative clause taken from the user's words. */
     followInstruction: string;
-    /** Fallback when only a correction cue was found; {message} is the user's message. */
-    genericCorrection: string;
-    /** A bare fragment ("android", "UK cup") that specifies what the reply missed; {message}. */
-    specification: string;
     /** "too X" for an X without a known fix; {style}. */
     tooGeneric: string;
     /** The user rated the reply with a reason. */

@@ -1,9 +1,13 @@
 import { InferredLabelSchema, REWARD_OF_KIND, type InferredLabel, type JudgeMode } from '../../../shared/domain';
-import { classifyFollowUp } from '../classify-follow-up';
+import { bucketOf, calibrate, polarityOf, type Polarity } from '../calibration';
+import { CALIBRATION_TABLE } from '../calibration-table';
+import { classifyFollowUp, detectFollowUp } from '../classify-follow-up';
 import { combineVerdicts, shouldAskJudge } from '../combine-verdicts';
+import { isTrainableWithoutJudge } from '../trainable-without-judge';
 import type { Judge } from '../judge/create-judge';
 import type { FollowUpInput, SignalVerdict } from '../types';
 import type { EvalRecord } from './eval-record';
+import { tenKeywordReward } from './keyword-baseline';
 import { accuracy, classScores, confusionMatrix, formatMatrix, formatScores, macroF1, type ClassScore, type ConfusionMatrix } from './metrics';
 
 export const LABELS: readonly InferredLabel[] = InferredLabelSchema.options;
@@ -14,8 +18,30 @@ export interface EvalPrediction {
   verdict: SignalVerdict;
 }
 
+/** How the detector's calibration buckets held on this file: the committed confidence against what was measured here. */
+export interface CalibrationCheck {
+  polarity: Polarity;
+  rule: string;
+  confidence: number;
+  count: number;
+  correct: number;
+}
+
+/** Rewards that would train without a judge (isTrainableWithoutJudge), and how often they were right. */
+export interface TrainableSummary {
+  positive: { count: number; correct: number };
+  negative: { count: number; correct: number };
+  /** Share of all records that would train. */
+  coverage: number;
+}
+
 export interface EvalReport {
   predictions: EvalPrediction[];
+  /** Heuristic verdicts (before any judge): what trains without one. */
+  trainable: TrainableSummary;
+  calibration: CalibrationCheck[];
+  /** The ten-keyword rule and always-neutral on the same records, for comparison. */
+  baselines: { tenKeyword: number; alwaysNeutral: number };
   labels: { matrix: ConfusionMatrix; scores: ClassScore[]; macroF1: number; accuracy: number };
   polarity: { matrix: ConfusionMatrix; scores: ClassScore[]; macroF1: number };
   /** Heuristic path only: records per second and total milliseconds. */
@@ -27,9 +53,46 @@ export interface EvalReport {
   judgeErrors: number;
 }
 
-function polarityOf(label: InferredLabel): (typeof POLARITIES)[number] {
-  const reward = REWARD_OF_KIND[label];
-  return reward === 1 ? '+1' : reward === 0 ? '0' : '-1';
+function polarityOfLabel(label: InferredLabel): Polarity {
+  return polarityOf(REWARD_OF_KIND[label]);
+}
+
+function polarityMacroF1(records: readonly EvalRecord[], predicted: readonly Polarity[]): number {
+  const matrix = confusionMatrix(POLARITIES, records.map((r, i) => ({ gold: polarityOfLabel(r.label), predicted: predicted[i] as Polarity })));
+  return macroF1(classScores(matrix));
+}
+
+function summariseTrainable(records: readonly EvalRecord[], heuristics: readonly SignalVerdict[]): TrainableSummary {
+  const positive = { count: 0, correct: 0 };
+  const negative = { count: 0, correct: 0 };
+  heuristics.forEach((verdict, i) => {
+    if (!isTrainableWithoutJudge(verdict)) return;
+    const side = verdict.reward === 1 ? positive : negative;
+    side.count += 1;
+    if (REWARD_OF_KIND[(records[i] as EvalRecord).label] === verdict.reward) side.correct += 1;
+  });
+  return { positive, negative, coverage: records.length === 0 ? 0 : (positive.count + negative.count) / records.length };
+}
+
+/** Re-reads each record's firing rule (uncalibrated) and tallies it against its committed calibration bucket. */
+function checkCalibration(records: readonly EvalRecord[]): CalibrationCheck[] {
+  const checks = new Map<string, CalibrationCheck>();
+  for (const polarity of ['+1', '-1', '0'] as const) {
+    for (const bucket of CALIBRATION_TABLE[polarity]) {
+      const confidence = calibrate(polarity === '+1' ? 1 : polarity === '-1' ? -1 : 0, bucket.from).confidence;
+      checks.set(`${polarity}:${bucket.rule}`, { polarity, rule: bucket.rule, confidence, count: 0, correct: 0 });
+    }
+  }
+  for (const record of records) {
+    const raw = detectFollowUp(inputOf(record));
+    const reward = REWARD_OF_KIND[raw.label];
+    const bucket = bucketOf(reward, raw.confidence);
+    const check = bucket && checks.get(`${polarityOf(reward)}:${bucket.rule}`);
+    if (!check) continue;
+    check.count += 1;
+    if (REWARD_OF_KIND[record.label] === reward) check.correct += 1;
+  }
+  return [...checks.values()];
 }
 
 function inputOf(record: EvalRecord): FollowUpInput {
@@ -67,15 +130,22 @@ export async function runEval(records: readonly EvalRecord[], judgeSetup: EvalJu
   }
 
   const predictions = records.map((record, i) => ({ record, verdict: verdicts[i] as SignalVerdict }));
+  const baselines = {
+    tenKeyword: polarityMacroF1(records, records.map((r) => polarityOf(tenKeywordReward(r.next_user)))),
+    alwaysNeutral: polarityMacroF1(records, records.map(() => '0' as const)),
+  };
   const labelMatrix = confusionMatrix(LABELS, predictions.map((p) => ({ gold: p.record.label, predicted: p.verdict.label })));
   const polarityMatrix = confusionMatrix(
     POLARITIES,
-    predictions.map((p) => ({ gold: polarityOf(p.record.label), predicted: p.verdict.reward === 1 ? '+1' : p.verdict.reward === 0 ? '0' : '-1' })),
+    predictions.map((p) => ({ gold: polarityOfLabel(p.record.label), predicted: polarityOf(p.verdict.reward) })),
   );
   const labelScores = classScores(labelMatrix);
   const polarityScores = classScores(polarityMatrix);
   return {
     predictions,
+    trainable: summariseTrainable(records, heuristics),
+    calibration: checkCalibration(records),
+    baselines,
     labels: { matrix: labelMatrix, scores: labelScores, macroF1: macroF1(labelScores), accuracy: accuracy(labelMatrix) },
     polarity: { matrix: polarityMatrix, scores: polarityScores, macroF1: macroF1(polarityScores) },
     heuristicPerSecond: records.length / Math.max(heuristicMs / 1000, 1e-9),
@@ -84,6 +154,24 @@ export async function runEval(records: readonly EvalRecord[], judgeSetup: EvalJu
     judgeCalls,
     judgeErrors,
   };
+}
+
+function formatCalibration(checks: readonly CalibrationCheck[]): string {
+  const lines = ['polarity  rule           confidence   n here   precision here'];
+  for (const c of checks) {
+    const here = c.count ? (c.correct / c.count).toFixed(3) : '    -';
+    lines.push(`${c.polarity.padEnd(10)}${c.rule.padEnd(15)}${c.confidence.toFixed(2).padStart(10)}${String(c.count).padStart(9)}${here.padStart(17)}`);
+  }
+  return lines.join('\n');
+}
+
+function precisionOf(side: { count: number; correct: number }): string {
+  return `${(side.count === 0 ? 0 : side.correct / side.count).toFixed(3)} (n=${side.count})`;
+}
+
+/** The CLI's second-to-last line (its exact form is read by tools; see eval-cli.test.ts). */
+export function formatTrainableLine(t: TrainableSummary): string {
+  return `trainable: +1 precision ${precisionOf(t.positive)}, -1 precision ${precisionOf(t.negative)}, coverage ${t.coverage.toFixed(3)}`;
 }
 
 export function formatReport(report: EvalReport): string {
@@ -105,6 +193,13 @@ export function formatReport(report: EvalReport): string {
     '',
     `throughput (heuristic): ${Math.round(report.heuristicPerSecond)} records/s (${report.heuristicMs.toFixed(1)} ms for ${report.predictions.length} records)`,
     ...(report.judgeCalls > 0 ? [`judge: ${report.judgeCalls} calls, ${report.judgeErrors} with errors, ${(report.totalMs / 1000).toFixed(1)} s in total`] : []),
+    '',
+    'calibration (committed confidence per rule bucket, and what this file measured):',
+    formatCalibration(report.calibration),
+    '',
+    `ten-keyword baseline polarity macro-F1: ${report.baselines.tenKeyword.toFixed(3)}`,
+    `always-neutral polarity macro-F1: ${report.baselines.alwaysNeutral.toFixed(3)}`,
+    formatTrainableLine(report.trainable),
     `polarity macro-F1: ${report.polarity.macroF1.toFixed(3)}`,
   ].join('\n');
 }

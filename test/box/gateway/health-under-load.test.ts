@@ -8,7 +8,8 @@ import { useTrainingGateway } from '../training/training-gateway';
 
 /**
  * Issue 11, item 5: one valid large sample must not stall the box. A 15 MB sample goes in from another
- * process (as an app would send it) while this one probes GET /health back to back; the gateway
+ * process (as an app would send it; --unserved: its turn is not chatted through this gateway first,
+ * this is about ingest) while this one probes GET /health back to back; the gateway
  * parses and stores it in its ingest worker, and the training side settles it by its size without
  * tokenizing it. Before, tokenizing it on the event loop left /health unanswered for about a minute.
  *
@@ -28,7 +29,7 @@ function sendFromAnotherProcess(url: string, samplesFile: string): Promise<{ cod
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/support/send-samples.ts', '--url', url, '--token', TEST_TOKEN, '--timeout-ms', '60000', '--wait-progress', 'error'],
+      ['--import', 'tsx', 'test/support/send-samples.ts', '--url', url, '--token', TEST_TOKEN, '--timeout-ms', '60000', '--wait-progress', 'error', '--unserved'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -98,7 +98,7 @@ function servedTurn(text: string, kwargs: Record<string, unknown>, turnMessages 
 
 describe('buildTrainerSamples', () => {
   it('judges on-policy regenerations against the hint instead of giving them the original reward', async () => {
-    const report = await buildTrainerSamples(config(), sample(), null);
+    const report = await buildTrainerSamples(config(), sample(), servedTurn('Apples grow on trees.', { enable_thinking: false }));
     expect(report.samples).toHaveLength(3);
     const [original, ...fresh] = report.samples;
     expect(original!.reward).toBe(-1);
@@ -123,15 +123,31 @@ describe('buildTrainerSamples', () => {
     expect(built!.policyVersion).toBe('served');
   });
 
-  it('re-tokenizes when the served prompt or text differs from what the app delivered', async () => {
-    const otherPrompt = servedTurn('Apples grow on trees.', { enable_thinking: false }, [{ role: 'user', content: 'different question' }]);
-    const a = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), otherPrompt);
-    expect(a.retokenizedBecause).toMatch(/served prompt differs/);
-    expect(a.samples[0]!.retokenized).toBe(true);
-    const stopped = servedTurn('Apples grow on trees. They are', { enable_thinking: false });
-    const b = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample(), stopped);
-    expect(b.retokenizedBecause).toMatch(/do not spell the delivered reply/);
-    expect(b.samples[0]!.rollout_log_probs).toHaveLength(b.samples[0]!.response_length);
+  it("refuses the served sample when the box's policy did not serve this text for this conversation", async () => {
+    const before = policy.requests.length;
+    const cases: [ServedTurn | null, RegExp][] = [
+      [null, /did not serve this reply/],
+      [servedTurn('Apples grow on trees.', { enable_thinking: false }, [{ role: 'user', content: 'different question' }]), /conversation before this reply changed/],
+      [servedTurn('Apples grow on trees. They are', { enable_thinking: false }), /not the text the box's policy served/],
+    ];
+    for (const [turn, why] of cases) {
+      const report = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0 }), sample({ hint: null }), turn);
+      expect(report.samples).toEqual([]);
+      expect(report.notFromPolicyBecause).toMatch(why);
+      expect(report.verdict).toEqual({ decidedBy: 'user', reward: -1, judgeTally: null, fate: 'not_from_policy' });
+    }
+    // Nothing was scored or generated for another model's text.
+    expect(policy.requests.length).toBe(before);
+  });
+
+  it('re-tokenizes the policy\'s own text only when its sampled tokens cannot be mapped', async () => {
+    const served = servedTurn('Apples grow on trees.', { enable_thinking: false });
+    const withoutBytes = { ...served, tokens: served.tokens.map((t) => ({ ...t, bytes: null, token: '\ufffd' })) };
+    const report = await buildTrainerSamples(config({ onPolicySamplesPerHint: 0, judge: null }), sample({ hint: null }), withoutBytes);
+    expect(report.notFromPolicyBecause).toBeNull();
+    expect(report.samples[0]!.retokenized).toBe(true);
+    expect(report.retokenizedBecause).not.toBeNull();
+    expect(report.samples[0]!.rollout_log_probs).toHaveLength(report.samples[0]!.response_length);
   });
 
   it('re-scores raw on the policy a turn served at T = 0.7 by an SGLang that scales sampled log-probs, and regenerations too', async () => {
@@ -160,7 +176,7 @@ describe('buildTrainerSamples', () => {
 
   it('trains only regenerations that stopped by themselves, retrying cut-off ones a bounded number of times', async () => {
     const before = policy.requests.filter((r) => r.path === '/generate').length;
-    const report = await buildTrainerSamples(config({ regenerateMaxNewTokens: 2, judge: null }), sample(), null);
+    const report = await buildTrainerSamples(config({ regenerateMaxNewTokens: 2, judge: null }), sample(), servedTurn('Apples grow on trees.', { enable_thinking: false }));
     expect(report.samples.map((s) => s.sampleId)).toEqual(['s-1']);
     expect(report.regenerationErrors).toHaveLength(2);
     for (const error of report.regenerationErrors) expect(error).toMatch(/did not finish by itself in 3 tries \(finish_reason length\)/);
@@ -174,18 +190,18 @@ describe('buildTrainerSamples', () => {
     expect(policy.requests.length).toBe(before);
   });
 
-  it('refuses a sample longer than the trainer takes before any engine call, served or re-tokenized', async () => {
+  it('refuses a sample longer than the trainer takes before any engine call', async () => {
     const before = policy.requests.length + teacher.requests.length;
     const long = sample({ response: 'Apples are fruit that grow on trees in orchards. '.repeat(20) });
-    await expect(buildTrainerSamples(config({ maxSampleTokens: 40 }), long, null)).rejects.toThrow(
-      /the prompt with the reply is \d+ tokens, more than the 40 the trainer takes/,
+    const served = servedTurn(long.response, { enable_thinking: false });
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 40 }), long, served)).rejects.toThrow(
+      /the prompt with the served reply is \d+ tokens, more than the 40 the trainer takes/,
     );
-    await expect(buildTrainerSamples(config({ maxSampleTokens: 40 }), long, servedTurn(long.response, { enable_thinking: false }))).rejects.toBeInstanceOf(
-      SampleTooLongError,
-    );
-    await expect(buildTrainerSamples(config({ maxSampleTokens: 5 }), sample(), null)).rejects.toThrow(/the prompt is \d+ tokens/);
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 5 }), long, served)).rejects.toBeInstanceOf(SampleTooLongError);
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 5 }), long, served)).rejects.toThrow(/the prompt is \d+ tokens/);
     expect(policy.requests.length + teacher.requests.length).toBe(before);
     // Within the limit it builds as before.
-    expect((await buildTrainerSamples(config({ maxSampleTokens: 4_096, onPolicySamplesPerHint: 0 }), long, null)).samples).toHaveLength(1);
+    const built = await buildTrainerSamples(config({ maxSampleTokens: 4_096, onPolicySamplesPerHint: 0, policyLogprobsAreRaw: true }), long, served);
+    expect(built.samples).toHaveLength(1);
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerBatchResponseSchema, type TrainerSample } from '../../../shared/protocol/trainer-api';
 import type { ProgressEvent, SignalSample } from '../../../shared/protocol/box-stream';
-import { CHAT_HEADER_CONVERSATION, CHAT_HEADER_PERSONA, CHAT_HEADER_TURN } from '../../../shared/protocol/chat-headers';
 import { startGateway, type Gateway } from '../../../box/gateway/server';
 import { appendHintToMessages } from '../../../box/samples/teacher-prompt';
 import { createTrainingPlugin, type TrainingHandle } from '../../../box/training/training-plugin';
@@ -15,6 +14,7 @@ import {
   type SglangTestEngine,
 } from '../../support/sglang-test-engine';
 import { authHeaders, makeSample, startGatewayFixture, TestStreamClient, TEST_TOKEN, type GatewayFixture } from '../gateway/gateway-fixture';
+import { chatThroughGateway, servedSample } from '../gateway/serve-turn';
 import { makeQwen3ModelFolder } from '../tokenizer/qwen3-model-folder';
 import { useTrainingGateway } from './training-gateway';
 
@@ -60,45 +60,16 @@ function post(gateway: Gateway, path: string, body: unknown, token = TEST_TOKEN)
   return fetch(`${gateway.url}${path}`, { method: 'POST', headers: authHeaders(token), body: JSON.stringify(body) });
 }
 
-async function chatThroughGateway(gateway: Gateway, turnId: string, messages: SignalSample['messages']): Promise<string> {
-  const finished = new Promise<void>((resolve) => {
-    const off = gateway.hooks.on('turnFinished', (turn) => {
-      if (turn.turnId === turnId) {
-        off();
-        resolve();
-      }
-    });
-  });
-  const res = await fetch(`${gateway.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { ...authHeaders(), [CHAT_HEADER_TURN]: turnId, [CHAT_HEADER_PERSONA]: 'persona-1', [CHAT_HEADER_CONVERSATION]: 'conv-1' },
-    body: JSON.stringify({ model: 'policy', messages, stream: true, chat_template_kwargs: THINKING_OFF }),
-  });
-  expect(res.status).toBe(200);
-  let text = '';
-  for (const line of (await res.text()).split('\n')) {
-    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-    const chunk = JSON.parse(line.slice(6)) as { choices: { delta?: { content?: string } }[] };
-    text += chunk.choices[0]?.delta?.content ?? '';
-  }
-  await finished;
-  return text;
-}
-
 describe('gateway + sample builder + trainer API against the SGLang test engines', () => {
   let folder: ReturnType<typeof makeQwen3ModelFolder>;
   let teacher: SglangTestEngine;
   let fixture: GatewayFixture;
   let app: TestStreamClient;
   let training: TrainingHandle | null = null;
-  let judgeVotes: string[] = [];
 
   beforeAll(async () => {
     folder = makeQwen3ModelFolder();
-    teacher = await startSglangTestEngine({
-      weightVersion: 'teacher-frozen',
-      behaviour: { reply: { kind: 'function', reply: () => judgeVotes.shift() ?? 'no verdict' } },
-    });
+    teacher = await startSglangTestEngine({ weightVersion: 'teacher-frozen' });
     fixture = await startGatewayFixture(
       { teacherSglangUrl: teacher.url, weightsWaitMs: 20_000 },
       // Launched as the box README says (SGLANG_RETURN_ORIGINAL_LOGPROB=1), matching the gateway's default.
@@ -189,41 +160,84 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
     expect(await getBatch(fixture.gateway, 2, 0)).toEqual([]);
   });
 
-  it('re-tokenizes and scores a reply the gateway did not serve, and flags it', async () => {
+  it("never trains text the box's policy did not serve, and says so; a hint on it still drives on-policy regenerations", async () => {
     const messages: SignalSample['messages'] = [{ role: 'user', content: '用中文说你好' }];
     const response = '你好！😀 很高兴认识你。';
-    const sample = makeSample({ turnId: 'never-served', messages, response, reward: 1, hint: null });
-    app.send({ type: 'sample', sample });
-    await waitForAck(app, sample.sampleId);
-    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
-    const [built] = await getBatch(fixture.gateway, 1, 20_000);
-    const promptIds = promptIdsFor(messages);
-    const responseIds = [...encodeText(response), eosTokenId()];
-    expect(built!.tokens).toEqual([...promptIds, ...responseIds]);
-    expect(built!.retokenized).toBe(true);
-    expect(built!.rollout_log_probs).toEqual(expectedLogprobs(promptIds, responseIds, 'policy-v1'));
-    expect(built!.teacher_log_probs).toBeNull();
-    expect(built!.loss_mask.every((m) => m === 1)).toBe(true);
-    expect(training!.queue.sourceState(sample.sampleId)?.note).toMatchObject({ retokenizedBecause: expect.stringMatching(/no turn log/) });
+    const generateBefore = fixture.engine.requests.filter((r) => r.path === '/generate').length;
+    const thumbed = makeSample({ turnId: 'served-elsewhere', messages, response, reward: 1, rewardSource: 'explicit', signalKind: 'thumb_up', hint: null });
+    app.send({ type: 'sample', sample: thumbed });
+    await waitForAck(app, thumbed.sampleId);
+    const refused = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(thumbed.sampleId));
+    expect(refused.message).toMatch(/^Not trained: not from your box's model/);
+    expect(refused.verdict).toEqual({ decidedBy: 'user', reward: 1, judgeTally: null, fate: 'not_from_policy' });
+    expect(training!.queue.sourceState(thumbed.sampleId)?.note).toMatchObject({ notFromPolicyBecause: expect.stringMatching(/did not serve this reply/) });
+    // Nothing was scored for it, and nothing reaches the trainer.
+    expect(fixture.engine.requests.filter((r) => r.path === '/generate').length).toBe(generateBefore);
+    expect(await getBatch(fixture.gateway, 4, 0)).toEqual([]);
+
+    // A served turn whose delivered text differs from what the policy wrote is refused too.
+    const servedMessages: SignalSample['messages'] = [{ role: 'user', content: 'Say hello' }];
+    const served = await servedSample(fixture.gateway, makeSample({ turnId: 'served-then-edited', messages: servedMessages }));
+    const altered = { ...served, response: `${served.response} (as pasted from elsewhere)`, rewardSource: 'explicit' as const, signalKind: 'thumb_up' as const };
+    app.send({ type: 'sample', sample: altered });
+    const alteredEvent = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(altered.sampleId));
+    expect(alteredEvent.message).toMatch(/not the text the box's policy served/);
+
+    // A correction hint on another model's reply: the policy answers again with it; those samples train.
+    const hinted = makeSample({ turnId: 'elsewhere-hinted', messages, response, reward: -1, rewardSource: 'explicit', signalKind: 'thumb_down', hint: 'Answer in English.' });
+    app.send({ type: 'sample', sample: hinted });
+    const regenerated = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(hinted.sampleId));
+    expect(regenerated.message).toMatch(/The policy answered again with the hint: 1 on-policy sample ready/);
+    const batch = await getBatch(fixture.gateway, 4, 0);
+    expect(batch.map((s) => s.sampleId)).toEqual([`${hinted.sampleId}#onpolicy-0`]);
+    expect(decodeIds(batch[0]!.tokens.slice(batch[0]!.tokens.length - batch[0]!.response_length))).toBe(REPLY);
+    expect(batch[0]).toMatchObject({ reward: 0, retokenized: false, hint: 'Answer in English.' });
+    await post(fixture.gateway, '/v1/trainer/report', { step: 8, policyVersion: 'policy-v1', metrics: {}, sampleIds: batch.map((s) => s.sampleId) });
   });
 
-  it("asks the box judge (majority of m votes) when the app had no reward, and drops what has no signal", async () => {
-    judgeVotes = ['progress: \\boxed{1}', 'hmm \\boxed{-1}', 'first \\boxed{-1} then \\boxed{1}'];
-    const judged = makeSample({ reward: 0, rewardSource: 'none', signalKind: 'neutral', nextState: { role: 'user', content: 'great, next question' } });
-    const silent = makeSample({ reward: 0, rewardSource: 'heuristic', signalKind: 'neutral', nextState: null });
-    app.send({ type: 'sample', sample: judged });
+  it('lets the judge (3 votes, majority) decide every inferred reward; the app verdict is only evidence', async () => {
+    const judgeCallsBefore = teacher.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    // Two of three votes say the "thanks" the detector read as +1 was a complaint: −1 trains.
+    teacher.setBehaviour({ judge: { votes: [-1, 1, -1], hint: 'Give the number first.' } });
+    const messages: SignalSample['messages'] = [{ role: 'user', content: 'How many moons has Mars?' }];
+    const overruled = await servedSample(
+      fixture.gateway,
+      makeSample({ turnId: 'judged-1', messages, reward: 1, rewardSource: 'heuristic', signalKind: 'positive', confidence: 0.95, nextState: { role: 'user', content: 'thanks for nothing' } }),
+    );
+    app.send({ type: 'sample', sample: overruled });
+    const ready = await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(overruled.sampleId));
+    expect(ready.verdict).toEqual({ decidedBy: 'judge', reward: -1, judgeTally: { plus: 1, minus: 2, zero: 0, invalid: 0 }, fate: 'will_train' });
+    expect(ready.message).toMatch(/decided by the judge \(2-1\)/);
+    const judgeCalls = teacher.requests.filter((r) => r.path === '/v1/chat/completions').slice(judgeCallsBefore);
+    // m = 3 score votes and 3 hint votes, at temperature 0.6, with a budget a thinking judge can finish in.
+    expect(judgeCalls).toHaveLength(6);
+    for (const call of judgeCalls) expect(call.body).toMatchObject({ temperature: 0.6, max_tokens: 8_192 });
+    const [served, onPolicy] = await getBatch(fixture.gateway, 2, 20_000);
+    // The judge's hint (from the next state) fills in where the user gave none.
+    expect(served).toMatchObject({ sampleId: overruled.sampleId, reward: -1, hint: 'Give the number first.' });
+    expect(served!.teacher_log_probs).not.toBeNull();
+    expect(onPolicy?.sampleId).toBe(`${overruled.sampleId}#onpolicy-0`);
+    await post(fixture.gateway, '/v1/trainer/report', { step: 9, policyVersion: 'policy-v1', metrics: {}, sampleIds: [served!.sampleId, onPolicy!.sampleId] });
+
+    // A tie (1-1-1) or no valid vote is 0: nothing trains, and the app hears why.
+    teacher.setBehaviour({ judge: { votes: [1, -1, 0], hint: null } });
+    const tied = await servedSample(
+      fixture.gateway,
+      makeSample({ turnId: 'judged-2', messages, reward: -1, rewardSource: 'heuristic', signalKind: 'correction', confidence: 0.9, nextState: { role: 'user', content: 'add a field for the year' } }),
+    );
+    app.send({ type: 'sample', sample: tied });
+    const none = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(tied.sampleId));
+    expect(none.verdict).toEqual({ decidedBy: 'judge', reward: 0, judgeTally: { plus: 1, minus: 1, zero: 1, invalid: 0 }, fate: 'no_signal' });
+    expect(training!.queue.sourceState(tied.sampleId)?.note).toMatchObject({ judgeVotes: expect.arrayContaining([1, -1, 0]) });
+
+    // A sample with no next state cannot be judged; the detector's unsure reward 0 has nothing to train.
+    const silent = await servedSample(fixture.gateway, makeSample({ turnId: 'judged-3', messages, reward: 0, rewardSource: 'heuristic', signalKind: 'neutral', nextState: null }));
     app.send({ type: 'sample', sample: silent });
-    await waitForAck(app, judged.sampleId);
-    await waitForAck(app, silent.sampleId);
-    await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(judged.sampleId));
+    const quiet = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(silent.sampleId));
+    expect(quiet.verdict).toMatchObject({ decidedBy: 'detector', reward: 0, fate: 'no_signal' });
     await training!.worker.idle();
-    const batch = await getBatch(fixture.gateway, 4, 0);
-    expect(batch.map((s) => s.sampleId)).toEqual([judged.sampleId]);
-    expect(batch[0]!.reward).toBe(1);
-    expect(training!.queue.sourceState(judged.sampleId)?.note).toMatchObject({ judgeVotes: [1, -1, 1] });
-    expect(training!.queue.sampleState(silent.sampleId)?.state).toBe('skipped');
-    const judgeCalls = teacher.requests.filter((r) => r.path === '/v1/chat/completions');
-    expect(judgeCalls).toHaveLength(3);
+    expect(await getBatch(fixture.gateway, 4, 0)).toEqual([]);
+    teacher.setBehaviour({ judge: null });
   });
 
   it('holds chat during a weight update, serves it after, and publishes the new policy version', async () => {
@@ -236,7 +250,7 @@ describe('gateway + sample builder + trainer API against the SGLang test engines
     expect(fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(chatsBefore);
     const readyAt = Date.now();
     const ready = await post(fixture.gateway, '/v1/trainer/weights', { state: 'ready', policyVersion: 'policy-v3' });
-    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3', updating: false });
+    expect(await ready.json()).toEqual({ state: 'ready', policyVersion: 'policy-v3', updating: false, activeReplies: 0, activeBuilds: 0 });
     expect(await chat).toBe(REPLY);
     const served = fixture.engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
     expect(served.at).toBeGreaterThanOrEqual(readyAt);
@@ -269,7 +283,7 @@ describe('the training queue across a gateway restart', () => {
   it('re-offers a sample leased before the restart once its lease lapses, and builds what was stored meanwhile', async () => {
     const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
-    const first = makeSample({ reward: 1 });
+    const first = await servedSample(box.fixture.gateway, makeSample({ reward: 1, rewardSource: 'explicit', signalKind: 'thumb_up' }));
     app.send({ type: 'sample', sample: first });
     await waitForAck(app, first.sampleId);
     const leased = await getBatch(box.fixture.gateway, 1, 20_000);
@@ -279,7 +293,7 @@ describe('the training queue across a gateway restart', () => {
 
     // A sample stored by a gateway running without the training side must still be built later.
     const bare = await startGateway({ sglangUrl: box.fixture.engine.url, token: TEST_TOKEN, dataDir: box.fixture.dataDir, port: 0 }, { log: () => undefined });
-    const second = makeSample({ reward: -1 });
+    const second = await servedSample(bare, makeSample({ reward: -1, rewardSource: 'explicit', signalKind: 'thumb_down' }));
     const app2 = await TestStreamClient.connect(bare);
     app2.hello();
     app2.send({ type: 'sample', sample: second });
@@ -356,15 +370,16 @@ describe('building when SGLang fails', () => {
   it('waits out 5xx answers without using up attempts, and gives up on requests the engine refuses', async () => {
     const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
-    // Scoring a retokenized reply needs /generate: 503 (loading) and 500 more times than maxBuildAttempts.
+    const thumb = { rewardSource: 'explicit', signalKind: 'thumb_up' } as const;
+    const recovers = await servedSample(box.fixture.gateway, makeSample({ turnId: 'served-1', ...thumb }));
+    const doomed = await servedSample(box.fixture.gateway, makeSample({ turnId: 'served-2', ...thumb }));
+    // Scoring the served reply's end token needs /generate: 503 (loading) more times than maxBuildAttempts.
     box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'server is loading', times: 6 } });
-    const recovers = makeSample({ turnId: 'unserved-1' });
     app.send({ type: 'sample', sample: recovers });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
     expect(box.training.queue.sourceState(recovers.sampleId)).toMatchObject({ state: 'built', lastError: null, attempts: 1, outages: 6 });
 
     box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 10 } });
-    const doomed = makeSample({ turnId: 'unserved-2' });
     app.send({ type: 'sample', sample: doomed });
     const error = await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
     expect(error.message).toMatch(/input is too long/);
@@ -384,15 +399,16 @@ describe('a build that failed for good', () => {
   it('stays failed with one error event through an engine recovery and a gateway restart', async () => {
     let app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
+    const thumb = { rewardSource: 'explicit', signalKind: 'thumb_up' } as const;
+    const doomed = await servedSample(box.fixture.gateway, makeSample({ turnId: 'refused-1', ...thumb }));
+    const recovers = await servedSample(box.fixture.gateway, makeSample({ turnId: 'after-outage-1', ...thumb }));
     box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 400, message: 'input is too long', times: 2 } });
-    const doomed = makeSample({ turnId: 'refused-1' });
     app.send({ type: 'sample', sample: doomed });
     await waitForProgress(app, (e) => e.kind === 'error' && e.sampleIds.includes(doomed.sampleId));
     expect(box.training.queue.sourceState(doomed.sampleId)).toMatchObject({ state: 'failed', attempts: 2, permanent: true });
 
     // An outage ends with a good build: only sources that failed for a passing reason are retried.
     box.fixture.engine.setBehaviour({ failure: { kind: 'http', status: 503, message: 'loading', times: 2 } });
-    const recovers = makeSample({ turnId: 'after-outage-1' });
     app.send({ type: 'sample', sample: recovers });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(recovers.sampleId));
     await box.training.worker.idle();
@@ -403,7 +419,7 @@ describe('a build that failed for good', () => {
     box.fixture.gateway = await box.fixture.restart();
     app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
-    const later = makeSample({ turnId: 'after-restart-1' });
+    const later = await servedSample(box.fixture.gateway, makeSample({ turnId: 'after-restart-1', ...thumb }));
     app.send({ type: 'sample', sample: later });
     await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(later.sampleId));
     await box.training.worker.idle();
@@ -431,6 +447,7 @@ describe('a sample the engine always fails on (5xx)', () => {
     },
   });
 
+  // An inferred turn: the box judge reads its request, and the engine fails on every vote.
   const poisoned = () => makeSample({ messages: [{ role: 'user', content: `Repeat ${POISON}` }] });
   const errorsFor = (sampleId: string) =>
     box.fixture.gateway.progressLog.listAfter(0).filter((e) => e.kind === 'error' && e.sampleIds.includes(sampleId));
@@ -451,12 +468,15 @@ describe('a sample the engine always fails on (5xx)', () => {
   it('counts a 5xx as an attempt while other samples build fine in between', async () => {
     const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
+    // Served before the bad one arrives, so each good build follows the last without delay.
+    const goods: SignalSample[] = [];
+    for (let i = 0; i < 20; i++) goods.push(await servedSample(box.fixture.gateway, makeSample({ rewardSource: 'explicit', signalKind: 'thumb_up' })));
     const bad = poisoned();
     app.send({ type: 'sample', sample: bad });
     await waitForAck(app, bad.sampleId);
     // Good samples keep building while the bad one is retried: the engine is clearly up.
-    for (let i = 0; i < 40 && box.training.queue.sourceState(bad.sampleId)?.state === 'pending'; i++) {
-      const good = makeSample();
+    for (const good of goods) {
+      if (box.training.queue.sourceState(bad.sampleId)?.state !== 'pending') break;
       app.send({ type: 'sample', sample: good });
       await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(good.sampleId));
     }
@@ -489,7 +509,7 @@ describe('building through an SGLang outage', () => {
     await down?.close();
   });
 
-  it('keeps a sample through 20 unreachable tries and builds it once the engine is up', async () => {
+  it('keeps a sample through 20 unreachable tries and judges it once the engine is up', async () => {
     const app = await TestStreamClient.connect(box.fixture.gateway);
     app.hello();
     const sample = makeSample({ turnId: 'built-after-outage' });
@@ -501,9 +521,10 @@ describe('building through an SGLang outage', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(box.training.queue.sourceState(sample.sampleId)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/unreachable/) });
-    down = await startSglangTestEngine({ port, weightVersion: 'back-up' });
-    const ready = await waitForProgress(app, (e) => e.kind === 'sample_ready' && e.sampleIds.includes(sample.sampleId));
-    expect(ready.policyVersion).toBe('back-up');
+    // The judge it waited for is up: it votes, and the reply (never served by this policy) is refused.
+    down = await startSglangTestEngine({ port, weightVersion: 'back-up', behaviour: { judge: { votes: [1, 1, 1], hint: null } } });
+    const settled = await waitForProgress(app, (e) => e.kind === 'not_trained' && e.sampleIds.includes(sample.sampleId));
+    expect(settled.verdict).toEqual({ decidedBy: 'judge', reward: 1, judgeTally: { plus: 3, minus: 0, zero: 0, invalid: 0 }, fate: 'not_from_policy' });
     expect(box.training.queue.sourceState(sample.sampleId)?.state).toBe('built');
     await app.close();
   });

@@ -59,7 +59,7 @@ describe('core: chat', () => {
     expect(request.headers['x-apprentice-conversation']).toBe(conversation.id);
     expect(request.headers['x-apprentice-turn']).toBe(sent.assistantMessage.id);
     expect(request.body).toMatchObject({
-      model: 'default',
+      model: 'qwen3-4b', // no model chosen: the first one the server lists
       stream: true,
       temperature: 0.7,
       max_tokens: 2048,
@@ -126,7 +126,7 @@ describe('core: chat', () => {
 
     await h.invoke('settings:update', { box: { url: '' } });
     const fourth = await h.invoke('chat:send', { conversationId: conversation.id, content: 'and now?' });
-    expect((await finished(fourth.assistantMessage.id)).error).toMatch(/No policy endpoint/);
+    expect((await finished(fourth.assistantMessage.id)).error).toMatch(/No model server is connected yet/);
   });
 
   it('regenerates: the old reply leaves the thread with a regenerate signal and an outbox row', async () => {

@@ -195,9 +195,9 @@ describe('core: held rows whose hint can no longer be reviewed', () => {
     expect(thumbA.hint?.status).toBe('pending');
     expect((await h.invoke('box:status', {})).held).toBe(2);
 
-    // A thumb on the first reply replaces the inferred correction; a second thumb replaces the first.
+    // A thumb on the first reply replaces the inferred correction; a thumb with a new reason replaces the first.
     const up = await h.invoke('feedback:thumb', { messageId: reply.id, up: true });
-    const thumbB = await h.invoke('feedback:thumb', { messageId: follow.assistantMessage.id, up: false });
+    const thumbB = await h.invoke('feedback:thumb', { messageId: follow.assistantMessage.id, up: false, reason: 'meh' });
     expect(thumbB.hint).toBeNull();
 
     expect((await h.invoke('box:status', {})).held).toBe(0);

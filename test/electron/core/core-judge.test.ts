@@ -14,7 +14,8 @@ let h: CoreHarness;
 beforeEach(async () => {
   policy = await startOpenAiStreamServer();
   h = await startCore();
-  await h.invoke('settings:update', { box: { url: policy.url }, judge: { mode: 'always', votes: 3, timeoutMs: 10_000 } });
+  // With a box, the app asks its own judge only at an endpoint the user named for it.
+  await h.invoke('settings:update', { box: { url: policy.url }, judge: { mode: 'always', endpoint: `${policy.url}/v1`, votes: 3, timeoutMs: 10_000 } });
 });
 afterEach(async () => {
   await h.dispose();
@@ -58,7 +59,8 @@ describe('core: judge', () => {
     // The timeline chart counts the judge's signal and not the heuristic one it replaced.
     const totals = await chartAndStatsTotals(h, persona.id);
     expect(totals.chart).toEqual(totals.stats);
-    // The judge saw the turn: its prompts went to the judge endpoint (policy endpoint by default).
+    expect(judged).toMatchObject({ decidedBy: 'judge', judgeTally: { plus: 0, minus: 3, zero: 0, invalid: 0 }, fate: 'will_train' });
+    // The judge saw the turn: its prompts went to the judge endpoint.
     expect(policy.requests.filter((r) => r.path === '/v1/chat/completions' && r.body?.stream === false).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -73,6 +75,39 @@ describe('core: judge', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.summary).toMatch(/Judge failed/);
     expect(errors[0]!.summary).toMatch(/503/);
+    // A box is configured: its judge still decides this turn.
+    expect(signals[0]!.fate).toBe('awaiting_judge');
+  });
+
+  it('decides even when it agrees with the detector: the judge, not the detector, sets the reward', async () => {
+    policy.scriptJudge('Clearly pleased. \\boxed{1}');
+    const { conversation, second } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    const judged = signals.find((s) => s.source === 'judge')!;
+    expect(judged).toMatchObject({ reward: 1, kind: second.signal!.kind, decidedBy: 'judge', judgeTally: { plus: 3 }, fate: 'will_train' });
+    expect(signals.find((s) => s.id === second.signal!.id)).toMatchObject({ supersededBy: judged.id, decidedBy: 'detector' });
+  });
+
+  it('a tie is 0: nothing to train unless the judge gave a hint', async () => {
+    policy.scriptJudge('\\boxed{1}', '\\boxed{-1}', '\\boxed{0}');
+    await h.invoke('settings:update', { judge: { votes: 3 } });
+    const { conversation } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    const judged = signals.find((s) => s.source === 'judge')!;
+    expect(judged).toMatchObject({ reward: 0, decidedBy: 'judge', fate: 'no_signal' });
+    expect(judged.judgeTally).toMatchObject({ plus: 1, minus: 1, zero: 1 });
+  });
+
+  it('with a box and no judge endpoint of its own, leaves judging to the box', async () => {
+    await h.invoke('settings:update', { judge: { endpoint: '' } });
+    const before = policy.requests.filter((r) => r.body?.stream === false).length;
+    const { conversation, second } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    expect(policy.requests.filter((r) => r.body?.stream === false).length).toBe(before);
+    const { signals } = await h.invoke('signals:listForConversation', { conversationId: conversation.id });
+    expect(signals).toEqual([expect.objectContaining({ id: second.signal!.id, decidedBy: 'detector', fate: 'awaiting_judge' })]);
   });
 
   it('chat does not wait for a slow judge; a judge timeout is reported', async () => {
@@ -134,5 +169,19 @@ describe('core: judge', () => {
       silent.closeAllConnections();
       await new Promise<void>((r) => silent.close(() => r()));
     }
+  });
+});
+
+describe('core: no judge is asked without an endpoint named for it', () => {
+  it('without a box the chat server is not asked to judge (nothing would train), even in mode always', async () => {
+    await h.invoke('settings:update', { box: { url: '' }, policy: { endpoint: `${policy.url}/v1` }, judge: { mode: 'always', endpoint: '' } });
+    policy.scriptJudge('\\boxed{-1}');
+    const { second } = await twoTurns('Thanks, that is perfect!');
+    await h.core.idle();
+    expect(second.signal).toMatchObject({ source: 'heuristic', reward: 1 });
+    // Only the two streamed replies reached the chat server: no judge votes.
+    const chatRequests = policy.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    expect(chatRequests).toHaveLength(2);
+    expect(chatRequests.every((r) => (r.body as { stream?: boolean }).stream === true)).toBe(true);
   });
 });

@@ -44,7 +44,12 @@ describe('core: IPC validation and CRUD', () => {
     await h.invoke('personas:delete', { id: p.id });
     expect((await h.invoke('personas:list', {})).some((x) => x.id === p.id)).toBe(false);
     expect(await h.core.handle('personas:delete', { id: p.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await h.invoke('app:info', {})).toEqual({ mode: 'browser', version: '0.0.0', dataDir: h.dir });
+    expect(await h.invoke('app:info', {})).toEqual({
+      mode: 'browser',
+      version: '0.0.0',
+      dataDir: h.dir,
+      tokenProtection: { protectedByKeychain: false, detail: expect.stringMatching(/box-token.*mode 0600/) },
+    });
   });
 });
 

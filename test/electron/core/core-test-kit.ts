@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
-import { invokeContract } from '../../../shared/ipc/contract';
+import { eventNames, invokeContract } from '../../../shared/ipc/contract';
 import { createCore, DATABASE_FILE_NAME, type Core, type CoreOptions } from '../../../electron/core/create-core';
 import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
@@ -24,7 +24,7 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Cor
   const core = createCore({ dataDir: dir, mode: 'browser', spawnSyncWorker: null, log: () => {}, ...options });
   const events: Array<{ event: EventName; payload: unknown }> = [];
   const waiters = new Set<() => void>();
-  for (const event of ['chat:delta', 'chat:message', 'box:status', 'timeline:appended', 'signals:changed'] as const) {
+  for (const event of eventNames) {
     core.on(event, (payload) => {
       events.push({ event, payload });
       for (const wake of [...waiters]) wake();

@@ -89,16 +89,21 @@ describe('FollowUpContexts', () => {
       reply = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'Sure.', status: 'complete' });
     }
     const again = `still getting ${ERRORS[1]}`;
-    const verdict = classifyFollowUp({ context: contexts.contextFor(store.messages, persona, reply, again), assistant: reply.content, nextUser: again });
-    expect(verdict).toMatchObject({ label: 'requery' });
-    expect(verdict.evidence.join(' ')).toMatch(/same error again/);
+    const context = contexts.contextFor(store.messages, persona, reply, again);
+    // The message holds an error word: the window reaches back to the first request, which pasted it.
+    expect(context.some((t) => t.content.includes(ERRORS[1]!))).toBe(true);
+    expect(classifyFollowUp({ context, assistant: reply.content, nextUser: again })).toEqual(
+      classifyFollowUp({ context: fullContext(persona, reply), assistant: reply.content, nextUser: again }),
+    );
+    // Without an error word (and nothing cached) only the previous request is read.
+    expect(new FollowUpContexts().contextFor(store.messages, persona, reply, 'thanks').map((t) => t.content)).toEqual(['question 29 about something else entirely']);
 
     // A regenerated reply leaves the thread: the cached window is read again, not trusted.
     const version = store.messages.threadChanges;
     store.messages.supersede(reply.id);
     expect(store.messages.threadChanges).toBe(version + 1);
     const replacement = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'Reinstall.', status: 'complete' });
-    const context = contexts.contextFor(store.messages, persona, replacement, 'ok');
-    expect(context).toEqual(fullContext(persona, replacement).filter((t) => t.role === 'user').slice(-context.length));
+    const after = contexts.contextFor(store.messages, persona, replacement, 'ok');
+    expect(after).toEqual(fullContext(persona, replacement).filter((t) => t.role === 'user').slice(-after.length));
   });
 });

@@ -13,6 +13,8 @@ export interface ScriptedReply {
   chunkDelayMs?: number;
   /** Keep the stream open after the chunks until the client goes away. */
   hang?: boolean;
+  /** How the stream ends: finish_reason stop (default) or length, then [DONE]; 'none' just closes it. */
+  ending?: 'stop' | 'length' | 'none';
   /** Answer with this HTTP status and body instead of a stream. */
   status?: number;
   body?: unknown;
@@ -30,8 +32,10 @@ export interface OpenAiStreamServer {
   requests: RecordedRequest[];
   /** Replies for /v1/chat/completions streaming requests, used in order; the last one repeats. */
   script(...replies: ScriptedReply[]): void;
-  /** Answers for non-streaming chat requests (the judge), used in order; the last one repeats. */
+  /** Answers for non-streaming chat requests (the judge's score votes), used in order; the last one repeats. */
   scriptJudge(...contents: Array<string | { status: number; body: unknown }>): void;
+  /** Answers for the judge's hint prompts ([HINT_START] in the system message); default \boxed{-1} (no hint). */
+  scriptHint(...contents: string[]): void;
   requireToken(token: string | null): void;
   close(): Promise<void>;
 }
@@ -39,6 +43,7 @@ export interface OpenAiStreamServer {
 export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
   let replies: ScriptedReply[] = [{ chunks: ['Hello', ' there'] }];
   let judgeReplies: Array<string | { status: number; body: unknown }> = ['\\boxed{1}'];
+  let hintReplies: string[] = ['\\boxed{-1}'];
   let token: string | null = null;
   const requests: RecordedRequest[] = [];
   const open = new Set<ServerResponse>();
@@ -60,6 +65,11 @@ export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
       if (path === '/v1/models') return json(res, 200, { object: 'list', data: [{ id: 'qwen3-4b', object: 'model' }] });
       if (path !== '/v1/chat/completions') return json(res, 404, { error: { message: 'not found' } });
       if (body?.stream !== true) {
+        const system = Array.isArray(body?.messages) ? String((body.messages as { content?: unknown }[])[0]?.content ?? '') : '';
+        if (system.includes('[HINT_START]')) {
+          const hint = hintReplies.length > 1 ? hintReplies.shift()! : hintReplies[0]!;
+          return json(res, 200, { id: 'h', model: 'judge', choices: [{ index: 0, message: { role: 'assistant', content: hint }, finish_reason: 'stop' }] });
+        }
         const next = judgeReplies.length > 1 ? judgeReplies.shift()! : judgeReplies[0]!;
         if (typeof next !== 'string') return json(res, next.status, next.body);
         return json(res, 200, { id: 'j', model: 'judge', choices: [{ index: 0, message: { role: 'assistant', content: next }, finish_reason: 'stop' }] });
@@ -87,7 +97,8 @@ export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
       res.write(`data: ${JSON.stringify({ id: 'c', model: 'qwen3-4b', choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] })}\n\n`);
     }
     if (reply.hang) return;
-    res.write(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+    if (reply.ending === 'none') return void res.end();
+    res.write(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: reply.ending ?? 'stop' }] })}\n\n`);
     res.end('data: [DONE]\n\n');
   }
 
@@ -98,6 +109,9 @@ export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
     requests,
     script: (...r) => {
       replies = r;
+    },
+    scriptHint: (...r) => {
+      hintReplies = r;
     },
     scriptJudge: (...r) => {
       judgeReplies = r;

@@ -62,6 +62,41 @@ describe('streamChatCompletion', () => {
     expect(seen!.body).toMatchObject({ model: 'qwen', stream: true, temperature: 0.7, max_tokens: 64 });
   });
 
+  it('asks the box for learning notices, reports them, and takes the version the notice names', async () => {
+    let accept: string | string[] | undefined;
+    const endpoint = await startServer((req, _body, res) => {
+      accept = req.headers['x-apprentice-accept-notices'];
+      res.writeHead(200, { 'content-type': 'text/event-stream' }); // no version header: sent before the update ended
+      res.write(`data: ${JSON.stringify({ id: 'w', choices: [], apprentice: { learning: { resumeInMs: 42_000 } } })}\n\n`);
+      res.write(`data: ${JSON.stringify({ id: 'w', choices: [], apprentice: { learning: { resumeInMs: null } } })}\n\n`);
+      res.write(`data: ${JSON.stringify({ id: 'w', choices: [], apprentice: { policyVersion: '12' } })}\n\n`);
+      res.write(chunk('Back.'));
+      res.end('data: [DONE]\n\n');
+    });
+    const learning: Array<number | null> = [];
+    const result = await streamChatCompletion(
+      { ...base, endpoint, turn: { personaId: 'p1', conversationId: 'c1', turnId: 't1' }, onLearning: (ms) => learning.push(ms) },
+      () => undefined,
+    );
+    expect(accept).toBe('learning');
+    expect(learning).toEqual([42_000, null]);
+    expect(result).toMatchObject({ content: 'Back.', policyVersion: '12' });
+  });
+
+  it('treats a reply the server aborted midway as failed, keeping the text that arrived', async () => {
+    const endpoint = await startServer((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('Half a '));
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'abort' }] })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+    const deltas: string[] = [];
+    const error = await streamChatCompletion({ ...base, endpoint }, (d) => deltas.push(d)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).message).toContain('stopped this reply midway');
+    expect(deltas).toEqual(['Half a ']);
+  });
+
   it('sends no authorization header without a key and handles a non-streaming JSON reply', async () => {
     let auth: string | undefined = 'unset';
     const endpoint = await startServer((req, _b, res) => {
@@ -86,7 +121,8 @@ describe('streamChatCompletion', () => {
     expect((error as PolicyError).kind).toBe('http');
     expect((error as PolicyError).status).toBe(401);
     expect((error as PolicyError).message).toContain('invalid api key');
-    expect((error as PolicyError).message).toContain('token');
+    // No key was sent to this (non-box) endpoint: the fix is an API key, not the box token.
+    expect((error as PolicyError).message).toContain('needs an API key');
   });
 
   it('rejects a chunk that is not JSON, keeping the text that arrived before', async () => {

@@ -19,8 +19,8 @@ describe('SettingsStore', () => {
     const store = new SettingsStore(dir);
     expect(store.get()).toEqual({
       box: { url: '' },
-      policy: { endpoint: '', model: 'default', temperature: 0.7, maxTokens: 2048 },
-      judge: { mode: 'off', endpoint: '', model: '', votes: 3, timeoutMs: 30000 },
+      policy: { endpoint: '', model: '', temperature: 0.7, maxTokens: 2048 },
+      judge: { mode: 'always', endpoint: '', model: '', votes: 3, timeoutMs: 30000 },
     });
     expect(SettingsSchema.parse({ ...store.get(), box: { ...store.get().box, hasToken: false } })).toBeTruthy();
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual(defaultSettings());
@@ -47,7 +47,7 @@ describe('SettingsStore', () => {
     const again = new SettingsStore(dir);
     expect(again.get().box.url).toBe('http://gpu-box:8787');
     expect(again.get().judge).toMatchObject({ mode: 'uncertain', votes: 3 });
-    expect(again.get().policy).toMatchObject({ temperature: 0.2, model: 'default' });
+    expect(again.get().policy).toMatchObject({ temperature: 0.2, model: '' });
   });
 
   it('refuses values that cannot work and keeps the old ones', () => {

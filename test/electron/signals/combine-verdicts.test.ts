@@ -3,8 +3,8 @@ import { combineVerdicts, shouldAskJudge } from '../../../electron/signals';
 import type { JudgeVerdict, SignalVerdict } from '../../../electron/signals/types';
 
 const unsureNeutral: SignalVerdict = { label: 'neutral', reward: 0, confidence: 0.45, evidence: ['language:en', 'no clear signal'], hint: null };
-const sureThanks: SignalVerdict = { label: 'positive', reward: 1, confidence: 0.85, evidence: ['cue:"thanks"'], hint: null };
-const ruleCorrection: SignalVerdict = { label: 'correction', reward: -1, confidence: 0.8, evidence: ['directive:meant'], hint: 'The user meant grams.' };
+const sureThanks: SignalVerdict = { label: 'positive', reward: 1, confidence: 0.85, evidenceCount: 30, evidence: ['cue:"thanks"'], hint: null };
+const ruleCorrection: SignalVerdict = { label: 'correction', reward: -1, confidence: 0.8, evidenceCount: 16.5, evidence: ['directive:meant'], hint: 'The user meant grams.' };
 
 function judge(votes: JudgeVerdict['votes'], score: JudgeVerdict['score'], hint: string | null = null): JudgeVerdict {
   return { votes, score, hint, errors: [] };

@@ -30,11 +30,11 @@ describe('any input is safe', () => {
 
   it('100k-character messages, replies and contexts are classified (head and tail are read)', () => {
     const filler = 'lorem ipsum dolor sit amet '.repeat(4_000);
-    const longThanks = `${filler}\n\nAnyway, thanks, that worked perfectly!`;
-    expect(longThanks.length).toBeGreaterThan(100_000);
-    const v = classifyFollowUp({ context: [{ role: 'user', content: filler }], assistant: filler, nextUser: longThanks });
+    const longComplaint = `${filler}\n\nAnyway, that doesn't work.`;
+    expect(longComplaint.length).toBeGreaterThan(100_000);
+    const v = classifyFollowUp({ context: [{ role: 'user', content: filler }], assistant: filler, nextUser: longComplaint });
     expectValid(v);
-    expect(v.label).toBe('positive');
+    expect(v.label).toBe('negative_other');
     const correction = classifyFollowUp(input(`No, I meant the other file. ${filler}`));
     expectValid(correction);
     expect(correction.label).toBe('correction');
@@ -59,7 +59,7 @@ describe('any input is safe', () => {
     const rtl = classifyFollowUp(input('\u202Eهذا ليس ما طلبته\u202C'));
     expectValid(rtl);
     expect(rtl.label).toBe('neutral');
-    const mixed = classifyFollowUp(input('Danke! But can you make it shorter? 谢谢'));
+    const mixed = classifyFollowUp(input('Danke! But it is way too long. 谢谢'));
     expectValid(mixed);
     expect(mixed.label).toBe('correction');
     expect(mixed.hint).toBe('Be much more concise.');

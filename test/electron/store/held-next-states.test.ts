@@ -24,7 +24,7 @@ function heldRow(s: AppStore): string {
   const persona = s.personas.create({ name: 'Tutor', systemPrompt: '', hintMode: 'review' });
   const conversation = s.conversations.create(persona.id, 'c');
   const reply = s.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'r', status: 'complete' });
-  const signal = s.signals.insert({ personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null, kind: 'thumb_down', reward: -1, confidence: 1, source: 'explicit', evidence: [] });
+  const signal = s.signals.insert({ personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null, kind: 'thumb_down', reward: -1, confidence: 1, source: 'explicit', evidence: [], decidedBy: 'user', judgeTally: null, fate: 'will_train' });
   const sample: SignalSample = {
     sampleId: signal.id,
     personaId: persona.id,
@@ -70,7 +70,7 @@ describe('HeldNextStateRepository', () => {
     expect(applyMigrations(old, migrations.filter((m) => m.version === 1))).toBe(1);
     old.close();
     store = openAppStore(file);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(Math.max(...migrations.map((m) => m.version)));
     const sampleId = heldRow(store);
     store.heldNextStates.keep(sampleId, null);
     expect(store.heldNextStates.take(sampleId)).toBeNull();

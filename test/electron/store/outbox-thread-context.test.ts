@@ -53,6 +53,7 @@ function record(persona: Persona, reply: Message, now: number) {
         nextState: { role: 'feedback', content: 'thumbs down' },
         hint: null,
         supersede: [],
+        trust: { decidedBy: 'user', judgeTally: null, fate: 'will_train' },
       },
       now,
     ),
@@ -134,6 +135,7 @@ describe('outbox samples that refer to their thread', () => {
         nextState: { role: 'feedback', content: 'thumbs down: too short' },
         hint: { text: 'Say more.', source: 'user' },
         supersede: [],
+        trust: { decidedBy: 'user', judgeTally: null, fate: 'will_train' },
       }),
     )();
     const row = store.outbox.get(recorded.signal.id)!;
@@ -162,6 +164,9 @@ describe('outbox samples that refer to their thread', () => {
       source: 'explicit',
       evidence: [],
       triggerMessageId: null,
+      decidedBy: 'user',
+      judgeTally: null,
+      fate: 'will_train',
     });
     const sample = { ...copiedSample(persona, replies[0]!, signal.id), messages: [{ role: 'user' as const, content: 'kept as written' }] };
     store.outbox.enqueue(sample, signal.id, { held: false });

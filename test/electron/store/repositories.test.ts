@@ -94,10 +94,10 @@ describe('SignalRepository and HintRepository', () => {
   it('stores signals with evidence, supersedes once, and counts live ones', () => {
     const { persona, conversation } = seed();
     const reply = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'r', status: 'complete' });
-    const base = { personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null };
-    const inferred = store.signals.insert({ ...base, kind: 'correction', reward: -1, confidence: 0.8, source: 'heuristic', evidence: ['cue:"no, I meant"'] });
+    const base = { personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null, judgeTally: null };
+    const inferred = store.signals.insert({ ...base, kind: 'correction', reward: -1, confidence: 0.8, source: 'heuristic', evidence: ['cue:"no, I meant"'], decidedBy: 'detector', fate: 'awaiting_judge' });
     expect(SignalSchema.parse(inferred).evidence).toEqual(['cue:"no, I meant"']);
-    const thumb = store.signals.insert({ ...base, kind: 'thumb_up', reward: 1, confidence: 1, source: 'explicit', evidence: [] });
+    const thumb = store.signals.insert({ ...base, kind: 'thumb_up', reward: 1, confidence: 1, source: 'explicit', evidence: [], decidedBy: 'user', fate: 'will_train' });
     expect(store.signals.supersede(inferred.id, thumb.id)).toBe(true);
     expect(store.signals.supersede(inferred.id, thumb.id)).toBe(false);
     expect(store.signals.listActiveForMessage(reply.id).map((s) => s.id)).toEqual([thumb.id]);
@@ -118,7 +118,7 @@ describe('SignalRepository and HintRepository', () => {
   it('keeps the hint source when approved unchanged', () => {
     const { persona, conversation } = seed();
     const reply = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'r', status: 'complete' });
-    const s = store.signals.insert({ personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null, kind: 'correction', reward: -1, confidence: 0.8, source: 'heuristic', evidence: [] });
+    const s = store.signals.insert({ personaId: persona.id, conversationId: conversation.id, messageId: reply.id, triggerMessageId: null, kind: 'correction', reward: -1, confidence: 0.8, source: 'heuristic', evidence: [], decidedBy: 'detector', judgeTally: null, fate: 'awaiting_judge' });
     const hint = store.hints.insert({ signalId: s.id, personaId: persona.id, messageId: reply.id, text: 'Same.', source: 'rule', status: 'pending' });
     expect(store.hints.review(hint.id, 'approved', 'Same.')).toMatchObject({ source: 'rule', status: 'approved' });
     expect(store.hints.countUsableForPersona(persona.id)).toBe(1);

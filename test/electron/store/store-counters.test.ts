@@ -46,7 +46,7 @@ function recount(db: Database.Database, personaId: string) {
   const signals = db
     .prepare(
       `SELECT COUNT(*) AS total, COALESCE(SUM(reward = 1), 0) AS positive, COALESCE(SUM(reward = -1), 0) AS negative
-       FROM signals WHERE persona_id = ? AND superseded_by IS NULL`,
+       FROM signals WHERE persona_id = ? AND superseded_by IS NULL AND removed_at IS NULL`,
     )
     .get(personaId);
   const hints = (db.prepare(`SELECT COUNT(*) AS n FROM hints WHERE persona_id = ? AND status <> 'rejected'`).get(personaId) as { n: number }).n;
@@ -67,7 +67,7 @@ function fromCounters(s: AppStore, personaId: string) {
 }
 
 describe('counters kept by triggers', () => {
-  it('agree with a full recount after random inserts, supersedes, state changes and deletes', () => {
+  it('agree with a full recount after random inserts, supersedes, removals, state changes and deletes', () => {
     const random = rng(12);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const personas = [store.personas.create({ name: 'A', systemPrompt: '' }), store.personas.create({ name: 'B', systemPrompt: '' })];
@@ -94,6 +94,9 @@ describe('counters kept by triggers', () => {
             source: 'heuristic',
             evidence: [],
             triggerMessageId: null,
+            decidedBy: 'detector',
+            judgeTally: null,
+            fate: 'will_train',
           });
           live.push({ id: signal.id, persona: p });
           if (random() < 0.5) {
@@ -109,6 +112,10 @@ describe('counters kept by triggers', () => {
           const old = live.splice(Math.floor(random() * live.length), 1)[0]!;
           const by = pick(live);
           store.signals.supersede(old.id, by.id);
+        } else if (action < 0.5 && live.length > 0) {
+          // The user removes a signal (undo): it leaves the live counts, whether superseded or not.
+          const removed = live.splice(Math.floor(random() * live.length), 1)[0]!;
+          store.signals.remove(removed.id);
         } else if (action < 0.55 && hints.length > 0) {
           const hint = pick(hints);
           store.db.prepare('UPDATE hints SET status = ? WHERE id = ?').run(pick(STATUSES), hint.id);

@@ -44,6 +44,8 @@ export interface StreamTestBoxOptions {
   maxSamplesPerFrame?: number;
   /** Sent in welcome as the box's frame limit. */
   maxFrameBytes?: number;
+  /** false: take withdraw frames without answering (default true). */
+  answerWithdrawals?: boolean;
 }
 
 export interface StreamTestBox {
@@ -56,6 +58,8 @@ export interface StreamTestBox {
   frameSizes: number[];
   /** The box's store: sample id → sample, each stored once. */
   stored: Map<string, SignalSample>;
+  /** Every withdraw frame in arrival order (each is answered with `withdrawn` unless answerWithdrawals is false). */
+  withdrawals: Array<{ connection: number; sampleId: string; personaId: string }>;
   hellos: Array<{ clientId: string; progressAfter: number; protocol: number }>;
   /** Close codes of client connections as they ended. */
   closes: Array<{ code: number; reason: string }>;
@@ -94,6 +98,7 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
     received: [],
     frameSizes: [],
     stored: new Map(),
+    withdrawals: [],
     hellos: [],
     closes: [],
     connections: 0,
@@ -224,6 +229,12 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
           if (event.seq > after) ws.send(JSON.stringify({ type: 'progress', event } satisfies ServerFrame));
         }
         events.emit('hello');
+        return;
+      }
+      if (frame.type === 'withdraw') {
+        box.withdrawals.push({ connection, sampleId: frame.sampleId, personaId: frame.personaId });
+        if (options.answerWithdrawals !== false) ws.send(JSON.stringify({ type: 'withdrawn', sampleId: frame.sampleId } satisfies ServerFrame));
+        events.emit('withdraw');
         return;
       }
       const samples = frame.type === 'samples' ? frame.samples : [frame.sample];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { BROWSER_IPC_PROTOCOL, browserIpcProtocols } from '../../../shared/ipc/browser-token';
 import { IpcServerFrameSchema, type IpcServerFrame } from '../../../shared/ipc/transport';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { startBrowserServer, type BrowserServer } from '../../../electron/web/browser-server';
@@ -47,9 +48,9 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Reply>
   });
 }
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+function connect(protocols: string[], headers: Record<string, string> = {}, query = ''): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ipc${query}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ipc${query}`, protocols, { headers });
     sockets.push(ws);
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -85,13 +86,12 @@ function frames(ws: WebSocket) {
   };
 }
 
-const token = () => `?token=${encodeURIComponent(server.token)}`;
+const token = () => browserIpcProtocols(server.token);
 
 describe('browser mode server: http', () => {
-  it('requires the token for the page and sets strict headers', async () => {
-    expect((await get('/')).status).toBe(401);
-    expect((await get('/?token=wrong')).status).toBe(401);
-    const page = await get(`/${token()}`);
+  it('serves the built UI (not secret) without the token, sets strict headers and no cookie', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Apprentice</title>');
     const csp = String(page.headers['content-security-policy']);
@@ -100,24 +100,22 @@ describe('browser mode server: http', () => {
     expect(csp).toContain(`ws://127.0.0.1:${server.port}`);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const cookie = String(page.headers['set-cookie']);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
+    // A cookie would reach every other server on 127.0.0.1 (cookies ignore ports).
+    expect(page.headers['set-cookie']).toBeUndefined();
 
-    // Assets load with the cookie the page received, not without it.
-    expect((await get('/assets/app.js')).status).toBe(401);
-    const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0]! });
+    const asset = await get('/assets/app.js');
     expect(asset.status).toBe(200);
+    expect(asset.headers['set-cookie']).toBeUndefined();
     expect(asset.headers['content-type']).toMatch(/javascript/);
-    expect((await get(`/nothing-here.js${token()}`)).status).toBe(404);
-    // DNS rebinding: a foreign Host name is refused even with the token.
-    expect((await get(`/${token()}`, { host: `evil.example:${server.port}` })).status).toBe(421);
+    expect((await get('/nothing-here.js')).status).toBe(404);
+    // DNS rebinding: a foreign Host name is refused.
+    expect((await get('/', { host: `evil.example:${server.port}` })).status).toBe(421);
   });
 
   it('says to build the renderer when it is missing', async () => {
     await server.close();
     server = await startBrowserServer({ core, port: 0, rendererDir: join(dir, 'absent') });
-    const page = await get(`/${token()}`);
+    const page = await get('/');
     expect(page.status).toBe(503);
     expect(page.body).toContain('npm run build');
   });
@@ -125,11 +123,16 @@ describe('browser mode server: http', () => {
 
 describe('browser mode server: ws IPC', () => {
   it('refuses sockets without the token or from a foreign origin', async () => {
-    await expect(connect('')).rejects.toThrow(/401/);
-    await expect(connect('?token=nope')).rejects.toThrow(/401/);
+    await expect(connect([])).rejects.toThrow(/401/);
+    await expect(connect([BROWSER_IPC_PROTOCOL])).rejects.toThrow(/401/);
+    await expect(connect(browserIpcProtocols('nope-nope-nope-nope-nope'))).rejects.toThrow(/401/);
+    // The token in the URL (the old way) opens nothing: URLs end up in logs.
+    await expect(connect([], {}, `?token=${server.token}`)).rejects.toThrow(/401/);
     await expect(connect(token(), { origin: 'http://evil.example' })).rejects.toThrow(/403/);
     const ws = await connect(token(), { origin: `http://127.0.0.1:${server.port}` });
     expect(ws.readyState).toBe(WebSocket.OPEN);
+    // The server selects the protocol name only; the token is never echoed in a response header.
+    expect(ws.protocol).toBe(BROWSER_IPC_PROTOCOL);
   });
 
   it('answers bad frames with clear errors and changes nothing', async () => {

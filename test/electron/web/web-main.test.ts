@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { browserIpcProtocols } from '../../../shared/ipc/browser-token';
 import WebSocket from 'ws';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -36,11 +37,11 @@ describe('npm run web (electron/web/main.ts)', () => {
       });
       child!.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
     });
-    const match = /^Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))$/.exec(ready);
+    const match = /^Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+))$/.exec(ready);
     expect(match).not.toBeNull();
     const [, , port, token] = match!;
 
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ipc?token=${token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ipc`, browserIpcProtocols(token!));
     await new Promise((r, j) => {
       ws.once('open', r);
       ws.once('error', j);
