@@ -162,8 +162,11 @@ async function rawRun(appDb: string, boxDir: string, batch: number, window: numb
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const probe = openDatabase(appDb);
+  const synchronous = probe.pragma('synchronous', { simple: true }) as number;
+  probe.close();
   const client = new Worker(new URL('./raw-delivery-client.mjs', import.meta.url), {
-    workerData: { appDb, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, batch, window, total: SAMPLES },
+    workerData: { appDb, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, batch, window, total: SAMPLES, synchronous },
   });
   const elapsed = await new Promise<number>((resolve, reject) => {
     client.once('message', resolve);

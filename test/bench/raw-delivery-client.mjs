@@ -6,10 +6,11 @@ import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { appDb, url, batch, window, total } = workerData;
+const { appDb, url, batch, window, total, synchronous } = workerData;
 const app = new Database(appDb);
 app.pragma('journal_mode = WAL');
-app.pragma('synchronous = NORMAL');
+// The app's own setting (openDatabase), so both sides pay the same for a commit.
+app.pragma(`synchronous = ${synchronous}`);
 const page = app.prepare(`SELECT seq, sample_id, payload FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`);
 const ack = app.prepare(`UPDATE outbox SET state = 'acked', acked_at = ? WHERE sample_id = ? AND state = 'pending'`);
 const ackAll = app.transaction((ids) => {
