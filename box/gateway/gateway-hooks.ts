@@ -4,8 +4,21 @@ import type { Withdrawal } from './withdrawal-log';
 
 /** What other box modules can listen to. Listeners run after the fact and cannot veto it. */
 export interface GatewayHookEvents {
-  /** A new sample was durably stored (duplicates do not fire). */
-  sampleStored: { sample: SignalSample; clientId: string; receivedAt: number };
+  /**
+   * A new sample was durably stored (duplicates do not fire). The ids and `bodyChars` (the length of
+   * its stored JSON) come with it: a listener that needs only those should not touch `sample`, which
+   * for a large sample is read from the sample log when first touched.
+   */
+  sampleStored: {
+    sample: SignalSample;
+    clientId: string;
+    receivedAt: number;
+    sampleId?: string;
+    personaId?: string;
+    turnId?: string;
+    supersedes?: string | null;
+    bodyChars?: number;
+  };
   /** A chat turn finished (complete, error or aborted) and is in the turn log. */
   turnFinished: TurnRecord;
   /** A progress event was stored and broadcast. */

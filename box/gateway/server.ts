@@ -52,6 +52,7 @@ import { sendOpenAIError } from './openai-error';
 import { PolicyState } from './policy-state';
 import { publishProgress } from './progress-broadcast';
 import { ProgressLog, type NewProgressEvent } from './progress-log';
+import { SampleIngestThread } from './sample-ingest-thread';
 import { SampleLog } from './sample-log';
 import { StreamIngest } from './stream-ingest';
 import { TurnLog } from './turn-log';
@@ -124,6 +125,9 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
   const boxId = readOrCreateBoxId(db);
   // Turns are written on every chat reply; an fsync each would stall streaming for everyone.
   const turnDb = openBoxDatabase(dbFile, 'NORMAL');
+  // Copying the WAL back into the file (with an fsync) is the ingest worker's job: a commit here that
+  // crossed the checkpoint threshold right after a 15 MB sample would otherwise do it on this loop.
+  for (const connection of [db, turnDb]) connection.pragma('wal_autocheckpoint = 0');
 
   const sampleLog = new SampleLog(db);
   const withdrawalLog = new WithdrawalLog(db);
@@ -147,9 +151,10 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     log('warn', `could not read SGLang's weight version yet (${(error as Error).message}); will retry on the first chat request`);
   }
 
+  const ingestThread = new SampleIngestThread(dbFile, log);
   const ingest = new StreamIngest({
+    ingest: ingestThread,
     sampleLog,
-    withdrawalLog,
     progressLog,
     policy,
     hooks,
@@ -230,13 +235,20 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
     ingest.handleUpgrade(req, socket, head);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await ingestThread.close();
+    turnDb.close();
+    db.close();
+    throw error;
+  }
   server.on('error', (error) => log('error', `http server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -265,6 +277,7 @@ export async function startGateway(input: GatewayConfig, options: StartGatewayOp
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await ingest.close();
+        await ingestThread.close();
         await chatProxy.close();
         for (const handle of pluginHandles.reverse()) {
           try {

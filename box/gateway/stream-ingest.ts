@@ -2,23 +2,27 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { IdSchema } from '../../shared/domain';
 import {
   BOX_PROTOCOL_VERSION,
   CLOSE_BAD_FRAME,
   CLOSE_INCOMPATIBLE,
   ClientFrameSchema,
+  MAX_SAMPLES_PER_FRAME,
   type ServerFrame,
 } from '../../shared/protocol/box-stream';
 import type { GatewayHooks } from './gateway-hooks';
 import type { PolicyState } from './policy-state';
 import type { ProgressLog } from './progress-log';
+import type { GatewayHookEvents } from './gateway-hooks';
+import type { StoredNote } from './ingest-frames';
+import type { IngestResult, SampleIngestThread } from './sample-ingest-thread';
 import type { SampleLog } from './sample-log';
-import type { WithdrawalLog } from './withdrawal-log';
 
 export interface StreamIngestOptions {
+  /** Parses and stores the frames apps send after hello, off this event loop. */
+  ingest: SampleIngestThread;
+  /** Where a large stored sample is read back from, if a hook listener asks for it. */
   sampleLog: SampleLog;
-  withdrawalLog: WithdrawalLog;
   progressLog: ProgressLog;
   policy: PolicyState;
   hooks: GatewayHooks;
@@ -35,7 +39,14 @@ export interface StreamIngestOptions {
 interface Peer {
   clientId: string | null;
   alive: boolean;
+  /** Answers go out in the order their frames came in: each waits for the one before. */
+  answered: Promise<void>;
 }
+
+/** A hello is a few hundred bytes; a first frame far bigger is not parsed on the event loop. */
+const MAX_HELLO_BYTES = 64 * 1024;
+/** Socket close code for "the box failed" (the app reconnects and sends again). */
+const CLOSE_INTERNAL_ERROR = 1011;
 
 /** The protocols this box speaks (the `supported` list of an `incompatible` frame). */
 export const SUPPORTED_PROTOCOLS = [BOX_PROTOCOL_VERSION];
@@ -88,7 +99,7 @@ export class StreamIngest {
   }
 
   private accept(ws: WebSocket): void {
-    const peer: Peer = { clientId: null, alive: true };
+    const peer: Peer = { clientId: null, alive: true, answered: Promise.resolve() };
     this.peers.set(ws, peer);
     ws.on('pong', () => (peer.alive = true));
     ws.on('close', () => this.peers.delete(ws));
@@ -115,87 +126,97 @@ export class StreamIngest {
   }
 
   private onFrame(ws: WebSocket, peer: Peer, data: RawData, isBinary: boolean): void {
+    if (peer.clientId !== null) {
+      this.afterHello(ws, peer, data, isBinary);
+      return;
+    }
     if (isBinary) {
       this.send(ws, { type: 'error', message: 'binary frames are not part of the protocol; send JSON text frames' });
       return;
     }
+    const bytes = rawBytes(data);
+    if (bytes.byteLength > MAX_HELLO_BYTES) {
+      this.refuse(ws, CLOSE_BAD_FRAME, { type: 'error', message: 'the first frame must be hello (a small frame)' }, 'hello expected');
+      return;
+    }
     let raw: unknown;
     try {
-      raw = JSON.parse(rawText(data));
+      raw = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       this.send(ws, { type: 'error', message: `frame is not valid JSON: ${(error as Error).message}` });
       return;
     }
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-
-    if (peer.clientId === null) {
-      if (type !== 'hello') {
-        this.refuse(ws, CLOSE_BAD_FRAME, { type: 'error', message: 'the first frame must be hello' }, 'hello expected');
-        return;
-      }
-      // Check the version before the shape: a newer client's hello may carry fields v1 does not know.
-      const protocol = (raw as { protocol?: unknown }).protocol;
-      if (typeof protocol === 'number' && !SUPPORTED_PROTOCOLS.includes(protocol)) {
-        const message = `this box speaks protocol ${SUPPORTED_PROTOCOLS.join(', ')}; the app speaks ${protocol}. Update ${protocol > BOX_PROTOCOL_VERSION ? 'the box' : 'the app'}.`;
-        this.refuse(ws, CLOSE_INCOMPATIBLE, { type: 'incompatible', supported: SUPPORTED_PROTOCOLS, message }, 'incompatible protocol');
-        return;
-      }
-      const hello = ClientFrameSchema.safeParse(raw);
-      if (!hello.success || hello.data.type !== 'hello') {
-        const detail = hello.success ? 'not a hello' : z.prettifyError(hello.error);
-        this.refuse(ws, CLOSE_BAD_FRAME, { type: 'error', message: `invalid hello: ${detail}` }, 'invalid hello');
-        return;
-      }
-      this.greet(ws, peer, hello.data.clientId, hello.data.progressAfter);
+    if (type !== 'hello') {
+      this.refuse(ws, CLOSE_BAD_FRAME, { type: 'error', message: 'the first frame must be hello' }, 'hello expected');
       return;
     }
-
-    if (type === 'hello') {
-      this.send(ws, { type: 'error', message: 'hello was already received on this connection; ignored' });
+    // Check the version before the shape: a newer client's hello may carry fields v1 does not know.
+    const protocol = (raw as { protocol?: unknown }).protocol;
+    if (typeof protocol === 'number' && !SUPPORTED_PROTOCOLS.includes(protocol)) {
+      const message = `this box speaks protocol ${SUPPORTED_PROTOCOLS.join(', ')}; the app speaks ${protocol}. Update ${protocol > BOX_PROTOCOL_VERSION ? 'the box' : 'the app'}.`;
+      this.refuse(ws, CLOSE_INCOMPATIBLE, { type: 'incompatible', supported: SUPPORTED_PROTOCOLS, message }, 'incompatible protocol');
       return;
     }
-    const frame = ClientFrameSchema.safeParse(raw);
-    if (!frame.success) {
-      const sampleId = type === 'sample' ? IdSchema.safeParse((raw as { sample?: { sampleId?: unknown } }).sample?.sampleId) : null;
-      const error = `invalid ${typeof type === 'string' ? `"${type.slice(0, 40)}"` : 'untyped'} frame: ${z.prettifyError(frame.error)}`;
-      if (sampleId?.success) this.send(ws, { type: 'reject', sampleId: sampleId.data, error });
-      else this.send(ws, { type: 'error', message: error });
+    const hello = ClientFrameSchema.safeParse(raw);
+    if (!hello.success || hello.data.type !== 'hello') {
+      const detail = hello.success ? 'not a hello' : z.prettifyError(hello.error);
+      this.refuse(ws, CLOSE_BAD_FRAME, { type: 'error', message: `invalid hello: ${detail}` }, 'invalid hello');
       return;
     }
-    if (frame.data.type === 'withdraw') {
-      this.onWithdraw(ws, peer.clientId, frame.data);
-      return;
-    }
-    if (frame.data.type !== 'sample') return;
-    const sample = frame.data.sample;
-    let duplicate: boolean;
-    const receivedAt = Date.now();
-    try {
-      ({ duplicate } = this.options.sampleLog.store(sample, peer.clientId, receivedAt));
-    } catch (error) {
-      // Not stored, so no ack: ask the app to send it again (it stays in the app's outbox meanwhile).
-      this.options.log('error', `could not store sample ${sample.sampleId}: ${(error as Error).message}`);
-      this.send(ws, { type: 'retry', sampleId: sample.sampleId, error: `the box could not store it: ${(error as Error).message}` });
-      return;
-    }
-    this.send(ws, { type: 'ack', sampleId: sample.sampleId, duplicate });
-    if (!duplicate) this.options.hooks.emit('sampleStored', { sample, clientId: peer.clientId, receivedAt });
+    this.greet(ws, peer, hello.data.clientId, hello.data.progressAfter);
   }
 
-  /** Recorded durably first, then answered; a repeat is answered again and changes nothing. */
-  private onWithdraw(ws: WebSocket, clientId: string, frame: { sampleId: string; personaId: string; at: number }): void {
-    const withdrawal = { sampleId: frame.sampleId, personaId: frame.personaId, clientId, at: frame.at };
-    let duplicate: boolean;
-    try {
-      ({ duplicate } = this.options.withdrawalLog.record(withdrawal));
-    } catch (error) {
-      // Not recorded, so no answer: the app keeps it and sends it again on its next pump or connection.
-      this.options.log('error', `could not record the withdrawal of ${frame.sampleId}: ${(error as Error).message}`);
-      this.send(ws, { type: 'error', message: `the box could not record the withdrawal of ${frame.sampleId}: ${(error as Error).message}` });
+  /**
+   * Every frame after hello goes to the ingest worker as bytes: parsing a large sample here would
+   * stall /health and chat for as long as it takes. Its answers (acks only after the commit) go out
+   * in frame order, then the hooks hear of the samples stored for the first time.
+   */
+  private afterHello(ws: WebSocket, peer: Peer, data: RawData, isBinary: boolean): void {
+    const clientId = peer.clientId!;
+    const result: Promise<IngestResult> = isBinary
+      ? Promise.resolve({
+          ok: true,
+          outcome: {
+            id: 0,
+            replies: [{ type: 'error', message: 'binary frames are not part of the protocol; send JSON text frames' }],
+            stored: [],
+            withdrawn: [],
+          },
+        })
+      : this.options.ingest.submit(rawBytes(data), clientId, Date.now());
+    peer.answered = peer.answered.then(async () => this.answer(ws, await result));
+  }
+
+  private answer(ws: WebSocket, result: IngestResult): void {
+    if (!result.ok) {
+      // Nothing of this frame was stored or acked: the app reconnects and sends it again.
+      this.options.log('error', `box stream: a frame was not stored: ${result.error}`);
+      if (ws.readyState === ws.OPEN) ws.close(CLOSE_INTERNAL_ERROR, 'the box could not store the samples; send them again');
       return;
     }
-    this.send(ws, { type: 'withdrawn', sampleId: frame.sampleId });
-    if (!duplicate) this.options.hooks.emit('sampleWithdrawn', withdrawal);
+    for (const reply of result.outcome.replies) this.send(ws, reply);
+    for (const note of result.outcome.stored) this.options.hooks.emit('sampleStored', this.storedEvent(note));
+    for (const withdrawal of result.outcome.withdrawn) this.options.hooks.emit('sampleWithdrawn', withdrawal);
+  }
+
+  private storedEvent(note: StoredNote): GatewayHookEvents['sampleStored'] {
+    const { sampleLog } = this.options;
+    let sample = note.sample;
+    return {
+      get sample() {
+        // A large sample came without its body: read it (and parse it) only for a listener that wants it.
+        sample ??= sampleLog.get(note.sampleId)!.sample;
+        return sample;
+      },
+      sampleId: note.sampleId,
+      personaId: note.personaId,
+      turnId: note.turnId,
+      supersedes: note.supersedes,
+      clientId: note.clientId,
+      receivedAt: note.receivedAt,
+      bodyChars: note.bodyChars,
+    };
   }
 
   private greet(ws: WebSocket, peer: Peer, clientId: string, progressAfter: number): void {
@@ -205,6 +226,8 @@ export class StreamIngest {
       boxVersion: this.options.boxVersion,
       policyVersion: this.options.policy.version,
       boxId: this.options.boxId,
+      maxSamplesPerFrame: MAX_SAMPLES_PER_FRAME,
+      maxFrameBytes: this.options.maxFrameBytes,
     });
     // Replay and joining the broadcast happen in one synchronous run, so no event falls between.
     let after = progressAfter;
@@ -231,8 +254,8 @@ export class StreamIngest {
   }
 }
 
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+function rawBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage, SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerSample } from '../../shared/protocol/trainer-api';
 import type { BoxJudge } from '../judge/box-judge';
-import type { ModelTokenizer, TemplateKwargs } from '../tokenizer/model-tokenizer';
+import { ModelTokenizer, type TemplateKwargs } from '../tokenizer/model-tokenizer';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import { lossMaskFor } from './loss-mask';
-import { mapSampledTokens } from './map-sampled-tokens';
 import { sampledAtRawScale } from './raw-logprob-scale';
 import { regenerateOnPolicy } from './regenerate-on-policy';
+import { inThreadTokenizer, type SampleTokenizer } from './sample-tokenizer';
 import { scoreResponseTokens } from './score-response-tokens';
 import type { ServedTurn } from './served-turn';
 import type { SglangClient } from '../sglang/sglang-client';
@@ -19,6 +19,20 @@ import { appendHintToMessages } from './teacher-prompt';
 
 /** Extra tries for a regeneration that hit max_new_tokens or was aborted: only finished replies train. */
 export const REGENERATION_TRIES = 3;
+
+/** The sample has more tokens than the trainer takes: building it again cannot help. */
+export class SampleTooLongError extends Error {
+  override name = 'SampleTooLongError';
+}
+
+function checkLength(config: SampleBuilderConfig, tokens: number, what: string): void {
+  const max = config.maxSampleTokens;
+  if (max !== undefined && tokens > max) {
+    throw new SampleTooLongError(
+      `${what} is ${tokens.toLocaleString('en-US')} tokens, more than the ${max.toLocaleString('en-US')} the trainer takes (maxSampleTokens, slime's --rollout-max-context-len)`,
+    );
+  }
+}
 
 /** The policy is loading new weights; the build waits (it is not the sample's fault). */
 export class PolicyUpdatingError extends Error {
@@ -35,7 +49,8 @@ async function untilPolicyServes(config: SampleBuilderConfig, signal?: AbortSign
 export type BuiltTrainerSample = Omit<TrainerSample, 'index'>;
 
 export interface SampleBuilderConfig {
-  tokenizer: ModelTokenizer;
+  /** The policy's tokenizer; the gateway's runs in a worker thread (ThreadedTokenizer). */
+  tokenizer: SampleTokenizer | ModelTokenizer;
   /** The policy engine: scores re-tokenized replies and regenerates on-policy. */
   policy: SglangClient;
   /**
@@ -65,6 +80,11 @@ export interface SampleBuilderConfig {
   /** Decides the reward of every inferred turn (and, if set, judges regenerated replies against the hint); null: no judge engine. */
   judge: BoxJudge | null;
   judgeRegenerations: boolean;
+  /**
+   * Prompt plus reply tokens a sample may have; a longer one fails for good (SampleTooLongError) before
+   * any engine call or any of its token arrays is handled here. Undefined: no limit.
+   */
+  maxSampleTokens?: number;
 }
 
 export interface BuildReport {
@@ -114,19 +134,19 @@ interface ResponseTokens {
  */
 async function servedResponseTokens(
   config: SampleBuilderConfig,
+  tokenizer: SampleTokenizer,
   sample: SignalSample,
   turn: ServedTurn | null,
   promptIds: number[],
   templateKwargs: TemplateKwargs,
   signal?: AbortSignal,
 ): Promise<ResponseTokens> {
-  const { tokenizer } = config;
   let reason = 'the gateway has no turn log for this reply';
   if (turn) {
-    const mapping = mapSampledTokens(turn.tokens, turn.finishReason, tokenizer);
+    const mapping = await tokenizer.mapSampled(turn.tokens, turn.finishReason);
     if (!sameMessages(turn.messages, sample.messages)) reason = 'the served prompt differs from the sample messages';
     else if (!mapping.ok) reason = mapping.reason;
-    else if (tokenizer.decode(mapping.ids, { skipSpecialTokens: true }) !== sample.response) {
+    else if ((await tokenizer.decode(mapping.ids, { skipSpecialTokens: true })) !== sample.response) {
       reason = 'the sampled tokens do not spell the delivered reply';
     } else {
       const ids = [...mapping.ids];
@@ -134,6 +154,7 @@ async function servedResponseTokens(
       // what the policy sampled (and how it learns to stop).
       const appendEnd = mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null;
       if (appendEnd) ids.push(tokenizer.endOfTurnId!);
+      checkLength(config, promptIds.length + ids.length, 'the prompt with the served reply');
       if (!config.policyLogprobsAreRaw && !sampledAtRawScale(turn.temperature)) {
         // SGLang scaled these by 1/T: re-score the exact sampled ids raw (prefill is never scaled).
         const raw = await scoreResponseTokens(config.policy, promptIds, ids, signal);
@@ -153,7 +174,8 @@ async function servedResponseTokens(
       return { ids, logprobs, retokenizedBecause: null, rescoredBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
     }
   }
-  const ids = tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
+  const ids = await tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
+  checkLength(config, promptIds.length + ids.length, 'the prompt with the reply');
   const scored = await scoreResponseTokens(config.policy, promptIds, ids, signal);
   return { ids, logprobs: scored.logprobs, retokenizedBecause: reason, rescoredBecause: null, policyVersion: scored.weightVersion ?? sample.policyVersion };
 }
@@ -173,17 +195,18 @@ export async function buildTrainerSamples(
   turn: ServedTurn | null,
   signal?: AbortSignal,
 ): Promise<BuildReport> {
-  const { tokenizer } = config;
+  const tokenizer = config.tokenizer instanceof ModelTokenizer ? inThreadTokenizer(config.tokenizer) : config.tokenizer;
   // Log-probs scored or sampled mid-push would mix weight versions (and SGLang holds requests then).
   await untilPolicyServes(config, signal);
   const provenance = servedByPolicy(sample, turn);
   const templateKwargs = (provenance.ok ? turn?.templateKwargs : null) ?? config.defaultTemplateKwargs;
-  const promptIds = tokenizer.promptIds(sample.messages, templateKwargs);
+  const promptIds = await tokenizer.promptIds(sample.messages, templateKwargs);
+  checkLength(config, promptIds.length, 'the prompt');
 
   const decision = await decideReward(config.judge, sample, signal);
   const { reward } = decision;
   const trainHint = decision.hint;
-  const teacherPromptIds = trainHint ? tokenizer.promptIds(appendHintToMessages(sample.messages, trainHint), templateKwargs) : null;
+  const teacherPromptIds = trainHint ? await tokenizer.promptIds(appendHintToMessages(sample.messages, trainHint), templateKwargs) : null;
   const teacherScore = (ids: number[]): Promise<number[]> =>
     config.teacherLimit.run(async () => (await scoreResponseTokens(config.teacher, teacherPromptIds!, ids, signal)).logprobs);
 
@@ -191,7 +214,7 @@ export async function buildTrainerSamples(
   let served: ResponseTokens | null = null;
   // Another model's text never becomes a sample; a hint on it may still drive on-policy regenerations.
   if (provenance.ok) {
-    served = await servedResponseTokens(config, sample, turn, promptIds, templateKwargs, signal);
+    served = await servedResponseTokens(config, tokenizer, sample, turn, promptIds, templateKwargs, signal);
     const servedTeacher = teacherPromptIds ? await teacherScore(served.ids) : null;
     samples.push({
       sampleId: sample.sampleId,

@@ -1,7 +1,7 @@
 import { describeTally } from '../../shared/judge-votes';
 import type { SampleVerdict, SignalSample } from '../../shared/protocol/box-stream';
 import type { NewProgressEvent } from '../gateway/progress-log';
-import { PolicyUpdatingError, type BuildReport } from '../samples/build-trainer-samples';
+import { PolicyUpdatingError, SampleTooLongError, type BuildReport } from '../samples/build-trainer-samples';
 import { TokenAlignmentError } from '../samples/score-response-tokens';
 import { SglangResponseError, SglangUnreachableError } from '../sglang/sglang-client';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
@@ -26,9 +26,9 @@ export interface SampleBuildWorkerOptions {
   retryMaxMs: number;
 }
 
-/** Errors retrying cannot fix: the engine's tokens and ours disagree. */
+/** Errors retrying cannot fix: the engine's tokens and ours disagree, or the sample is longer than the trainer takes. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof TokenAlignmentError;
+  return error instanceof TokenAlignmentError || error instanceof SampleTooLongError;
 }
 
 /**

@@ -14,6 +14,9 @@ import type { ModuleMigration } from '../gateway/box-database';
  * errors): only the others get another set of attempts when the engine is back or the gateway restarts.
  * Version 4 counts a source's 5xx answers apart (the engine was up enough to answer), so a sample
  * the engine always fails on is given up after a cap instead of retried forever.
+ * Version 5 lets a source refer to the gateway's sample log for its body instead of copying it (a
+ * 15 MB sample is then written once, by the ingest worker), and records the body's length so a
+ * sample too large to train is settled without being read.
  */
 export const trainingMigrations: readonly ModuleMigration[] = [
   {
@@ -97,5 +100,12 @@ ALTER TABLE training_sources ADD COLUMN outages INTEGER NOT NULL DEFAULT 0;
   {
     version: 4,
     sql: `ALTER TABLE training_sources ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 5,
+    sql: `
+ALTER TABLE training_sources ADD COLUMN body_in_sample_log INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE training_sources ADD COLUMN body_chars INTEGER;
+`,
   },
 ];

@@ -1,18 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerReport, TrainerWeights } from '../../shared/protocol/trainer-api';
+import { openBoxDatabase } from '../gateway/box-database';
+import { BOX_DATABASE_FILE } from '../gateway/gateway-config';
+import type { GatewayHookEvents } from '../gateway/gateway-hooks';
 import type { Gateway, GatewayPlugin } from '../gateway/server';
 import { BoxJudge } from '../judge/box-judge';
 import { buildTrainerSamples, type SampleBuilderConfig } from '../samples/build-trainer-samples';
 import { ConcurrencyLimit } from '../samples/concurrency-limit';
-import { loadModelTokenizer } from '../tokenizer/load-model-folder';
-import type { ModelTokenizer } from '../tokenizer/model-tokenizer';
+import { ThreadedTokenizer } from '../tokenizer/threaded-tokenizer';
 import { SampleBuildWorker } from './sample-build-worker';
 import { servedTurnFromRecord } from './served-turn-from-record';
 import { TokenizerUnavailableError } from './tokenizer-unavailable-error';
 import { trainerRoutes, type TrainerApi } from './trainer-routes';
-import { TrainingQueue, type FailedSample, type ReportOutcome, type WithdrawOutcome } from './training-queue';
+import { TrainingQueue, type FailedSample, type ReportOutcome, type StoredSourceNote, type WithdrawOutcome } from './training-queue';
 import type { NewProgressEvent } from '../gateway/progress-log';
 import type { StoredWithdrawal } from '../gateway/withdrawal-log';
 import { waitForBatch } from './wait-for-batch';
@@ -49,6 +52,19 @@ export const TrainingOptionsSchema = z.object({
   teacherConcurrency: z.number().int().min(1).max(64).default(4),
   buildConcurrency: z.number().int().min(1).max(64).default(2),
   /**
+   * Delivered samples whose stored JSON is longer than this many characters are kept in the sample
+   * log but not built: 1,000,000 characters is some 250k tokens, more context than this box trains,
+   * and tokenizing them would tie up the build worker for minutes. Such a signal gets one 'error'
+   * event that says so.
+   */
+  maxSampleChars: z.number().int().min(1_000).default(1_000_000),
+  /**
+   * Prompt plus reply tokens a sample may have, as the trainer's rollout context takes them (the
+   * scripts pass slime --rollout-max-context-len 32768). A longer one fails for good right after it
+   * is tokenized (in the tokenizer worker), before any engine call, with one 'error' event.
+   */
+  maxSampleTokens: z.number().int().min(1).default(32_768),
+  /**
    * The box-side PRM judge on the teacher/judge engine: it decides the reward of every delivered
    * inferred turn from its next state (and adds a hindsight hint where the user gave none). On by
    * default; null turns it off, and then an inferred reward trains only when the app marked its
@@ -78,6 +94,7 @@ export type TrainingOptions = z.input<typeof TrainingOptionsSchema>;
 
 const POLICY_VERSION_KEY = 'policyVersion';
 const SAMPLE_LOG_CURSOR_KEY = 'sampleLogCursor';
+const ARRIVALS_RETRY_MS = 1_000;
 const WITHDRAWAL_LOG_CURSOR_KEY = 'withdrawalLogCursor';
 
 export interface TrainingHandle {
@@ -86,11 +103,13 @@ export interface TrainingHandle {
   close(): Promise<void>;
 }
 
-/** Finds the tokenizer once: the configured folder, else the folder SGLang says it loaded. */
-function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promise<ModelTokenizer> {
-  let loaded: ModelTokenizer | null = null;
-  return async () => {
-    if (loaded) return loaded;
+/**
+ * Finds the tokenizer once, in a worker thread: the configured folder, else the folder SGLang says it
+ * loaded. A failed load is tried again on the next build (SGLang may not be up yet).
+ */
+function tokenizerSource(gateway: Gateway, modelDir: string | null): { get: () => Promise<ThreadedTokenizer>; close: () => Promise<void> } {
+  let loading: Promise<ThreadedTokenizer> | null = null;
+  const get = async (): Promise<ThreadedTokenizer> => {
     let dir = modelDir;
     if (!dir) {
       const info = await gateway.sglang.getModelInfo();
@@ -103,11 +122,23 @@ function tokenizerSource(gateway: Gateway, modelDir: string | null): () => Promi
       dir = candidate;
     }
     try {
-      loaded = loadModelTokenizer(dir);
+      return await ThreadedTokenizer.load(dir);
     } catch (error) {
       throw new TokenizerUnavailableError(`cannot load the policy's tokenizer from ${dir}: ${(error as Error).message}`);
     }
-    return loaded;
+  };
+  return {
+    get() {
+      loading ??= get().catch((error: unknown) => {
+        loading = null;
+        throw error;
+      });
+      return loading;
+    },
+    async close() {
+      const tokenizer = await loading?.catch(() => null);
+      await tokenizer?.close();
+    },
   };
 }
 
@@ -145,15 +176,21 @@ function withdrawnEvent(withdrawal: StoredWithdrawal, outcome: WithdrawOutcome):
 export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (handle: TrainingHandle) => void): GatewayPlugin {
   const options = TrainingOptionsSchema.parse(input);
   return (gateway) => {
-    const queue = new TrainingQueue(gateway.db);
+    const queue = new TrainingQueue(gateway.db, { sampleLogBody: (sampleId) => gateway.sampleLog.body(sampleId) });
+    // Arrivals are written on a connection that does not fsync each commit: they can be rebuilt
+    // from the sample log (the start-up walk from its cursor adds whatever a power loss took), and an
+    // fsync per ingest burst would stall this event loop and halve what the box can ingest.
+    const arrivalsDb = openBoxDatabase(join(gateway.config.dataDir, BOX_DATABASE_FILE), 'NORMAL');
+    arrivalsDb.pragma('wal_autocheckpoint = 0');
+    const arrivalsQueue = new TrainingQueue(arrivalsDb);
     const log = (level: 'info' | 'warn' | 'error', message: string): void => {
       const line = `[training ${level}] ${message}`;
       if (level === 'info') console.log(line);
       else console.error(line);
     };
-    const loadTokenizer = tokenizerSource(gateway, options.modelDir);
+    const tokenizers = tokenizerSource(gateway, options.modelDir);
     // Load now so a wrong model folder shows at start; builds retry the load if SGLang is not up yet.
-    loadTokenizer().catch((error: unknown) => log('warn', `tokenizer not loaded yet: ${(error as Error).message}`));
+    tokenizers.get().catch((error: unknown) => log('warn', `tokenizer not loaded yet: ${(error as Error).message}`));
     const teacherLimit = new ConcurrencyLimit(options.teacherConcurrency);
     const judge = options.judge
       ? new BoxJudge({ engine: gateway.teacherSglang, votes: options.judge.votes, temperature: options.judge.temperature, maxTokens: options.judge.maxTokens, timeoutMs: options.judge.timeoutMs })
@@ -161,7 +198,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
 
     const build = async (sample: SignalSample, signal: AbortSignal) => {
       const config: SampleBuilderConfig = {
-        tokenizer: await loadTokenizer(),
+        tokenizer: await tokenizers.get(),
         policy: gateway.sglang,
         policyLogprobsAreRaw: gateway.config.sglangOriginalLogprobs,
         policyServing: (s) => gateway.policy.waitUntilServing(options.buildWeightsWaitMs, s),
@@ -173,6 +210,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         regenerateMaxNewTokens: options.regenerateMaxNewTokens,
         judge,
         judgeRegenerations: options.judge?.judgeRegenerations ?? false,
+        maxSampleTokens: options.maxSampleTokens,
       };
       const record = gateway.turnLog.get(sample.turnId);
       // Without a separate teacher the whole build (regenerations, teacher scoring, judge votes) runs on
@@ -197,11 +235,57 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       retryMaxMs: options.retryMaxMs,
     });
 
-    const accept = (sample: SignalSample): void => {
-      queue.addSource(sample);
+    // Stored samples join the build queue in one transaction per turn of the event loop, referring to
+    // the sample log's row for their body (nothing is copied or parsed here).
+    let arrivals: StoredSourceNote[] = [];
+    let closing = false;
+    const recordArrivals = (into: TrainingQueue = arrivalsQueue): void => {
+      if (closing) return;
+      const notes = arrivals;
+      arrivals = [];
+      if (notes.length === 0) return;
+      let tooLarge;
+      try {
+        ({ tooLarge } = into.addStoredSources(notes, options.maxSampleChars));
+      } catch (error) {
+        // E.g. the file stayed locked past the busy timeout. The samples are safe in the sample log:
+        // try again shortly (and the next start's walk would add them anyway).
+        if (into !== arrivalsQueue) throw error;
+        log('warn', `could not record ${notes.length} delivered sample(s) for building yet (${(error as Error).message}); trying again`);
+        arrivals = [...notes, ...arrivals];
+        setTimeout(() => recordArrivals(), ARRIVALS_RETRY_MS).unref();
+        return;
+      }
+      for (const note of tooLarge) {
+        log('warn', `sample ${note.sampleId} is not built: ${note.error}`);
+        gateway.publishProgress({
+          kind: 'error',
+          personaId: note.personaId,
+          sampleIds: [note.sampleId],
+          step: null,
+          policyVersion: null,
+          metrics: { chars: note.bodyChars, maxChars: options.maxSampleChars },
+          message: `This signal could not be turned into a training sample: ${note.error}`,
+          at: Date.now(),
+        });
+      }
       worker.kick();
     };
-    const offStored = gateway.hooks.on('sampleStored', ({ sample }) => accept(sample));
+    const accept = (stored: GatewayHookEvents['sampleStored']): void => {
+      // The ids come with the event; `sample` (read back for a large one) is touched only if they do not.
+      const known = stored.sampleId !== undefined && stored.personaId !== undefined && stored.turnId !== undefined && stored.bodyChars !== undefined;
+      const sample = known ? null : stored.sample;
+      arrivals.push({
+        sampleId: stored.sampleId ?? sample!.sampleId,
+        personaId: stored.personaId ?? sample!.personaId,
+        turnId: stored.turnId ?? sample!.turnId,
+        supersedes: known ? (stored.supersedes ?? null) : sample!.supersedes,
+        bodyChars: stored.bodyChars ?? JSON.stringify(sample).length,
+        receivedAt: stored.receivedAt,
+      });
+      if (arrivals.length === 1) setImmediate(() => recordArrivals());
+    };
+    const offStored = gateway.hooks.on('sampleStored', accept);
 
     // Removed signals: applied in log order (also those recorded while the training side was down).
     const applyWithdrawals = (): void => {
@@ -223,8 +307,10 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
     const requeued = queue.requeueFailedSources();
     if (requeued > 0) log('info', `retrying ${requeued} sample(s) that failed before this start`);
     let cursor = Number(queue.getState(SAMPLE_LOG_CURSOR_KEY) ?? 0);
-    for (let page = gateway.sampleLog.listAfter(cursor); page.length > 0; page = gateway.sampleLog.listAfter(cursor)) {
-      for (const stored of page) queue.addSource(stored.sample, stored.receivedAt);
+    for (let page = gateway.sampleLog.listNotesAfter(cursor); page.length > 0; page = gateway.sampleLog.listNotesAfter(cursor)) {
+      arrivals.push(...page);
+      // Durably (the gateway's own connection) before the cursor moves past them.
+      recordArrivals(queue);
       cursor = page.at(-1)!.seq;
       queue.setState(SAMPLE_LOG_CURSOR_KEY, String(cursor));
     }
@@ -347,8 +433,17 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
         offStored();
         offWithdrawn();
         offFailed();
+        // What arrived last is recorded now (the database closes after this); the sample log has it anyway.
+        try {
+          recordArrivals();
+        } catch (error) {
+          log('warn', `could not record the last delivered samples for building (the next start will): ${(error as Error).message}`);
+        }
+        closing = true;
         if (updateTimer) clearTimeout(updateTimer);
         await worker.close();
+        await tokenizers.close();
+        arrivalsDb.close();
       },
     };
     onStarted?.(handle);

@@ -40,6 +40,24 @@ export interface EnqueueOutcome {
   held: { sampleId: string; state: 'skipped' | 'superseded' }[];
 }
 
+/**
+ * A delivered sample the gateway's sample log already holds: the source refers to that row for its
+ * body instead of copying it. `bodyChars` is the length of the stored JSON.
+ */
+export interface StoredSourceNote {
+  sampleId: string;
+  personaId: string;
+  turnId: string;
+  supersedes: string | null;
+  bodyChars: number;
+  receivedAt: number;
+}
+
+export interface TrainingQueueOptions {
+  /** The stored JSON of a sample in the gateway's sample log (for sources that refer to it). */
+  sampleLogBody?: (sampleId: string) => string | null;
+}
+
 /** What a user's withdrawal found. */
 export interface WithdrawOutcome {
   /** The step that already trained it (the latest, for a hinted group), or null when nothing of it trained. */
@@ -91,12 +109,18 @@ function parseStoredSample(row: SampleRow): { sample: TrainerSample } | { error:
  * A newer sample that supersedes an older one withdraws every not-yet-trained sample built from it;
  * the trainer asks (`confirm`) right before a step which of its leased samples were withdrawn, and a
  * report never marks a withdrawn one trained.
+ * Its transactions begin IMMEDIATE (the write lock first, waiting out the busy timeout): the gateway's
+ * ingest worker writes the same file from another thread, and a deferred transaction that had read
+ * before one of its commits could not write at all (SQLITE_BUSY_SNAPSHOT, with no wait).
  */
 export class TrainingQueue {
   private readonly listeners = new Set<() => void>();
   private readonly failedListeners = new Set<(failed: FailedSample[]) => void>();
 
-  constructor(private readonly db: BoxDb) {
+  constructor(
+    private readonly db: BoxDb,
+    private readonly options: TrainingQueueOptions = {},
+  ) {
     applyModuleMigrations(db, 'training', trainingMigrations);
   }
 
@@ -124,33 +148,77 @@ export class TrainingQueue {
    */
   addSource(sample: SignalSample, now = Date.now()): { added: boolean; superseded: string[] } {
     return this.db.transaction(() => {
-      const replaced = this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sample.sampleId) !== undefined;
+      const replaced = this.isReplaced(sample.sampleId);
       const info = this.db
         .prepare(
           `INSERT INTO training_sources (sample_id, persona_id, turn_id, body, state, received_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
         )
         .run(sample.sampleId, sample.personaId, sample.turnId, JSON.stringify(sample), replaced ? 'superseded' : 'pending', now, now);
-      const superseded: string[] = [];
-      if (info.changes > 0 && sample.supersedes && sample.supersedes !== sample.sampleId) {
-        this.db
-          .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
-          .run(sample.supersedes, sample.sampleId, now);
-        const source = this.db
-          .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
-          .run(now, sample.supersedes);
-        const built = this.db
-          .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
-          .run(sample.supersedes);
-        // Trained but not saved: it stays trained_unsaved (a later save makes it trained), and the
-        // training_superseded row above marks it, so a restart withdraws it instead of re-offering it.
-        const unsaved = this.db
-          .prepare(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
-          .get(sample.supersedes);
-        if (source.changes > 0 || built.changes > 0 || unsaved !== undefined) superseded.push(sample.supersedes);
-      }
+      const superseded = info.changes > 0 ? this.withdrawReplaced(sample.sampleId, sample.supersedes, now) : [];
       return { added: info.changes > 0, superseded };
-    })();
+    }).immediate();
+  }
+
+  /**
+   * Records samples the gateway's sample log holds, in one transaction, each referring to its row
+   * there (nothing is copied or parsed). A sample whose stored JSON is longer than `maxChars` is
+   * settled at once as failed for good, with the sizes: it is kept in the sample log, but no trainer
+   * context takes it and tokenizing it would only tie up the build. Idempotent, like addSource.
+   */
+  addStoredSources(
+    notes: readonly StoredSourceNote[],
+    maxChars: number,
+    now = Date.now(),
+  ): { added: string[]; tooLarge: (StoredSourceNote & { error: string })[]; superseded: string[] } {
+    return this.db.transaction(() => {
+      const insert = this.db.prepare(
+        `INSERT INTO training_sources (sample_id, persona_id, turn_id, body, body_in_sample_log, body_chars, state,
+                                       last_error, failed_permanently, received_at, updated_at)
+         VALUES (?, ?, ?, '', 1, ?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
+      );
+      const added: string[] = [];
+      const tooLarge: (StoredSourceNote & { error: string })[] = [];
+      const superseded: string[] = [];
+      for (const note of notes) {
+        const replaced = this.isReplaced(note.sampleId);
+        const oversize = note.bodyChars > maxChars;
+        const error = oversize
+          ? `the sample is ${note.bodyChars.toLocaleString('en-US')} characters, more than the ${maxChars.toLocaleString('en-US')} this box builds training samples from (maxSampleChars); it stays in the sample log`
+          : null;
+        const state = replaced ? 'superseded' : oversize ? 'failed' : 'pending';
+        const info = insert.run(note.sampleId, note.personaId, note.turnId, note.bodyChars, state, error, oversize ? 1 : 0, note.receivedAt, now);
+        if (info.changes === 0) continue;
+        added.push(note.sampleId);
+        if (state === 'failed') tooLarge.push({ ...note, error: error! });
+        superseded.push(...this.withdrawReplaced(note.sampleId, note.supersedes, now));
+      }
+      return { added, tooLarge, superseded };
+    }).immediate();
+  }
+
+  private isReplaced(sampleId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sampleId) !== undefined;
+  }
+
+  /** A newly recorded sample that supersedes another withdraws it (and what was built from it). */
+  private withdrawReplaced(sampleId: string, supersedes: string | null, now: number): string[] {
+    if (!supersedes || supersedes === sampleId) return [];
+    this.db
+      .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
+      .run(supersedes, sampleId, now);
+    const source = this.db
+      .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
+      .run(now, supersedes);
+    const built = this.db
+      .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
+      .run(supersedes);
+    // Trained but not saved: it stays trained_unsaved (a later save makes it trained), and the
+    // training_superseded row above marks it, so a restart withdraws it instead of re-offering it.
+    const unsaved = this.db
+      .prepare(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
+      .get(supersedes);
+    return source.changes > 0 || built.changes > 0 || unsaved !== undefined ? [supersedes] : [];
   }
 
   /**
@@ -175,7 +243,7 @@ export class TrainingQueue {
         .get(sampleId) as { step: number | null };
       const known = this.db.prepare('SELECT 1 FROM training_sources WHERE sample_id = ?').get(sampleId) !== undefined;
       return { trainedStep: trained.step, known };
-    })();
+    }).immediate();
     return outcome;
   }
 
@@ -183,17 +251,35 @@ export class TrainingQueue {
   dueSources(now = Date.now(), limit = 16): PendingSource[] {
     const rows = this.db
       .prepare(
-        `SELECT body, attempts, outages, server_errors, updated_at FROM training_sources
+        `SELECT sample_id, body, body_in_sample_log, attempts, outages, server_errors, updated_at FROM training_sources
          WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`,
       )
-      .all(now, limit) as { body: string; attempts: number; outages: number; server_errors: number; updated_at: number }[];
-    return rows.map((r) => ({
-      sample: SignalSampleSchema.parse(JSON.parse(r.body)),
-      attempts: r.attempts,
-      outages: r.outages,
-      serverErrors: r.server_errors,
-      lastTriedAt: r.updated_at,
-    }));
+      .all(now, limit) as {
+      sample_id: string;
+      body: string;
+      body_in_sample_log: number;
+      attempts: number;
+      outages: number;
+      server_errors: number;
+      updated_at: number;
+    }[];
+    const due: PendingSource[] = [];
+    for (const r of rows) {
+      const body = r.body_in_sample_log === 1 ? (this.options.sampleLogBody?.(r.sample_id) ?? null) : r.body;
+      if (body === null) {
+        // The row it refers to is gone (the sample log was edited by hand): nothing to build from.
+        this.markBuildFailed(r.sample_id, 'the delivered sample is no longer in the sample log', null, now, true);
+        continue;
+      }
+      due.push({
+        sample: SignalSampleSchema.parse(JSON.parse(body)),
+        attempts: r.attempts,
+        outages: r.outages,
+        serverErrors: r.server_errors,
+        lastTriedAt: r.updated_at,
+      });
+    }
+    return due;
   }
 
   /** When the next pending source becomes due (null: none pending). */
@@ -289,7 +375,7 @@ export class TrainingQueue {
         .prepare(`UPDATE training_sources SET state = ?, build_note = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE sample_id = ?`)
         .run(withdrawn ? 'superseded' : 'built', JSON.stringify(note ?? null), now, sourceSampleId);
       return { ready, held };
-    })();
+    }).immediate();
     if (outcome.ready.length > 0) this.notify();
     return outcome;
   }
@@ -343,7 +429,7 @@ export class TrainingQueue {
         }
       }
       return { batch, failed };
-    })();
+    }).immediate();
     if (failed.length > 0) for (const listener of this.failedListeners) listener(failed);
     return batch;
   }
@@ -364,7 +450,7 @@ export class TrainingQueue {
         else withdrawn.push(sampleId);
       }
       return withdrawn;
-    })();
+    }).immediate();
   }
 
   /**
@@ -396,7 +482,7 @@ export class TrainingQueue {
         }
       }
       return outcome;
-    })();
+    }).immediate();
   }
 
   /**
@@ -423,7 +509,7 @@ export class TrainingQueue {
         .run(step);
       const leased = this.db.prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased'`).run();
       return lost.changes + leased.changes;
-    })();
+    }).immediate();
     if (reoffered > 0) this.notify();
     return { reoffered };
   }
@@ -441,7 +527,7 @@ export class TrainingQueue {
         failed.push({ sampleId, sourceSampleId: row.source_sample_id, personaId: row.persona_id, error });
       }
       return failed;
-    })();
+    }).immediate();
   }
 
   sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {

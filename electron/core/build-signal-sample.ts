@@ -16,17 +16,27 @@ export interface SignalSampleInput {
   trainableWithoutJudge?: boolean;
 }
 
+/**
+ * A sample's `messages`: what the policy saw before the reply. The box needs at least one message; a
+ * reply with no context at all still had an (empty) system turn.
+ */
+export function sampleContextMessages(
+  persona: Pick<Persona, 'systemPrompt'>,
+  context: readonly Pick<Message, 'role' | 'content' | 'editedContent'>[],
+): SignalSample['messages'] {
+  const messages = policyMessages(persona, context);
+  return messages.length > 0 ? messages : [{ role: 'system', content: '' }];
+}
+
 /** The training sample the box receives for one signal (OpenClaw-RL: turn, next state, reward, hint). */
 export function buildSignalSample(input: SignalSampleInput): SignalSample {
   const { signal } = input;
-  const messages = policyMessages(input.persona, input.context);
   return {
     sampleId: signal.id,
     personaId: signal.personaId,
     conversationId: signal.conversationId,
     turnId: input.reply.id,
-    // The box needs at least one message; a reply with no context at all still had an (empty) system turn.
-    messages: messages.length > 0 ? messages : [{ role: 'system', content: '' }],
+    messages: sampleContextMessages(input.persona, input.context),
     response: input.reply.content,
     nextState: input.nextState,
     reward: signal.reward,

@@ -5,6 +5,7 @@ import { standInTitle } from './conversation-title-text';
 import type { ConversationTitler } from './conversation-titler';
 import type { CoreContext } from './core-context';
 import { CoreError, notFound } from './core-error';
+import { followUpContext } from './follow-up-context';
 import type { JudgeRunner } from './judge-runner';
 import { judgeExpected } from './judge-availability';
 import { chatParametersFor, learnsFrom } from './persona-chat-parameters';
@@ -108,7 +109,7 @@ export class ChatService {
       const last = previous;
       const active = store.signals.listActiveForMessage(last.id);
       const input: FollowUpInput = {
-        context: policyMessages(persona, store.messages.ancestorsOf(last.id)) as Turn[],
+        context: followUpContext(store.messages, persona, last, content),
         assistant: last.content,
         nextUser: content,
       };
@@ -310,25 +311,31 @@ export class ChatService {
     await this.idle();
   }
 
-  /** Registers the stream before returning, so a chat:stop right after chat:send finds it. */
+  /**
+   * Registers the stream before returning, so a chat:stop right after chat:send finds it. The request
+   * itself (the whole thread, read and serialised) is built on the next turn of the event loop, so
+   * the caller gets its answer first; a stop before then ends the reply as stopped.
+   */
   private startStream(reply: Message, persona: Persona, token: string | null): void {
-    const settings = this.ctx.settings.get();
-    const parameters = chatParametersFor(persona, settings);
-    const target = { ...resolvePolicyTarget(settings, token, this.ctx.endpointKeys), model: parameters.model };
     const controller = new AbortController();
-    const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
-    const done = streamReply(this.ctx.store.messages, this.ctx.events, {
-      reply,
-      personaId: persona.id,
-      target,
-      messages,
-      temperature: parameters.temperature,
-      maxTokens: parameters.maxTokens,
-      learning: learnsFrom(persona),
-      signal: controller.signal,
-      fetch: this.ctx.fetch,
-      ...this.timing,
-    })
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        const settings = this.ctx.settings.get();
+        const parameters = chatParametersFor(persona, settings);
+        const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
+        return streamReply(this.ctx.store.messages, this.ctx.events, {
+          reply,
+          personaId: persona.id,
+          target: { ...resolvePolicyTarget(settings, token, this.ctx.endpointKeys), model: parameters.model },
+          messages,
+          temperature: parameters.temperature,
+          maxTokens: parameters.maxTokens,
+          learning: learnsFrom(persona),
+          signal: controller.signal,
+          fetch: this.ctx.fetch,
+          ...this.timing,
+        });
+      })
       .then((stored) => {
         if (stored) this.titler?.replyFinished(stored, persona, token);
       })

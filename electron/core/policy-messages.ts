@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../shared/protocol/box-stream';
  * served. A reply the user rewrote counts with the rewrite (that is what the thread showed); replies
  * that failed with no text are left out: the model never said them.
  */
-export function policyMessages(persona: Persona, thread: readonly Message[]): ChatMessage[] {
+export function policyMessages(persona: Pick<Persona, 'systemPrompt'>, thread: readonly Pick<Message, 'role' | 'content' | 'editedContent'>[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   if (persona.systemPrompt.trim() !== '') messages.push({ role: 'system', content: persona.systemPrompt });
   for (const m of thread) {

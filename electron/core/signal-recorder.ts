@@ -12,6 +12,7 @@ import type {
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import { trustWords } from '../../shared/trust-words';
 import type { AppStore } from '../store/app-store';
+import type { SampleWithoutContext } from '../store/outbox-repository';
 import { buildSignalSample } from './build-signal-sample';
 import { learnsFrom } from './persona-chat-parameters';
 import { SIGNAL_KIND_LABEL } from './signal-kind-label';
@@ -42,7 +43,8 @@ export interface RecordSignalInput {
 export interface RecordedSignal {
   signal: Signal;
   hint: Hint | null;
-  sample: SignalSample;
+  /** As enqueued: its context is the thread before the reply, which the outbox reads when it sends. */
+  sample: SampleWithoutContext;
   /** Events to emit once the transaction has committed. */
   timeline: TimelineEvent[];
 }
@@ -99,11 +101,12 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
       : null;
 
   const held = hint !== null && review;
-  const sample = buildSignalSample({
+  // The context (the thread before the reply) is not copied: the outbox row refers to it, so this
+  // costs the same at the 1,000th reply as at the first.
+  const { messages: _context, ...sample } = buildSignalSample({
     persona,
     signal,
-    // What the policy saw when it wrote the reply: the turns it answers, rewrites made before then.
-    context: store.messages.ancestorsOf(reply.id, reply.createdAt),
+    context: [],
     reply,
     // The hint was built from these words: they wait beside the held row, not in it.
     nextState: held && input.nextState ? withheldNextState(input.kind, input.reward) : input.nextState,
@@ -112,7 +115,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     trainableWithoutJudge: input.trainableWithoutJudge,
   });
   if (learning) {
-    store.outbox.enqueue(sample, signal.id, { held, now });
+    // What the policy saw when it wrote the reply: the turns it answers, rewrites made before then.
+    const context = { replyId: reply.id, systemPrompt: persona.systemPrompt, at: reply.createdAt };
+    store.outbox.enqueueWithThreadContext(sample, signal.id, context, { held, now });
     if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
   }
 

@@ -1,5 +1,5 @@
 import Conf, { type Options as ConfOptions } from 'conf';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SettingsPatch } from '../../shared/domain';
 import { tightenOwnerOnlyFile } from '../store/owner-only-files';
@@ -35,6 +35,8 @@ export class SettingsStore {
   readonly file: string;
   readonly recovery: SettingsRecovery | null;
   private readonly conf: Conf<StoredSettings>;
+  /** The last read, with the file's mtime and size then: every turn reads the settings a few times. */
+  private cached: { mtimeMs: number; size: number; value: StoredSettings } | null = null;
 
   constructor(dataDir: string, now = Date.now(), openConf: OpenSettingsConf = openWithConf) {
     this.file = join(dataDir, SETTINGS_FILE_NAME);
@@ -52,8 +54,14 @@ export class SettingsStore {
     this.conf.store = this.get();
   }
 
+  /** The stored settings; read again only when the file changed (an edit by hand is still seen). */
   get(): StoredSettings {
-    return readStored(this.conf.store);
+    const stat = statSync(this.file, { throwIfNoEntry: false });
+    const cached = this.cached;
+    if (stat && cached && stat.mtimeMs === cached.mtimeMs && stat.size === cached.size) return cached.value;
+    const value = deepFreeze(readStored(this.conf.store));
+    this.cached = stat ? { mtimeMs: stat.mtimeMs, size: stat.size, value } : null;
+    return value;
   }
 
   /** Applies a validated patch; throws InvalidSettingsError for values that cannot work. */
@@ -72,6 +80,12 @@ export class SettingsStore {
     this.conf.store = parsed.data;
     return parsed.data;
   }
+}
+
+/** Callers share the cached value: freezing it makes a stray write throw instead of leaking into the next read. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) if (child && typeof child === 'object') deepFreeze(child as object);
+  return Object.freeze(value);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

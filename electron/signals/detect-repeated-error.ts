@@ -13,13 +13,21 @@ function squash(text: string): string {
 }
 
 /**
+ * Whether detectRepeatedError needs the user's earlier turns for this (normalised, clipped) message;
+ * callers that keep a long thread elsewhere load it only then.
+ */
+export function readsEarlierUserText(message: string): boolean {
+  return ERROR_WORD.test(message);
+}
+
+/**
  * "still getting: TypeError: Cannot read properties of undefined (reading 'port')": the user pastes an
  * error they already pasted earlier in the chat. The fix did not take, and they ask again — a re-query,
  * whatever words surround it. Compares error lines of the message with the user's earlier turns.
  */
 export function detectRepeatedError(message: string, earlierUserText: () => string): Detection | null {
   // The chat's earlier turns are read only when the message holds an error word at all.
-  if (!ERROR_WORD.test(message)) return null;
+  if (!readsEarlierUserText(message)) return null;
   const earlier = squash(earlierUserText());
   if (!earlier) return null;
   let lines = 0;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawConversation {
   id: string;
@@ -25,8 +26,8 @@ export class ConversationRepository {
   constructor(private readonly db: Db) {}
 
   create(personaId: string, title: string, now = Date.now()): Conversation {
-    const raw = this.db
-      .prepare(
+    const raw = prepareOnce(
+        this.db,
         `INSERT INTO conversations (id, persona_id, title, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?) RETURNING *`,
       )
@@ -36,8 +37,8 @@ export class ConversationRepository {
 
   /** Live conversations of a persona, most recently active first. */
   listForPersona(personaId: string): Conversation[] {
-    const raws = this.db
-      .prepare(
+    const raws = prepareOnce(
+        this.db,
         `SELECT * FROM conversations WHERE persona_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, rowid DESC`,
       )
       .all(personaId) as RawConversation[];
@@ -45,7 +46,7 @@ export class ConversationRepository {
   }
 
   get(id: string): Conversation | null {
-    const raw = this.db.prepare(`SELECT * FROM conversations WHERE id = ? AND deleted_at IS NULL`).get(id) as
+    const raw = prepareOnce(this.db, `SELECT * FROM conversations WHERE id = ? AND deleted_at IS NULL`).get(id) as
       | RawConversation
       | undefined;
     return raw ? toConversation(raw) : null;
@@ -53,8 +54,7 @@ export class ConversationRepository {
 
   /** The user's own title: the app never replaces it. */
   rename(id: string, title: string, now = Date.now()): Conversation | null {
-    const raw = this.db
-      .prepare(`UPDATE conversations SET title = ?, title_source = 'user', updated_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *`)
+    const raw = prepareOnce(this.db, `UPDATE conversations SET title = ?, title_source = 'user', updated_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *`)
       .get(title, now, id) as RawConversation | undefined;
     return raw ? toConversation(raw) : null;
   }
@@ -83,12 +83,11 @@ export class ConversationRepository {
 
   /** Bumps updated_at so the conversation sorts first after new activity. */
   touch(id: string, now = Date.now()): void {
-    this.db.prepare(`UPDATE conversations SET updated_at = ? WHERE id = ?`).run(now, id);
+    prepareOnce(this.db, `UPDATE conversations SET updated_at = ? WHERE id = ?`).run(now, id);
   }
 
   softDelete(id: string, now = Date.now()): boolean {
-    const info = this.db
-      .prepare(`UPDATE conversations SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
+    const info = prepareOnce(this.db, `UPDATE conversations SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
       .run(now, now, id);
     return info.changes === 1;
   }
@@ -100,8 +99,7 @@ export class ConversationRepository {
 
   /** Soft-deletes every conversation of a persona (the persona itself was deleted). */
   softDeleteForPersona(personaId: string, now = Date.now()): number {
-    return this.db
-      .prepare(`UPDATE conversations SET deleted_at = ?, updated_at = ? WHERE persona_id = ? AND deleted_at IS NULL`)
+    return prepareOnce(this.db, `UPDATE conversations SET deleted_at = ?, updated_at = ? WHERE persona_id = ? AND deleted_at IS NULL`)
       .run(now, now, personaId).changes;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hint, HintSource, HintStatus } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawHint {
   id: string;
@@ -35,22 +36,32 @@ export class HintRepository {
   constructor(private readonly db: Db) {}
 
   insert(input: NewHint, now = Date.now()): Hint {
-    const raw = this.db
-      .prepare(
-        `INSERT INTO hints (id, signal_id, persona_id, message_id, text, source, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
-      .get(randomUUID(), input.signalId, input.personaId, input.messageId, input.text, input.source, input.status, now, now) as RawHint;
-    return toHint(raw);
+    const hint: Hint = {
+      id: randomUUID(),
+      signalId: input.signalId,
+      personaId: input.personaId,
+      messageId: input.messageId,
+      text: input.text,
+      source: input.source,
+      status: input.status,
+      createdAt: now,
+      updatedAt: now,
+    };
+    prepareOnce(
+      this.db,
+      `INSERT INTO hints (id, signal_id, persona_id, message_id, text, source, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(hint.id, hint.signalId, hint.personaId, hint.messageId, hint.text, hint.source, hint.status, now, now);
+    return hint;
   }
 
   get(id: string): Hint | null {
-    const raw = this.db.prepare(`SELECT * FROM hints WHERE id = ?`).get(id) as RawHint | undefined;
+    const raw = prepareOnce(this.db, `SELECT * FROM hints WHERE id = ?`).get(id) as RawHint | undefined;
     return raw ? toHint(raw) : null;
   }
 
   getBySignal(signalId: string): Hint | null {
-    const raw = this.db.prepare(`SELECT * FROM hints WHERE signal_id = ?`).get(signalId) as RawHint | undefined;
+    const raw = prepareOnce(this.db, `SELECT * FROM hints WHERE signal_id = ?`).get(signalId) as RawHint | undefined;
     return raw ? toHint(raw) : null;
   }
 
@@ -58,17 +69,16 @@ export class HintRepository {
   listForPersona(personaId: string, status?: HintStatus): Hint[] {
     const raws = (
       status
-        ? this.db
-            .prepare(`SELECT * FROM hints WHERE persona_id = ? AND status = ? ORDER BY created_at DESC, rowid DESC`)
+        ? prepareOnce(this.db, `SELECT * FROM hints WHERE persona_id = ? AND status = ? ORDER BY created_at DESC, rowid DESC`)
             .all(personaId, status)
-        : this.db.prepare(`SELECT * FROM hints WHERE persona_id = ? ORDER BY created_at DESC, rowid DESC`).all(personaId)
+        : prepareOnce(this.db, `SELECT * FROM hints WHERE persona_id = ? ORDER BY created_at DESC, rowid DESC`).all(personaId)
     ) as RawHint[];
     return raws.map(toHint);
   }
 
   listForConversation(conversationId: string): Hint[] {
-    const raws = this.db
-      .prepare(
+    const raws = prepareOnce(
+        this.db,
         `SELECT h.* FROM hints h JOIN signals s ON s.id = h.signal_id
          WHERE s.conversation_id = ? ORDER BY h.created_at, h.rowid`,
       )
@@ -78,8 +88,8 @@ export class HintRepository {
 
   /** Moves a pending hint to approved/rejected (optionally with edited text); null when it was not pending. */
   review(id: string, status: 'approved' | 'rejected', text: string | null, now = Date.now()): Hint | null {
-    const raw = this.db
-      .prepare(
+    const raw = prepareOnce(
+        this.db,
         `UPDATE hints SET status = ?, text = COALESCE(?, text),
                           source = CASE WHEN ? IS NOT NULL AND ? <> text THEN 'user' ELSE source END,
                           updated_at = ?
@@ -89,12 +99,11 @@ export class HintRepository {
     return raw ? toHint(raw) : null;
   }
 
-  /** Live hints of a persona (rejected ones left out). */
+  /** Live hints of a persona (rejected ones left out), from the counter the schema's triggers keep. */
   countUsableForPersona(personaId: string): number {
-    return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM hints WHERE persona_id = ? AND status <> 'rejected'`).get(personaId) as {
-        n: number;
-      }
-    ).n;
+    const row = prepareOnce(this.db, `SELECT n FROM persona_counts WHERE persona_id = ? AND counter = 'hints:usable'`).get(personaId) as
+      | { n: number }
+      | undefined;
+    return row?.n ?? 0;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, MessageRole, MessageStatus, MessageTruncation, ServedBy } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawMessage {
   id: string;
@@ -99,50 +100,69 @@ export class MessageRepository {
           ? (this.get(input.replacesId)?.parentId ?? null)
           : (this.lastInThread(input.conversationId)?.id ?? null);
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, parent_id, created_at, updated_at)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.conversationId,
-        input.conversationId,
-        input.role,
-        input.content,
-        input.status,
-        input.model ?? null,
-        input.replacesId ?? null,
-        input.servedBy ?? null,
-        parentId,
-        now,
-        now,
-      );
+    const row = prepareOnce(
+      this.db,
+      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, parent_id, created_at, updated_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING seq`,
+    ).get(
+      id,
+      input.conversationId,
+      input.conversationId,
+      input.role,
+      input.content,
+      input.status,
+      input.model ?? null,
+      input.replacesId ?? null,
+      input.servedBy ?? null,
+      parentId,
+      now,
+      now,
+    ) as { seq: number };
     this.markSelected(id, input.conversationId, parentId);
-    return this.get(id)!;
+    // Built here rather than read back: the content is what was just written, and a new message has no rewrite.
+    return {
+      id,
+      conversationId: input.conversationId,
+      seq: row.seq,
+      role: input.role,
+      content: input.content,
+      status: input.status,
+      error: null,
+      model: input.model ?? null,
+      policyVersion: null,
+      replacesId: input.replacesId ?? null,
+      supersededAt: null,
+      servedBy: input.servedBy ?? null,
+      createdAt: now,
+      updatedAt: now,
+      truncation: null,
+      parentId,
+      editedContent: null,
+    };
   }
 
   /** The message with its current text (the newest rewrite, if the user rewrote it). */
   get(id: string): Message | null {
-    const raw = this.db
-      .prepare(`SELECT m.*, ${EDITED_AS_OF} FROM messages m WHERE m.id = :id`)
-      .get({ id, asOf: Number.MAX_SAFE_INTEGER }) as RawMessage | undefined;
+    const raw = prepareOnce(this.db, `SELECT m.*, ${EDITED_AS_OF} FROM messages m WHERE m.id = :id`).get({
+      id,
+      asOf: Number.MAX_SAFE_INTEGER,
+    }) as RawMessage | undefined;
     return raw ? toMessage(raw) : null;
   }
 
   /** The visible thread from its first message, each with its versions and current text. */
   listThread(conversationId: string): Message[] {
-    const raws = this.db
-      .prepare(
-        `WITH RECURSIVE path(id, depth) AS (
-           SELECT selected_root_id, 0 FROM conversations WHERE id = :conversationId AND selected_root_id IS NOT NULL
-           UNION ALL
-           SELECT p.selected_child_id, path.depth + 1 FROM messages p JOIN path ON p.id = path.id
-           WHERE p.selected_child_id IS NOT NULL
-         )
-         SELECT m.*, ${EDITED_AS_OF}, ${VERSION_IDS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth`,
-      )
-      .all({ conversationId, asOf: Number.MAX_SAFE_INTEGER }) as RawMessage[];
+    const raws = prepareOnce(
+      this.db,
+      `WITH RECURSIVE path(id, depth) AS (
+         SELECT selected_root_id, 0 FROM conversations WHERE id = :conversationId AND selected_root_id IS NOT NULL
+         UNION ALL
+         SELECT p.selected_child_id, path.depth + 1 FROM messages p JOIN path ON p.id = path.id
+         WHERE p.selected_child_id IS NOT NULL
+       )
+       SELECT m.*, ${EDITED_AS_OF}, ${VERSION_IDS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth`,
+    ).all({ conversationId, asOf: Number.MAX_SAFE_INTEGER }) as RawMessage[];
     return raws.map(toMessage);
   }
 
@@ -151,27 +171,45 @@ export class MessageRepository {
    * A rewritten reply counts with the newest rewrite made at or before `asOf` (what the policy saw then).
    */
   ancestorsOf(messageId: string, asOf = Number.MAX_SAFE_INTEGER): Message[] {
-    const raws = this.db
-      .prepare(
-        `WITH RECURSIVE up(id, depth) AS (
-           SELECT parent_id, 1 FROM messages WHERE id = :messageId AND parent_id IS NOT NULL
-           UNION ALL
-           SELECT p.parent_id, up.depth + 1 FROM messages p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL
-         )
-         SELECT m.*, ${EDITED_AS_OF} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC`,
-      )
-      .all({ messageId, asOf }) as RawMessage[];
+    const raws = prepareOnce(
+      this.db,
+      `WITH RECURSIVE up(id, depth) AS (
+         SELECT parent_id, 1 FROM messages WHERE id = :messageId AND parent_id IS NOT NULL
+         UNION ALL
+         SELECT p.parent_id, up.depth + 1 FROM messages p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL
+       )
+       SELECT m.*, ${EDITED_AS_OF} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC`,
+    ).all({ messageId, asOf }) as RawMessage[];
     return raws.map(toMessage);
+  }
+
+  /**
+   * The user turns `messageId` answers, newest first, at most `limit` of them: the walk up the tree
+   * stops as soon as it has them, so the previous request costs the same at the 1,000th reply as at
+   * the first. (The next page starts from the last turn returned.)
+   */
+  userTurnsAbove(messageId: string, limit: number): { id: string; content: string }[] {
+    return prepareOnce(
+      this.db,
+      // The walk carries what it returns and is read straight from the CTE, nearest first: SQLite then
+      // stops recursing at the LIMIT (a join after the CTE walked the whole chain, in no set order).
+      `WITH RECURSIVE up(id, parent_id, role, content) AS (
+         SELECT p.id, p.parent_id, p.role, p.content FROM messages c JOIN messages p ON p.id = c.parent_id WHERE c.id = ?
+         UNION ALL
+         SELECT p.id, p.parent_id, p.role, p.content FROM up JOIN messages p ON p.id = up.parent_id
+       )
+       SELECT id, content FROM up WHERE role = 'user' LIMIT ?`,
+    ).all(messageId, limit) as { id: string; content: string }[];
   }
 
   /** The last message of the visible thread, if any. */
   lastInThread(conversationId: string): Message | null {
     let id = (
-      this.db.prepare(`SELECT selected_root_id AS id FROM conversations WHERE id = ?`).get(conversationId) as
+      prepareOnce(this.db, `SELECT selected_root_id AS id FROM conversations WHERE id = ?`).get(conversationId) as
         | { id: string | null }
         | undefined
     )?.id;
-    const next = this.db.prepare(`SELECT selected_child_id AS id FROM messages WHERE id = ?`);
+    const next = prepareOnce(this.db, `SELECT selected_child_id AS id FROM messages WHERE id = ?`);
     let last: string | null = null;
     while (id) {
       last = id;
@@ -228,43 +266,40 @@ export class MessageRepository {
 
   /** Saves streamed text so far (the reply stays 'streaming'). */
   saveProgress(id: string, content: string, now = Date.now()): void {
-    this.db
-      .prepare(`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
+    prepareOnce(this.db, `UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
       .run(content, now, id);
   }
 
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
-    const info = this.db
-      .prepare(
-        `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
-         updated_at = ? WHERE id = ?`,
-      )
-      .run(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id);
+    const info = prepareOnce(
+      this.db,
+      `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
+       updated_at = ? WHERE id = ?`,
+    ).run(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id);
     return info.changes === 1 ? this.get(id) : null;
   }
 
   /** Marks a reply as replaced by a newer version; it stays stored and selectable. */
   supersede(id: string, now = Date.now()): void {
-    this.db.prepare(`UPDATE messages SET superseded_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+    prepareOnce(this.db, `UPDATE messages SET superseded_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
   }
 
   /** Bumps updated_at (the row changed in a way its columns do not show, e.g. it was rewritten). */
   touch(id: string, now = Date.now()): void {
-    this.db.prepare(`UPDATE messages SET updated_at = MAX(updated_at + 1, ?) WHERE id = ?`).run(now, id);
+    prepareOnce(this.db, `UPDATE messages SET updated_at = MAX(updated_at + 1, ?) WHERE id = ?`).run(now, id);
   }
 
   /** Replies still marked 'streaming' after a restart were cut off; returns how many were closed. */
   closeInterrupted(error: string, now = Date.now()): number {
-    return this.db
-      .prepare(`UPDATE messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'`)
+    return prepareOnce(this.db, `UPDATE messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'`)
       .run(error, now).changes;
   }
 
   private markSelected(id: string, conversationId: string, parentId: string | null): void {
     if (parentId === null) {
-      this.db.prepare(`UPDATE conversations SET selected_root_id = ? WHERE id = ?`).run(id, conversationId);
+      prepareOnce(this.db, `UPDATE conversations SET selected_root_id = ? WHERE id = ?`).run(id, conversationId);
     } else {
-      this.db.prepare(`UPDATE messages SET selected_child_id = ? WHERE id = ?`).run(id, parentId);
+      prepareOnce(this.db, `UPDATE messages SET selected_child_id = ? WHERE id = ?`).run(id, parentId);
     }
   }
 }

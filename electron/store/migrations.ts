@@ -264,4 +264,122 @@ CREATE TRIGGER messages_fts_rewrite AFTER INSERT ON reply_corrections WHEN NEW.k
 END;
 `,
   },
+  {
+    version: 9,
+    name: 'counters and indexes for large stores',
+    sql: `
+-- Start-up closes replies left streaming: find them through this index, not a scan of every message.
+CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming';
+
+-- Timeline filters by kind (errors, policy versions) walk only their own events, newest first.
+CREATE INDEX timeline_by_persona_kind ON timeline_events(persona_id, kind, seq DESC);
+
+-- Signals of a persona that are still live (stats, views).
+CREATE INDEX signals_live_by_persona ON signals(persona_id, created_at) WHERE superseded_by IS NULL AND removed_at IS NULL;
+
+-- Per-persona counts kept by triggers in the same transaction as the rows they count, on every
+-- connection (the sync worker's too), so timeline:stats reads a few rows instead of scanning.
+--   timeline:<kind>            timeline events of that kind
+--   signals:<reward>           live (not superseded, not removed) signals with that reward (-1, 0, 1)
+--   hints:usable               hints not rejected
+CREATE TABLE persona_counts (
+  persona_id TEXT NOT NULL,
+  counter TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (persona_id, counter)
+) WITHOUT ROWID;
+
+INSERT INTO persona_counts (persona_id, counter, n)
+  SELECT persona_id, 'timeline:' || kind, COUNT(*) FROM timeline_events GROUP BY persona_id, kind;
+INSERT INTO persona_counts (persona_id, counter, n)
+  SELECT persona_id, 'signals:' || reward, COUNT(*) FROM signals WHERE superseded_by IS NULL AND removed_at IS NULL GROUP BY persona_id, reward;
+INSERT INTO persona_counts (persona_id, counter, n)
+  SELECT persona_id, 'hints:usable', COUNT(*) FROM hints WHERE status <> 'rejected' GROUP BY persona_id;
+
+CREATE TRIGGER timeline_count_insert AFTER INSERT ON timeline_events BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'timeline:' || NEW.kind, 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER timeline_count_delete AFTER DELETE ON timeline_events BEGIN
+  UPDATE persona_counts SET n = n - 1 WHERE persona_id = OLD.persona_id AND counter = 'timeline:' || OLD.kind;
+END;
+CREATE TRIGGER timeline_count_update AFTER UPDATE OF persona_id, kind ON timeline_events BEGIN
+  UPDATE persona_counts SET n = n - 1 WHERE persona_id = OLD.persona_id AND counter = 'timeline:' || OLD.kind;
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'timeline:' || NEW.kind, 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER signal_count_insert AFTER INSERT ON signals WHEN NEW.superseded_by IS NULL AND NEW.removed_at IS NULL BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'signals:' || NEW.reward, 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER signal_count_delete AFTER DELETE ON signals WHEN OLD.superseded_by IS NULL AND OLD.removed_at IS NULL BEGIN
+  UPDATE persona_counts SET n = n - 1 WHERE persona_id = OLD.persona_id AND counter = 'signals:' || OLD.reward;
+END;
+CREATE TRIGGER signal_count_update AFTER UPDATE OF persona_id, reward, superseded_by, removed_at ON signals BEGIN
+  UPDATE persona_counts SET n = n - 1
+    WHERE OLD.superseded_by IS NULL AND OLD.removed_at IS NULL AND persona_id = OLD.persona_id AND counter = 'signals:' || OLD.reward;
+  INSERT INTO persona_counts (persona_id, counter, n)
+    SELECT NEW.persona_id, 'signals:' || NEW.reward, 1 WHERE NEW.superseded_by IS NULL AND NEW.removed_at IS NULL
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER hint_count_insert AFTER INSERT ON hints WHEN NEW.status <> 'rejected' BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'hints:usable', 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER hint_count_delete AFTER DELETE ON hints WHEN OLD.status <> 'rejected' BEGIN
+  UPDATE persona_counts SET n = n - 1 WHERE persona_id = OLD.persona_id AND counter = 'hints:usable';
+END;
+CREATE TRIGGER hint_count_update AFTER UPDATE OF persona_id, status ON hints BEGIN
+  UPDATE persona_counts SET n = n - 1
+    WHERE OLD.status <> 'rejected' AND persona_id = OLD.persona_id AND counter = 'hints:usable';
+  INSERT INTO persona_counts (persona_id, counter, n)
+    SELECT NEW.persona_id, 'hints:usable', 1 WHERE NEW.status <> 'rejected'
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+
+-- The outbox's state counts and its latest ack, kept the same way: the sync worker posts its status
+-- after every ack burst and must not count 10k pending rows each time.
+CREATE TABLE outbox_counts (
+  key TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO outbox_counts (key, n) SELECT 'state:' || state, COUNT(*) FROM outbox GROUP BY state;
+INSERT INTO outbox_counts (key, n) SELECT 'last_acked_at', MAX(acked_at) FROM outbox HAVING MAX(acked_at) IS NOT NULL;
+
+CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
+  INSERT INTO outbox_counts (key, n) VALUES ('state:' || NEW.state, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
+  UPDATE outbox_counts SET n = n - 1 WHERE key = 'state:' || OLD.state;
+END;
+CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN OLD.state <> NEW.state BEGIN
+  UPDATE outbox_counts SET n = n - 1 WHERE key = 'state:' || OLD.state;
+  INSERT INTO outbox_counts (key, n) VALUES ('state:' || NEW.state, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_last_ack AFTER UPDATE OF acked_at ON outbox WHEN NEW.acked_at IS NOT NULL BEGIN
+  INSERT INTO outbox_counts (key, n) VALUES ('last_acked_at', NEW.acked_at)
+    ON CONFLICT (key) DO UPDATE SET n = MAX(n, excluded.n);
+END;
+
+-- A sample's context (the thread before the judged reply) is kept by reference instead of copied
+-- into every payload: a turn then costs the same at the 1,000th reply as at the first, and the
+-- outbox no longer grows with the square of a conversation's length. The sync worker reads the
+-- thread when it sends: the messages context_reply_id answers (its ancestors, which never change),
+-- rewrites counted as they stood at context_at, after the persona's system prompt context_system.
+-- NULL context_reply_id: the payload carries its messages itself (rows from before this version).
+ALTER TABLE outbox ADD COLUMN context_reply_id TEXT;
+ALTER TABLE outbox ADD COLUMN context_system TEXT;
+ALTER TABLE outbox ADD COLUMN context_at INTEGER;
+
+-- New rows keep their payload here (outbox.payload stays ''): a row's delivery state changes twice
+-- (sent, acked), and a narrow row packs dozens to a page instead of three, so those updates rewrite a
+-- page or two per batch instead of a page per three samples.
+CREATE TABLE outbox_payloads (
+  seq INTEGER PRIMARY KEY,
+  payload TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HintMode, Persona, PersonaParameters } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawPersona {
   id: string;
@@ -51,8 +52,8 @@ export class PersonaRepository {
   constructor(private readonly db: Db) {}
 
   create(input: NewPersona, now = Date.now()): Persona {
-    const raw = this.db
-      .prepare(
+    const raw = prepareOnce(
+        this.db,
         `INSERT INTO personas (id, name, system_prompt, hint_mode, model, temperature, max_tokens, learning, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
@@ -73,22 +74,21 @@ export class PersonaRepository {
 
   /** Live personas only, oldest first (the first one is the default). */
   list(): Persona[] {
-    const raws = this.db
-      .prepare(`SELECT * FROM personas WHERE deleted_at IS NULL ORDER BY created_at, rowid`)
+    const raws = prepareOnce(this.db, `SELECT * FROM personas WHERE deleted_at IS NULL ORDER BY created_at, rowid`)
       .all() as RawPersona[];
     return raws.map(toPersona);
   }
 
   get(id: string): Persona | null {
-    const raw = this.db.prepare(`SELECT * FROM personas WHERE id = ? AND deleted_at IS NULL`).get(id) as
+    const raw = prepareOnce(this.db, `SELECT * FROM personas WHERE id = ? AND deleted_at IS NULL`).get(id) as
       | RawPersona
       | undefined;
     return raw ? toPersona(raw) : null;
   }
 
   update(id: string, patch: PersonaPatch, now = Date.now()): Persona | null {
-    const raw = this.db
-      .prepare(
+    const raw = prepareOnce(
+        this.db,
         `UPDATE personas SET
            name = COALESCE(:name, name),
            system_prompt = COALESCE(:systemPrompt, system_prompt),
@@ -119,8 +119,7 @@ export class PersonaRepository {
 
   /** Returns false when there was no live persona with this id. */
   softDelete(id: string, now = Date.now()): boolean {
-    const info = this.db
-      .prepare(`UPDATE personas SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
+    const info = prepareOnce(this.db, `UPDATE personas SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
       .run(now, now, id);
     return info.changes === 1;
   }
@@ -134,6 +133,6 @@ export class PersonaRepository {
 
   /** Counts every persona ever created, deleted ones included (first-run detection). */
   countAll(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM personas`).get() as { n: number }).n;
+    return (prepareOnce(this.db, `SELECT COUNT(*) AS n FROM personas`).get() as { n: number }).n;
   }
 }

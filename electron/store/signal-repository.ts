@@ -10,6 +10,7 @@ import {
   type TrainingFate,
 } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 interface RawSignal {
   id: string;
@@ -74,47 +75,63 @@ export class SignalRepository {
   constructor(private readonly db: Db) {}
 
   insert(input: NewSignal, now = Date.now()): Signal {
-    const raw = this.db
-      .prepare(
-        `INSERT INTO signals (id, persona_id, conversation_id, message_id, kind, reward, confidence, source, evidence,
-                              trigger_message_id, decided_by, judge_tally, fate, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
-      .get(
-        randomUUID(),
-        input.personaId,
-        input.conversationId,
-        input.messageId,
-        input.kind,
-        input.reward,
-        input.confidence,
-        input.source,
-        JSON.stringify(input.evidence),
-        input.triggerMessageId,
-        input.decidedBy,
-        input.judgeTally === null ? null : JSON.stringify(input.judgeTally),
-        input.fate,
-        now,
-      ) as RawSignal;
-    return toSignal(raw);
+    const signal: Signal = {
+      id: randomUUID(),
+      personaId: input.personaId,
+      conversationId: input.conversationId,
+      messageId: input.messageId,
+      kind: input.kind,
+      reward: input.reward,
+      confidence: input.confidence,
+      source: input.source,
+      evidence: [...input.evidence],
+      triggerMessageId: input.triggerMessageId,
+      supersededBy: null,
+      decidedBy: input.decidedBy,
+      judgeTally: input.judgeTally === null ? null : JudgeTallySchema.parse(input.judgeTally),
+      fate: input.fate,
+      removedAt: null,
+      createdAt: now,
+    };
+    // Built here rather than read back (RETURNING *): a turn writes several rows and reads none of them.
+    prepareOnce(
+      this.db,
+      `INSERT INTO signals (id, persona_id, conversation_id, message_id, kind, reward, confidence, source, evidence,
+                            trigger_message_id, decided_by, judge_tally, fate, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      signal.id,
+      signal.personaId,
+      signal.conversationId,
+      signal.messageId,
+      signal.kind,
+      signal.reward,
+      signal.confidence,
+      signal.source,
+      JSON.stringify(signal.evidence),
+      signal.triggerMessageId,
+      signal.decidedBy,
+      signal.judgeTally === null ? null : JSON.stringify(signal.judgeTally),
+      signal.fate,
+      now,
+    );
+    return signal;
   }
 
   get(id: string): Signal | null {
-    const raw = this.db.prepare(`SELECT * FROM signals WHERE id = ?`).get(id) as RawSignal | undefined;
+    const raw = prepareOnce(this.db, `SELECT * FROM signals WHERE id = ?`).get(id) as RawSignal | undefined;
     return raw ? toSignal(raw) : null;
   }
 
   /** Signals of a message that nothing has superseded and the user has not removed, oldest first. */
   listActiveForMessage(messageId: string): Signal[] {
-    const raws = this.db
-      .prepare(`SELECT * FROM signals WHERE message_id = ? AND superseded_by IS NULL AND removed_at IS NULL ORDER BY created_at, rowid`)
+    const raws = prepareOnce(this.db, `SELECT * FROM signals WHERE message_id = ? AND superseded_by IS NULL AND removed_at IS NULL ORDER BY created_at, rowid`)
       .all(messageId) as RawSignal[];
     return raws.map(toSignal);
   }
 
   listForConversation(conversationId: string): Signal[] {
-    const raws = this.db
-      .prepare(`SELECT * FROM signals WHERE conversation_id = ? ORDER BY created_at, rowid`)
+    const raws = prepareOnce(this.db, `SELECT * FROM signals WHERE conversation_id = ? ORDER BY created_at, rowid`)
       .all(conversationId) as RawSignal[];
     return raws.map(toSignal);
   }
@@ -122,7 +139,7 @@ export class SignalRepository {
   /** Marks `id` as replaced by `byId`; false when it was already superseded. */
   supersede(id: string, byId: string): boolean {
     return (
-      this.db.prepare(`UPDATE signals SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL`).run(byId, id)
+      prepareOnce(this.db, `UPDATE signals SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL`).run(byId, id)
         .changes === 1
     );
   }
@@ -132,12 +149,11 @@ export class SignalRepository {
    * reverted when a training step had already used it. Null when it was already removed or unknown.
    */
   remove(id: string, now = Date.now()): Signal | null {
-    const raw = this.db
-      .prepare(
-        `UPDATE signals SET removed_at = ?, fate = CASE fate WHEN 'trained' THEN 'reverted' ELSE 'removed' END
-         WHERE id = ? AND removed_at IS NULL RETURNING *`,
-      )
-      .get(now, id) as RawSignal | undefined;
+    const raw = prepareOnce(
+      this.db,
+      `UPDATE signals SET removed_at = ?, fate = CASE fate WHEN 'trained' THEN 'reverted' ELSE 'removed' END
+       WHERE id = ? AND removed_at IS NULL RETURNING *`,
+    ).get(now, id) as RawSignal | undefined;
     return raw ? toSignal(raw) : null;
   }
 
@@ -163,16 +179,17 @@ export class SignalRepository {
     return this.db.prepare(`UPDATE signals SET fate = 'reverted' WHERE id = ? AND removed_at IS NOT NULL`).run(id).changes === 1;
   }
 
-  /** Counts the persona's live (not superseded, not removed) signals. */
+  /** Counts the persona's live (not superseded, not removed) signals, from the counters the schema's triggers keep. */
   countsForPersona(personaId: string): SignalCounts {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS total,
-                COALESCE(SUM(reward = 1), 0) AS positive,
-                COALESCE(SUM(reward = -1), 0) AS negative
-         FROM signals WHERE persona_id = ? AND superseded_by IS NULL AND removed_at IS NULL`,
-      )
-      .get(personaId) as SignalCounts;
-    return row;
+    const rows = prepareOnce(this.db, `SELECT counter, n FROM persona_counts WHERE persona_id = ? AND counter >= 'signals:' AND counter < 'signals;'`).all(
+      personaId,
+    ) as { counter: string; n: number }[];
+    const counts: SignalCounts = { total: 0, positive: 0, negative: 0 };
+    for (const { counter, n } of rows) {
+      counts.total += n;
+      if (counter === 'signals:1') counts.positive += n;
+      else if (counter === 'signals:-1') counts.negative += n;
+    }
+    return counts;
   }
 }

@@ -1,5 +1,6 @@
 import type { TimelineEvent, TimelineKind } from '../../shared/domain';
 import type { Db } from './open-database';
+import { prepareOnce } from './prepare-once';
 
 export type NewTimelineEvent = Omit<TimelineEvent, 'seq' | 'createdAt'> & { createdAt?: number };
 
@@ -35,43 +36,59 @@ export class TimelineRepository {
 
   /** Returns the stored event, or null when an event with this id already existed. */
   append(event: NewTimelineEvent): TimelineEvent | null {
-    const raw = this.db
-      .prepare(
-        `INSERT INTO timeline_events (id, persona_id, kind, sample_id, message_id, summary, data, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO NOTHING
-         RETURNING *`,
-      )
-      .get(
-        event.id,
-        event.personaId,
-        event.kind,
-        event.sampleId,
-        event.messageId,
-        event.summary,
-        JSON.stringify(event.data),
-        event.createdAt ?? Date.now(),
-      ) as RawEvent | undefined;
-    return raw ? toEvent(raw) : null;
+    const data = JSON.stringify(event.data);
+    const createdAt = event.createdAt ?? Date.now();
+    const info = prepareOnce(
+      this.db,
+      `INSERT INTO timeline_events (id, persona_id, kind, sample_id, message_id, summary, data, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO NOTHING`,
+    ).run(event.id, event.personaId, event.kind, event.sampleId, event.messageId, event.summary, data, createdAt);
+    if (info.changes === 0) return null;
+    return {
+      seq: Number(info.lastInsertRowid),
+      id: event.id,
+      personaId: event.personaId,
+      kind: event.kind,
+      sampleId: event.sampleId,
+      messageId: event.messageId,
+      summary: event.summary,
+      // As stored (a JSON round trip), like every event read back later.
+      data: JSON.parse(data) as Record<string, unknown>,
+      createdAt,
+    };
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. With kinds, each kind is read through its own (persona, kind, seq) index range and
+   * only the newest `limit` of each are merged, so a rare kind costs as little as a common one.
+   */
   list(personaId: string, opts: { beforeSeq?: number; limit?: number; kinds?: TimelineKind[] } = {}): TimelineEvent[] {
     const limit = opts.limit ?? 100;
-    const kinds = opts.kinds && opts.kinds.length > 0 ? opts.kinds : null;
-    const kindClause = kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : '';
-    const raws = this.db
-      .prepare(
-        `SELECT * FROM timeline_events WHERE persona_id = ? AND seq < ? ${kindClause} ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(personaId, opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...(kinds ?? []), limit) as RawEvent[];
+    const beforeSeq = opts.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const kinds = opts.kinds && opts.kinds.length > 0 ? [...new Set(opts.kinds)].sort() : null;
+    if (!kinds) {
+      const raws = prepareOnce(this.db, `SELECT * FROM timeline_events WHERE persona_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(
+        personaId,
+        beforeSeq,
+        limit,
+      ) as RawEvent[];
+      return raws.map(toEvent);
+    }
+    const perKind = `SELECT * FROM (SELECT * FROM timeline_events WHERE persona_id = ? AND kind = ? AND seq < ? ORDER BY seq DESC LIMIT ?)`;
+    const sql = `${kinds.map(() => perKind).join(' UNION ALL ')} ORDER BY seq DESC LIMIT ?`;
+    const params = kinds.flatMap((kind) => [personaId, kind, beforeSeq, limit]);
+    const raws = prepareOnce(this.db, sql).all(...params, limit) as RawEvent[];
     return raws.map(toEvent);
   }
 
+  /** Events per kind, from the counters the schema's triggers keep in the same transaction as the events. */
   countByKind(personaId: string): Partial<Record<TimelineKind, number>> {
-    const rows = this.db
-      .prepare(`SELECT kind, COUNT(*) AS n FROM timeline_events WHERE persona_id = ? GROUP BY kind`)
-      .all(personaId) as { kind: TimelineKind; n: number }[];
+    const rows = prepareOnce(
+      this.db,
+      `SELECT substr(counter, 10) AS kind, n FROM persona_counts
+       WHERE persona_id = ? AND counter >= 'timeline:' AND counter < 'timeline;' AND n > 0`,
+    ).all(personaId) as { kind: TimelineKind; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 }

@@ -10,7 +10,7 @@ import {
   type ServerFrame,
 } from '../../shared/protocol/box-stream';
 import { openDatabase, type Db } from '../store/open-database';
-import { OutboxRepository, type OutboxRow } from '../store/outbox-repository';
+import { OutboxRepository, type OutboxSend } from '../store/outbox-repository';
 import { SignalRepository } from '../store/signal-repository';
 import { TimelineRepository } from '../store/timeline-repository';
 import { WithdrawalRepository } from '../store/withdrawal-repository';
@@ -29,8 +29,12 @@ export interface BoxSyncLinkOptions {
   unauthorizedRetryMs?: number;
   /** Neither will a protocol mismatch (until someone updates one side). */
   incompatibleRetryMs?: number;
-  /** Samples sent but not yet acknowledged, at most. */
+  /** Samples sent but not yet acknowledged, at most (to a box that takes one sample per frame). */
   windowSize?: number;
+  /** The same for a box that takes batches (`samples` frames): several frames stay in flight. */
+  batchWindowSize?: number;
+  /** Samples per `samples` frame, at most (the box's own limit may be lower). */
+  maxBatchSamples?: number;
   /** From socket open to `welcome`. */
   welcomeTimeoutMs?: number;
   /** With samples in flight and no ack or reject for this long, the link is presumed stuck and recycled. */
@@ -60,8 +64,16 @@ interface Connection {
   helloProgressAfter: number;
   /** The box that welcomed us (null: one too old to say); its cursor and timeline ids apply. */
   boxId: string | null;
-  /** sampleId → outbox seq of samples sent on this connection and not yet acked or rejected. */
-  inflight: Map<string, number>;
+  /** Samples per frame this connection sends: 1 unless the box said it takes batches. */
+  batch: number;
+  /** The box's frame limit (what it said, or the protocol's default). */
+  maxFrameBytes: number;
+  /** Every pending row up to this seq went out on this connection: the next pump reads after it… */
+  sentThroughSeq: number;
+  /** …unless rows behind it may be pending again (a released held row, a resend, a failed pump). */
+  rescan: boolean;
+  /** Samples sent on this connection and not yet acked or rejected (what their ack's timeline entry names). */
+  inflight: Map<string, InFlight>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
   resendTimers: Map<string, NodeJS.Timeout>;
   /** Withdrawals sent on this connection and not yet answered (each goes out once per connection). */
@@ -77,6 +89,8 @@ interface Connection {
 }
 
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Room left in a batch frame for its envelope ({"type":"samples","samples":[…]}) and commas. */
+const FRAME_ENVELOPE_BYTES = 64;
 const DATABASE_RETRY_MS = 5_000;
 /** After a store error while sending (the database stayed locked past its busy timeout). */
 const PUMP_RETRY_MS = 1_000;
@@ -109,11 +123,15 @@ export class BoxSyncLink {
   private lastConnectAt = Number.NEGATIVE_INFINITY;
 
   private pumpScheduled = false;
+  /** Acks received and not yet written (the next pump writes them). */
+  private readonly ackQueue: QueuedAck[] = [];
   private statusScheduled = false;
   private lastPostedStatus = '';
 
   private readonly backoff: ReconnectBackoff;
   private readonly windowSize: number;
+  private readonly batchWindowSize: number;
+  private readonly maxBatchSamples: number;
   private readonly unauthorizedRetryMs: number;
   private readonly incompatibleRetryMs: number;
   private readonly welcomeTimeoutMs: number;
@@ -125,6 +143,8 @@ export class BoxSyncLink {
   constructor(private readonly options: BoxSyncLinkOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? DEFAULT_BACKOFF);
     this.windowSize = options.windowSize ?? 32;
+    this.batchWindowSize = options.batchWindowSize ?? 512;
+    this.maxBatchSamples = options.maxBatchSamples ?? 64;
     this.unauthorizedRetryMs = options.unauthorizedRetryMs ?? 60_000;
     this.incompatibleRetryMs = options.incompatibleRetryMs ?? 5 * 60_000;
     this.welcomeTimeoutMs = options.welcomeTimeoutMs ?? 15_000;
@@ -141,6 +161,7 @@ export class BoxSyncLink {
     this.clearRetry();
     this.backoff.reset();
     if (!this.config || this.config.dbFile !== config.dbFile || !this.db) {
+      this.flushAcks();
       this.closeDatabase();
       try {
         this.openStore(config.dbFile);
@@ -163,6 +184,8 @@ export class BoxSyncLink {
   /** New outbox rows (or released held rows): send them now, or reconnect now if we are waiting. */
   nudge(): void {
     if (this.stopped) return;
+    // A released held row sits behind what was sent already.
+    if (this.connection) this.connection.rescan = true;
     if (this.connection?.welcomed) this.schedulePump();
     else if (
       this.state === 'disconnected' &&
@@ -177,6 +200,7 @@ export class BoxSyncLink {
   /** Closes the link cleanly (close code 1000) and releases the database. */
   async stop(): Promise<void> {
     if (this.stopped) return;
+    this.flushAcks();
     this.stopped = true;
     this.clearRetry();
     const connection = this.connection;
@@ -259,6 +283,10 @@ export class BoxSyncLink {
       helloBoxId: null,
       helloProgressAfter: 0,
       boxId: null,
+      batch: 1,
+      maxFrameBytes: MAX_FRAME_BYTES,
+      sentThroughSeq: 0,
+      rescan: true,
       inflight: new Map(),
       resendTimers: new Map(),
       withdrawalsSent: new Set(),
@@ -386,7 +414,10 @@ export class BoxSyncLink {
         this.onWelcome(connection, frame);
         return;
       case 'ack':
-        this.onAck(connection, frame.sampleId, frame.duplicate);
+        this.onAcks(connection, [frame]);
+        return;
+      case 'acks':
+        this.onAcks(connection, frame.acks);
         return;
       case 'reject':
         this.onReject(connection, frame.sampleId, frame.error);
@@ -431,6 +462,8 @@ export class BoxSyncLink {
     if (boxId !== connection.helloBoxId && !this.switchBox(connection, boxId)) return;
     connection.welcomed = true;
     connection.boxId = boxId;
+    connection.batch = Math.max(1, Math.min(frame.maxSamplesPerFrame ?? 1, this.maxBatchSamples));
+    connection.maxFrameBytes = frame.maxFrameBytes ?? MAX_FRAME_BYTES;
     if (connection.welcomeTimer) clearTimeout(connection.welcomeTimer);
     connection.welcomeTimer = null;
     this.backoff.reset();
@@ -499,51 +532,79 @@ export class BoxSyncLink {
     });
   }
 
+  /** Writes acks still queued (before the database closes); what cannot be written is resent and acked again later. */
+  private flushAcks(): void {
+    if (this.ackQueue.length === 0 || !this.db) return;
+    const connection = this.connection;
+    this.connection = null;
+    try {
+      this.pump();
+    } catch (error) {
+      this.log('warn', `could not write ${this.ackQueue.length} ack(s) before closing: ${messageOf(error)}`);
+    } finally {
+      this.connection = connection;
+    }
+  }
+
   /** Pumps again after a pause: the store was busy or failed, and no ack may come to trigger it. */
   private retryPumpLater(connection: Connection): void {
     if (connection.pumpRetryTimer) return;
+    connection.rescan = true;
     connection.pumpRetryTimer = setTimeout(() => {
       connection.pumpRetryTimer = null;
       if (this.connection === connection) this.schedulePump();
     }, PUMP_RETRY_MS);
   }
 
-  /** Fills the in-flight window with the lowest-seq pending rows not already sent on this connection. */
+  /**
+   * Fills the in-flight window with the lowest-seq pending rows not already sent on this connection:
+   * one transaction records them all as sent, then they go out in frames of `connection.batch`
+   * samples (each frame within the box's size limit).
+   */
   private pump(): void {
     const connection = this.connection;
-    if (!connection?.welcomed || connection.ws.readyState !== WebSocket.OPEN || !this.outbox || !this.timeline) return;
-    const room = this.windowSize - connection.inflight.size;
-    if (room <= 0) return;
-    let rows;
+    if (!this.outbox || !this.timeline) return;
+    const usable = connection?.welcomed === true && connection.ws.readyState === WebSocket.OPEN;
+    const window = connection && connection.batch > 1 ? this.batchWindowSize : this.windowSize;
+    const room = usable ? window - connection!.inflight.size : 0;
+    const acks = this.ackQueue.splice(0);
+    if (acks.length === 0 && room <= 0) return;
+    let work: { acked: { events: TimelineEvent[]; unknown: string[] }; rows: OutboxSend[]; recorded: { sendable: SizedSend[]; events: TimelineEvent[] } };
     try {
-      // Scanning from the start (not from the last sent seq) also picks up held rows released late.
-      // In-flight and pausing rows are at most that many of the first rows, so this limit always leaves `room`.
-      const skip = connection.inflight.size + connection.resendTimers.size;
-      rows = this.outbox
-        .nextPending(room + skip)
-        .filter((row) => !connection.inflight.has(row.sampleId) && !connection.resendTimers.has(row.sampleId));
+      // The acks that came since the last pump and the rows that refill the window: one transaction.
+      work = this.db!.transaction(() => {
+        const acked = this.settleAcks(acks);
+        let rows: OutboxSend[] = [];
+        if (room > 0) {
+          // Usually from the last row sent; from the start when rows behind it may be pending again.
+          // Rows in flight or waiting out a resend pause are passed over without being read.
+          const from = connection!.rescan ? 0 : connection!.sentThroughSeq;
+          rows = this.outbox!.nextPendingToSend(room, from, (id) => connection!.inflight.has(id) || connection!.resendTimers.has(id));
+        }
+        return { acked, rows, recorded: this.recordSent(rows, connection?.maxFrameBytes ?? MAX_FRAME_BYTES) };
+      })();
     } catch (error) {
-      this.log('error', `cannot read the outbox (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
-      this.retryPumpLater(connection);
+      // E.g. SQLITE_BUSY past the busy timeout. Nothing was sent and no ack is forgotten: all of it waits, in order.
+      this.ackQueue.unshift(...acks);
+      this.log('error', `cannot mark samples as sent or acked (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
+      if (connection) this.retryPumpLater(connection);
       return;
     }
-    for (const row of rows.slice(0, room)) {
-      let delivered: TimelineEvent | null;
-      try {
-        delivered = this.recordSent(row);
-      } catch (error) {
-        // E.g. SQLITE_BUSY past the busy timeout. Not sent, so nothing is lost: later rows wait too, to keep order.
-        this.log('error', `cannot mark sample ${row.sampleId} as sent (${messageOf(error)}); trying again in ${formatSeconds(PUMP_RETRY_MS)}`);
-        this.retryPumpLater(connection);
-        break;
+    for (const sampleId of work.acked.unknown) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
+    for (const event of work.acked.events) this.postTimeline(event);
+    if (connection && work.rows.length > 0) {
+      connection.rescan = false;
+      connection.sentThroughSeq = Math.max(connection.sentThroughSeq, work.rows.at(-1)!.seq);
+      for (const frame of framesOf(work.recorded.sendable, connection.batch, connection.maxFrameBytes)) {
+        connection.ws.send(frame.text);
+        for (const row of frame.rows) connection.inflight.set(row.sampleId, { seq: row.seq, personaId: row.personaId, turnId: row.turnId });
       }
-      const frame: ClientFrame = { type: 'sample', sample: row.sample };
-      connection.ws.send(JSON.stringify(frame));
-      connection.inflight.set(row.sampleId, row.seq);
-      if (delivered) this.postTimeline(delivered);
+      for (const event of work.recorded.events) this.postTimeline(event);
+      if (work.recorded.sendable.length > 0) this.armAckTimer(connection, false);
+    } else if (connection && room > 0) {
+      connection.rescan = false;
     }
-    if (rows.length > 0) this.armAckTimer(connection, false);
-    this.sendWithdrawals(connection);
+    if (connection && usable) this.sendWithdrawals(connection);
     this.scheduleStatus();
   }
 
@@ -565,69 +626,95 @@ export class BoxSyncLink {
     }
   }
 
-  /** Counts the send attempt; on the first one also the 'delivered' timeline entry, which it returns. */
-  private recordSent(row: OutboxRow): TimelineEvent | null {
-    return this.db!.transaction(() => {
-      if (!this.outbox!.markSent(row.sampleId)) return null;
-      return this.timeline!.append({
+  /**
+   * Counts the send attempt of each row (inside the pump's transaction), with the 'delivered' timeline
+   * entry of each first attempt. A sample too big for any frame the box accepts is rejected here, with the
+   * reason, instead of closing the stream again and again.
+   */
+  private recordSent(rows: readonly OutboxSend[], maxFrameBytes: number): { sendable: SizedSend[]; events: TimelineEvent[] } {
+    const sendable: SizedSend[] = [];
+    const events: TimelineEvent[] = [];
+    for (const row of rows) {
+      const bytes = Buffer.byteLength(row.sampleJson);
+      if (bytes + FRAME_ENVELOPE_BYTES > maxFrameBytes) {
+        const error = `the sample is ${formatBytes(bytes)}, more than the ${formatBytes(maxFrameBytes)} the box accepts in one frame`;
+        const settled = this.outbox!.reject(row.sampleId, error);
+        this.log('warn', `not sending sample ${row.sampleId}: ${error}`);
+        if (settled && settled !== 'settled') {
+          const event = this.timeline!.append(rejectedEvent(row.sampleId, settled.personaId, settled.turnId, error));
+          if (event) events.push(event);
+        }
+        continue;
+      }
+      sendable.push({ ...row, bytes });
+      if (!this.outbox!.markSent(row.sampleId)) continue;
+      const event = this.timeline!.append({
         id: `delivered:${row.sampleId}`,
         personaId: row.personaId,
         kind: 'delivered',
         sampleId: row.sampleId,
-        messageId: row.sample.turnId,
+        messageId: row.turnId,
         summary: 'Sent to the box',
         data: { outboxSeq: row.seq },
       });
-    })();
+      if (event) events.push(event);
+    }
+    return { sendable, events };
   }
 
-  private onAck(connection: Connection, sampleId: string, duplicate: boolean): void {
-    connection.inflight.delete(sampleId);
-    const event = this.db!.transaction(() => {
-      const row = this.outbox!.get(sampleId);
-      if (!row || !this.outbox!.markAcked(sampleId)) return { row, event: null };
-      return {
-        row,
-        event: this.timeline!.append({
-          id: `ack:${sampleId}`,
-          personaId: row.personaId,
-          kind: 'acknowledged',
-          sampleId,
-          messageId: row.sample.turnId,
-          summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
-          data: { duplicate, attempts: row.attempts },
-        }),
-      };
-    })();
-    // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
-    if (!event.row) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
-    if (event.event) this.postTimeline(event.event);
+  /**
+   * Acks (one, or a batch's) free their window slots now; the rows are marked acked, with their
+   * timeline entries, by the next pump, in the transaction that also refills the window.
+   */
+  private onAcks(connection: Connection, acks: readonly { sampleId: string; duplicate: boolean }[]): void {
+    for (const { sampleId, duplicate } of acks) {
+      this.ackQueue.push({ sampleId, duplicate, sent: connection.inflight.get(sampleId) ?? null });
+      connection.inflight.delete(sampleId);
+    }
     this.armAckTimer(connection, true);
     this.schedulePump();
     this.scheduleStatus();
   }
 
+  /** Marks acked rows acked with their 'acknowledged' timeline entries (inside the caller's transaction). */
+  private settleAcks(acks: readonly QueuedAck[]): { events: TimelineEvent[]; unknown: string[] } {
+    const events: TimelineEvent[] = [];
+    const unknown: string[] = [];
+    for (const { sampleId, duplicate, sent } of acks) {
+      let settled: ReturnType<OutboxRepository['acknowledge']>;
+      if (sent) {
+        const row = this.outbox!.acknowledgeSent(sent.seq);
+        settled = row ? { personaId: sent.personaId, turnId: sent.turnId, attempts: row.attempts } : 'settled';
+      } else {
+        settled = this.outbox!.acknowledge(sampleId);
+      }
+      // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
+      if (settled === null) unknown.push(sampleId);
+      if (!settled || settled === 'settled') continue;
+      const event = this.timeline!.append({
+        id: `ack:${sampleId}`,
+        personaId: settled.personaId,
+        kind: 'acknowledged',
+        sampleId,
+        messageId: settled.turnId,
+        summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
+        data: { duplicate, attempts: settled.attempts },
+      });
+      if (event) events.push(event);
+    }
+    return { events, unknown };
+  }
+
   private onReject(connection: Connection, sampleId: string, error: string): void {
     connection.inflight.delete(sampleId);
-    const event = this.db!.transaction(() => {
-      const row = this.outbox!.get(sampleId);
-      if (!row || !this.outbox!.markRejected(sampleId, error)) return { row, event: null };
-      return {
-        row,
-        event: this.timeline!.append({
-          id: `rejected:${sampleId}`,
-          personaId: row.personaId,
-          kind: 'rejected',
-          sampleId,
-          messageId: row.sample.turnId,
-          summary: `The box refused this sample: ${truncate(error, 300)}`,
-          data: { error },
-        }),
-      };
+    const outcome = this.db!.transaction(() => {
+      const settled = this.outbox!.reject(sampleId, error);
+      if (!settled || settled === 'settled') return { settled, event: null };
+      return { settled, event: this.timeline!.append(rejectedEvent(sampleId, settled.personaId, settled.turnId, `The box refused this sample: ${truncate(error, 300)}`, error)) };
     })();
-    if (!event.row) this.log('warn', `the box rejected an unknown sample ${truncate(sampleId, 80)}`);
+    if (outcome.settled === null) this.log('warn', `the box rejected an unknown sample ${truncate(sampleId, 80)}`);
     else this.log('warn', `the box rejected sample ${sampleId}: ${truncate(error, 300)}`);
-    if (event.event) this.postTimeline(event.event);
+    if (outcome.event) this.postTimeline(outcome.event);
     this.armAckTimer(connection, true);
     this.schedulePump();
     this.scheduleStatus();
@@ -652,6 +739,7 @@ export class BoxSyncLink {
     this.log('warn', `the box could not store sample ${sampleId} (${truncate(error, 300)}); sending it again in ${formatSeconds(this.storeRetryMs)}`);
     const timer = setTimeout(() => {
       connection.resendTimers.delete(sampleId);
+      connection.rescan = true;
       if (this.connection === connection) this.schedulePump();
     }, this.storeRetryMs);
     connection.resendTimers.set(sampleId, timer);
@@ -753,6 +841,58 @@ export class BoxSyncLink {
   private log(level: 'info' | 'warn' | 'error', message: string): void {
     this.options.post({ type: 'log', level, message });
   }
+}
+
+type SizedSend = OutboxSend & { bytes: number };
+
+interface InFlight {
+  seq: number;
+  personaId: string;
+  turnId: string;
+}
+
+interface QueuedAck {
+  sampleId: string;
+  duplicate: boolean;
+  /** Known when this connection sent it: the row is then settled by its seq. */
+  sent: InFlight | null;
+}
+
+/** Groups rows into frames: `batch` samples at most (1: the single-sample frame), within the size limit. */
+function framesOf(rows: readonly SizedSend[], batch: number, maxFrameBytes: number): { text: string; rows: SizedSend[] }[] {
+  if (batch <= 1) return rows.map((row) => ({ text: `{"type":"sample","sample":${row.sampleJson}}`, rows: [row] }));
+  const frames: { text: string; rows: SizedSend[] }[] = [];
+  let current: SizedSend[] = [];
+  let bytes = FRAME_ENVELOPE_BYTES;
+  const flush = () => {
+    if (current.length === 0) return;
+    frames.push({ text: `{"type":"samples","samples":[${current.map((r) => r.sampleJson).join(',')}]}`, rows: current });
+    current = [];
+    bytes = FRAME_ENVELOPE_BYTES;
+  };
+  for (const row of rows) {
+    if (current.length >= batch || bytes + row.bytes + 1 > maxFrameBytes) flush();
+    current.push(row);
+    bytes += row.bytes + 1;
+  }
+  flush();
+  return frames;
+}
+
+function rejectedEvent(sampleId: string, personaId: string, turnId: string, summaryOrError: string, error = summaryOrError): Parameters<TimelineRepository['append']>[0] {
+  return {
+    id: `rejected:${sampleId}`,
+    personaId,
+    kind: 'rejected',
+    sampleId,
+    messageId: turnId,
+    summary: summaryOrError === error ? `Not sent: ${truncate(error, 300)}` : summaryOrError,
+    data: { error },
+  };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 function unauthorizedFailure(): LinkFailure {

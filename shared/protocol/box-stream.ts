@@ -57,6 +57,22 @@ export const SignalSampleSchema = z.object({
 });
 export type SignalSample = z.infer<typeof SignalSampleSchema>;
 
+/** Most samples one `samples` frame may carry. */
+export const MAX_SAMPLES_PER_FRAME = 256;
+
+/**
+ * A batch of samples in one frame, for boxes whose welcome sets `maxSamplesPerFrame`. Each sample is
+ * still its own unit: its id stays the idempotency key, and the box answers each one (acks together
+ * in one `acks` frame once they are all durably written; a `reject` or `retry` for each that failed).
+ */
+export const SampleBatchFrameSchema = z
+  .object({ type: z.literal('samples'), samples: z.array(SignalSampleSchema).min(1).max(MAX_SAMPLES_PER_FRAME) })
+  .strict();
+/** The same frame with its samples unchecked, so a box can accept the valid ones and reject the rest by id. */
+export const SampleBatchEnvelopeSchema = z
+  .object({ type: z.literal('samples'), samples: z.array(z.unknown()).min(1).max(MAX_SAMPLES_PER_FRAME) })
+  .strict();
+
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -68,6 +84,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('sample'), sample: SignalSampleSchema }).strict(),
+  SampleBatchFrameSchema,
   /**
    * The user removed the signal this sample carries: the box must not train it (or, if it already
    * did, leave it out of every later step). The box answers `withdrawn` once it has recorded this
@@ -123,9 +140,18 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
     policyVersion: z.string().nullable(),
     /** Absent from boxes older than box ids; the app then keeps one cursor for "the box". */
     boxId: BoxIdSchema.optional(),
+    /** Set by boxes that take `samples` frames of up to this many samples (older ones take `sample` only). */
+    maxSamplesPerFrame: z.number().int().min(1).max(MAX_SAMPLES_PER_FRAME).optional(),
+    /** The largest frame the box accepts, in bytes; a bigger one closes the stream (1009). */
+    maxFrameBytes: z.number().int().positive().optional(),
   }),
   /** Sent only after the sample is durably written; `duplicate` when the id was already stored. */
   z.object({ type: z.literal('ack'), sampleId: IdSchema, duplicate: z.boolean() }),
+  /** The acks of a `samples` frame, sent together once every one of them is durably written. */
+  z.object({
+    type: z.literal('acks'),
+    acks: z.array(z.object({ sampleId: IdSchema, duplicate: z.boolean() })).min(1).max(MAX_SAMPLES_PER_FRAME),
+  }),
   /** The sample is invalid and will never be accepted; the app must not resend it. */
   z.object({ type: z.literal('reject'), sampleId: IdSchema, error: z.string() }),
   /**

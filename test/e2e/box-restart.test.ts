@@ -25,8 +25,9 @@ import { makeTempDir } from '../electron/sync/link-harness';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BOX_MAIN = join(REPO, 'box/main.ts');
 const TOKEN = 'e2e-box-token-0123456789';
-const SAMPLES = 200;
-const KILL_AFTER_ACKS = 30;
+// Enough that the kill lands mid-delivery even though the link sends batches (512 samples in flight).
+const SAMPLES = 3_000;
+const KILL_AFTER_ACKS = 100;
 
 interface BoxProcess {
   child: ChildProcess;
@@ -99,7 +100,7 @@ function boxSampleIds(dataDir: string): string[] {
 
 describe('box restart end to end', () => {
   it(
-    'delivers all 200 samples exactly once across a SIGKILL and restart of the box',
+    `delivers all ${SAMPLES} samples exactly once across a SIGKILL and restart of the box`,
     async () => {
       expect(existsSync(BOX_MAIN), 'box/main.ts (the box gateway) must exist').toBe(true);
       const temp = makeTempDir();

@@ -219,7 +219,7 @@ describe('box stream ingest: a write that fails', () => {
     const fine = makeSample();
     // A real SQLite failure on the gateway's own connection, for this one sample only.
     fixture.gateway.db.exec(
-      `CREATE TEMP TRIGGER fail_one BEFORE INSERT ON samples WHEN NEW.sample_id = '${failing.sampleId}'
+      `CREATE TRIGGER fail_one BEFORE INSERT ON samples WHEN NEW.sample_id = '${failing.sampleId}'
        BEGIN SELECT RAISE(ABORT, 'disk is full (test)'); END`,
     );
     const client = await connect();
@@ -232,7 +232,7 @@ describe('box stream ingest: a write that fails', () => {
     expect(fixture.gateway.sampleLog.get(failing.sampleId)).toBeNull();
     expect(fixture.logs.some((l) => l.startsWith('error:') && l.includes(failing.sampleId))).toBe(true);
 
-    fixture.gateway.db.exec('DROP TRIGGER temp.fail_one');
+    fixture.gateway.db.exec('DROP TRIGGER fail_one');
     client.send({ type: 'sample', sample: failing });
     const [, , , again] = await client.waitForFrames(4);
     expect(again).toEqual({ type: 'ack', sampleId: failing.sampleId, duplicate: false });

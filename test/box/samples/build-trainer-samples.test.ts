@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalSample } from '../../../shared/protocol/box-stream';
 import { BoxJudge } from '../../../box/judge/box-judge';
-import { buildTrainerSamples, PolicyUpdatingError, REGENERATION_TRIES, type SampleBuilderConfig } from '../../../box/samples/build-trainer-samples';
+import { buildTrainerSamples, PolicyUpdatingError, REGENERATION_TRIES, SampleTooLongError, type SampleBuilderConfig } from '../../../box/samples/build-trainer-samples';
 import { ConcurrencyLimit } from '../../../box/samples/concurrency-limit';
 import type { ServedTurn } from '../../../box/samples/served-turn';
 import { SglangClient } from '../../../box/sglang/sglang-client';
@@ -188,5 +188,20 @@ describe('buildTrainerSamples', () => {
     const before = policy.requests.length;
     await expect(buildTrainerSamples(config({ policyServing: () => Promise.resolve(false) }), sample(), null)).rejects.toBeInstanceOf(PolicyUpdatingError);
     expect(policy.requests.length).toBe(before);
+  });
+
+  it('refuses a sample longer than the trainer takes before any engine call', async () => {
+    const before = policy.requests.length + teacher.requests.length;
+    const long = sample({ response: 'Apples are fruit that grow on trees in orchards. '.repeat(20) });
+    const served = servedTurn(long.response, { enable_thinking: false });
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 40 }), long, served)).rejects.toThrow(
+      /the prompt with the served reply is \d+ tokens, more than the 40 the trainer takes/,
+    );
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 5 }), long, served)).rejects.toBeInstanceOf(SampleTooLongError);
+    await expect(buildTrainerSamples(config({ maxSampleTokens: 5 }), long, served)).rejects.toThrow(/the prompt is \d+ tokens/);
+    expect(policy.requests.length + teacher.requests.length).toBe(before);
+    // Within the limit it builds as before.
+    const built = await buildTrainerSamples(config({ maxSampleTokens: 4_096, onPolicySamplesPerHint: 0, policyLogprobsAreRaw: true }), long, served);
+    expect(built.samples).toHaveLength(1);
   });
 });

@@ -300,3 +300,43 @@ describe('waitForBatch (long-poll)', () => {
     expect(queue.readyCount()).toBe(1);
   });
 });
+
+describe('TrainingQueue: sources kept in the sample log', () => {
+  const note = (id: string, bodyChars: number, supersedes: string | null = null) => ({
+    sampleId: id,
+    personaId: 'persona-a',
+    turnId: `turn-${id}`,
+    supersedes,
+    bodyChars,
+    receivedAt: 1_000,
+  });
+
+  it('builds from the sample log row, settles one over the size limit at once, and withdraws what a newer one replaces', () => {
+    const bodies = new Map<string, string>();
+    db.close();
+    db = openBoxDatabase(file());
+    queue = new TrainingQueue(db, { sampleLogBody: (id) => bodies.get(id) ?? null });
+    bodies.set('a', JSON.stringify(source('a')));
+    bodies.set('b', JSON.stringify(source('b', { supersedes: 'a' })));
+    const first = queue.addStoredSources([note('a', 300), note('huge', 2_000_000)], 1_000_000, 1_000);
+    expect(first.added).toEqual(['a', 'huge']);
+    expect(first.tooLarge).toEqual([expect.objectContaining({ sampleId: 'huge', error: expect.stringMatching(/2,000,000 characters, more than the 1,000,000/) })]);
+    expect(queue.sourceState('huge')).toMatchObject({ state: 'failed', permanent: true });
+    // A restart does not try it again (it failed for good).
+    expect(queue.requeueFailedSources()).toBe(0);
+    // Nothing is copied: the body is read from the log when the source is due.
+    expect((db.prepare(`SELECT body FROM training_sources WHERE sample_id = 'a'`).get() as { body: string }).body).toBe('');
+    expect(queue.dueSources(2_000).map((s) => s.sample)).toEqual([source('a')]);
+
+    // Idempotent, and a newer sample withdraws the one it supersedes.
+    expect(queue.addStoredSources([note('a', 300)], 1_000_000).added).toEqual([]);
+    expect(queue.addStoredSources([note('b', 300, 'a')], 1_000_000).superseded).toEqual(['a']);
+    expect(queue.sourceState('a')).toMatchObject({ state: 'superseded' });
+    expect(queue.dueSources(2_000).map((s) => s.sample.sampleId)).toEqual(['b']);
+
+    // A row the log no longer has is settled instead of failing every build round.
+    queue.addStoredSources([note('gone', 300)], 1_000_000);
+    expect(queue.dueSources(2_000).map((s) => s.sample.sampleId)).toEqual(['b']);
+    expect(queue.sourceState('gone')).toMatchObject({ state: 'failed', lastError: expect.stringContaining('no longer in the sample log') });
+  });
+});

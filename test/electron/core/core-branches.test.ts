@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
+import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
 import { startCore, type CoreHarness } from './core-test-kit';
@@ -38,8 +39,10 @@ function lastRequestMessages(): Array<{ role: string; content: string }> {
 function samples(): SignalSample[] {
   const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
   try {
-    const rows = db.prepare('SELECT payload FROM outbox ORDER BY seq').all() as Array<{ payload: string }>;
-    return rows.map((r) => SignalSampleSchema.parse(JSON.parse(r.payload)));
+    // Read through the repository: a row's context is kept by reference to its thread.
+    const outbox = new OutboxRepository(db);
+    const rows = db.prepare('SELECT sample_id FROM outbox ORDER BY seq').all() as Array<{ sample_id: string }>;
+    return rows.map((r) => SignalSampleSchema.parse(outbox.get(r.sample_id)!.sample));
   } finally {
     db.close();
   }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema } from '../../../shared/protocol/box-stream';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
-import { startCore, type CoreHarness } from './core-test-kit';
+import { outboxWithSamples, startCore, type CoreHarness } from './core-test-kit';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
@@ -21,12 +21,7 @@ afterEach(async () => {
 });
 
 function outboxRows(): Array<{ sample_id: string; state: string; payload: string; signal_id: string }> {
-  const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
-  try {
-    return db.prepare('SELECT * FROM outbox ORDER BY seq').all() as never;
-  } finally {
-    db.close();
-  }
+  return outboxWithSamples(h.dir);
 }
 
 async function newConversation(hintMode: 'auto' | 'review' = 'auto') {

@@ -1,10 +1,7 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
-import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
-import { chartAndStatsTotals, RecordingSyncPort, startCore, type CoreHarness } from './core-test-kit';
+import { chartAndStatsTotals, outboxWithSamples, RecordingSyncPort, startCore, type CoreHarness } from './core-test-kit';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
@@ -21,18 +18,8 @@ afterEach(async () => {
 });
 
 function outbox(): Array<{ sampleId: string; state: string; lastError: string | null; sample: SignalSample }> {
-  const db = new Database(join(h.dir, DATABASE_FILE_NAME), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT sample_id, state, last_error, payload FROM outbox ORDER BY seq').all() as Array<{
-      sample_id: string;
-      state: string;
-      last_error: string | null;
-      payload: string;
-    }>;
-    return rows.map((r) => ({ sampleId: r.sample_id, state: r.state, lastError: r.last_error, sample: SignalSampleSchema.parse(JSON.parse(r.payload)) }));
-  } finally {
-    db.close();
-  }
+  const rows = outboxWithSamples(h.dir);
+  return rows.map((r) => ({ sampleId: r.sample_id, state: r.state, lastError: r.last_error, sample: SignalSampleSchema.parse(JSON.parse(r.payload)) }));
 }
 
 async function replyIn(hintMode: 'auto' | 'review', text = 'The mitochondria is the powerhouse of the cell.') {

@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
 import { eventNames, invokeContract } from '../../../shared/ipc/contract';
-import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
+import { createCore, DATABASE_FILE_NAME, type Core, type CoreOptions } from '../../../electron/core/create-core';
+import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
 import { CHART_EVENT_KINDS, signalBuckets } from '../../../renderer/timeline/timeline-chart-data';
 
@@ -96,4 +98,24 @@ export async function chartAndStatsTotals(h: CoreHarness, personaId: string) {
     chart: { signals: positive + negative + neutral, positive, negative },
     stats: { signals: stats.signals, positive: stats.positive, negative: stats.negative },
   };
+}
+
+/**
+ * The outbox rows of a core's data dir, each with `payload` as the whole sample the sync worker would
+ * send (a row whose context refers to the thread gets it filled in), read on a separate connection.
+ */
+export function outboxWithSamples(dir: string): Array<{ sample_id: string; state: string; last_error: string | null; signal_id: string; payload: string }> {
+  const db = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
+  try {
+    const outbox = new OutboxRepository(db);
+    const rows = db.prepare('SELECT sample_id, state, last_error, signal_id FROM outbox ORDER BY seq').all() as Array<{
+      sample_id: string;
+      state: string;
+      last_error: string | null;
+      signal_id: string;
+    }>;
+    return rows.map((row) => ({ ...row, payload: JSON.stringify(outbox.get(row.sample_id)!.sample) }));
+  } finally {
+    db.close();
+  }
 }

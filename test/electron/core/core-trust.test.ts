@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
+import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import { classifyFollowUp, isTrainableWithoutJudge } from '../../../electron/signals';
 import { chartAndStatsTotals, startCore, type CoreHarness } from './core-test-kit';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
@@ -32,10 +33,9 @@ function db<T>(read: (d: Database.Database) => T): T {
 }
 
 function outboxRow(sampleId: string): { state: string; lastError: string | null; sentAt: number | null; sample: SignalSample } | undefined {
-  const row = db((d) => d.prepare('SELECT state, last_error, sent_at, payload FROM outbox WHERE sample_id = ?').get(sampleId)) as
-    | { state: string; last_error: string | null; sent_at: number | null; payload: string }
-    | undefined;
-  return row && { state: row.state, lastError: row.last_error, sentAt: row.sent_at, sample: SignalSampleSchema.parse(JSON.parse(row.payload)) };
+  // Through the repository: a row's sample may refer to its thread rather than carry it.
+  const row = db((d) => new OutboxRepository(d).get(sampleId));
+  return row ? { state: row.state, lastError: row.lastError, sentAt: row.sentAt, sample: SignalSampleSchema.parse(row.sample) } : undefined;
 }
 
 function withdrawals(): Array<{ sample_id: string; state: string }> {

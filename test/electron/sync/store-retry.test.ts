@@ -21,7 +21,7 @@ describe('BoxSyncLink: the box could not store a sample', () => {
     const failing = ids[1]!;
     // The real gateway, with its real SQLite write failing for one sample until the trigger goes.
     box.gateway.db.exec(
-      `CREATE TEMP TRIGGER fail_one BEFORE INSERT ON samples WHEN NEW.sample_id = '${failing}'
+      `CREATE TRIGGER fail_one BEFORE INSERT ON samples WHEN NEW.sample_id = '${failing}'
        BEGIN SELECT RAISE(ABORT, 'disk is full (test)'); END`,
     );
 
@@ -34,7 +34,7 @@ describe('BoxSyncLink: the box could not store a sample', () => {
     const outbox = new OutboxRepository(db);
     expect(outbox.get(failing)).toMatchObject({ state: 'pending', lastError: expect.stringContaining('disk is full (test)') });
 
-    box.gateway.db.exec('DROP TRIGGER temp.fail_one');
+    box.gateway.db.exec('DROP TRIGGER fail_one');
     await harness.waitForStatus((s) => s.acked === 5, 'the failed sample acked after a resend');
     expect(outbox.get(failing)).toMatchObject({ state: 'acked', lastError: null });
     expect(outbox.get(failing)!.attempts).toBeGreaterThanOrEqual(2);

@@ -38,6 +38,12 @@ export interface StreamTestBoxOptions {
   replayIgnoringProgressAfter?: boolean;
   /** Sample ids to answer with `reject`. */
   rejectIds?: Set<string>;
+  /** Sample ids whose store "fails" this many more times (answered with `retry`). */
+  retryIds?: Map<string, number>;
+  /** Take `samples` frames of up to this many samples (sent in welcome); absent = an older box. */
+  maxSamplesPerFrame?: number;
+  /** Sent in welcome as the box's frame limit. */
+  maxFrameBytes?: number;
   /** false: take withdraw frames without answering (default true). */
   answerWithdrawals?: boolean;
 }
@@ -46,8 +52,10 @@ export interface StreamTestBox {
   url: string;
   port: number;
   options: StreamTestBoxOptions;
-  /** Every sample frame in arrival order (including resends). */
+  /** Every sample in arrival order (including resends), whether it came alone or in a batch. */
   received: ReceivedSample[];
+  /** How many samples each frame carried, in arrival order (1 for a `sample` frame). */
+  frameSizes: number[];
   /** The box's store: sample id → sample, each stored once. */
   stored: Map<string, SignalSample>;
   /** Every withdraw frame in arrival order (each is answered with `withdrawn` unless answerWithdrawals is false). */
@@ -88,6 +96,7 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
     port: 0,
     options,
     received: [],
+    frameSizes: [],
     stored: new Map(),
     withdrawals: [],
     hellos: [],
@@ -211,6 +220,8 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
             boxVersion: 'test-box',
             policyVersion: options.policyVersion ?? null,
             ...(options.boxId ? { boxId: options.boxId } : {}),
+            ...(options.maxSamplesPerFrame ? { maxSamplesPerFrame: options.maxSamplesPerFrame } : {}),
+            ...(options.maxFrameBytes ? { maxFrameBytes: options.maxFrameBytes } : {}),
           } satisfies ServerFrame),
         );
         const after = options.replayIgnoringProgressAfter ? 0 : frame.progressAfter;
@@ -226,22 +237,33 @@ export async function startStreamTestBox(options: StreamTestBoxOptions, port = 0
         events.emit('withdraw');
         return;
       }
-      if (frame.type !== 'sample') return;
-      const sample = frame.sample;
-      box.received.push({ connection, sample });
-      let reply: ServerFrame;
-      if (options.rejectIds?.has(sample.sampleId)) {
-        reply = { type: 'reject', sampleId: sample.sampleId, error: 'test box refuses this sample' };
-      } else {
-        const duplicate = box.stored.has(sample.sampleId);
-        if (!duplicate) box.stored.set(sample.sampleId, sample);
-        reply = { type: 'ack', sampleId: sample.sampleId, duplicate };
+      const samples = frame.type === 'samples' ? frame.samples : [frame.sample];
+      box.frameSizes.push(samples.length);
+      const replies: ServerFrame[] = [];
+      const acks: { sampleId: string; duplicate: boolean }[] = [];
+      for (const sample of samples) {
+        box.received.push({ connection, sample });
+        const retries = options.retryIds?.get(sample.sampleId) ?? 0;
+        if (options.rejectIds?.has(sample.sampleId)) {
+          replies.push({ type: 'reject', sampleId: sample.sampleId, error: 'test box refuses this sample' });
+        } else if (retries > 0) {
+          options.retryIds!.set(sample.sampleId, retries - 1);
+          replies.push({ type: 'retry', sampleId: sample.sampleId, error: 'test box could not store it' });
+        } else {
+          const duplicate = box.stored.has(sample.sampleId);
+          if (!duplicate) box.stored.set(sample.sampleId, sample);
+          if (frame.type === 'samples') acks.push({ sampleId: sample.sampleId, duplicate });
+          else replies.push({ type: 'ack', sampleId: sample.sampleId, duplicate });
+        }
       }
-      if ((options.ackMode ?? 'auto') === 'manual') {
-        manualAcks.push(reply);
-        pendingAckSockets.push(ws);
-      } else {
-        ws.send(JSON.stringify(reply));
+      if (acks.length > 0) replies.push({ type: 'acks', acks });
+      for (const reply of replies) {
+        if ((options.ackMode ?? 'auto') === 'manual') {
+          manualAcks.push(reply);
+          pendingAckSockets.push(ws);
+        } else {
+          ws.send(JSON.stringify(reply));
+        }
       }
       events.emit('sample');
     });
