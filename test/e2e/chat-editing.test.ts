@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newConversation } from './support/browser-mode-chat';
 import { messages, poll, replyRequests, screenshotDir, send, startAppStack, waitForReply, type AppStack } from './support/app-stack';
 
 /**
@@ -32,7 +33,7 @@ function replyText(index: number) {
 describe('conversation editing (real Chromium, core, box and engine)', () => {
   it('keeps reply versions, sends the settled version as context, branches on edit, retries, and uses a rewrite', async () => {
     const { page } = stack;
-    await page.getByTestId('new-conversation').click();
+    await newConversation(page);
     await send(page, 'What is the capital of Australia?');
     await waitForReply(page, 0);
     const firstText = await replyText(0);
@@ -112,7 +113,7 @@ describe('conversation editing (real Chromium, core, box and engine)', () => {
   it('a regenerate right after the user pressed Stop records no −1', async () => {
     const { page } = stack;
     stack.engine.setBehaviour({ tokenLatencyMs: 80 });
-    await page.getByTestId('new-conversation').click();
+    await newConversation(page);
     await send(page, 'Write a long poem about the sea and its moods through a whole year');
     const reply = messages(page, 'assistant').nth(0);
     await poll(async () => ((await reply.getByTestId('message-content').textContent()) ?? '').length, 30_000).toBeGreaterThan(5);
