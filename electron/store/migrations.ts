@@ -373,6 +373,10 @@ ALTER TABLE outbox ADD COLUMN context_reply_id TEXT;
 ALTER TABLE outbox ADD COLUMN context_system TEXT;
 ALTER TABLE outbox ADD COLUMN context_at INTEGER;
 
+-- The last message of each conversation's visible thread, kept with the selection (a send reads it
+-- instead of walking the thread). NULL: not known yet; the app walks the selected path once.
+ALTER TABLE conversations ADD COLUMN thread_tip_id TEXT REFERENCES messages(id);
+
 -- New rows keep their payload here (outbox.payload stays ''): a row's delivery state changes twice
 -- (sent, acked), and a narrow row packs dozens to a page instead of three, so those updates rewrite a
 -- page or two per batch instead of a page per three samples.
