@@ -322,7 +322,7 @@ export class ChatService {
       .then(() => {
         const settings = this.ctx.settings.get();
         const parameters = chatParametersFor(persona, settings);
-        const messages = policyMessages(persona, this.ctx.store.messages.ancestorsOf(reply.id));
+        const messages = policyMessages(persona, this.ctx.store.messages.contextOf(reply.id));
         return streamReply(this.ctx.store.messages, this.ctx.events, {
           reply,
           personaId: persona.id,

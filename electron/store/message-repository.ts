@@ -205,6 +205,27 @@ export class MessageRepository {
   }
 
   /**
+   * What ancestorsOf gives, only the role and the text (a rewrite made at or before `asOf` beside the
+   * content): the context of a request or a training sample, read at half ancestorsOf's cost (the walk
+   * carries the columns instead of joining every message back).
+   */
+  contextOf(messageId: string, asOf = Number.MAX_SAFE_INTEGER): Pick<Message, 'role' | 'content' | 'editedContent'>[] {
+    const rows = prepareOnce(
+      this.db,
+      `WITH RECURSIVE up(id, parent_id, role, content, depth) AS (
+         SELECT p.id, p.parent_id, p.role, p.content, 1 FROM messages c JOIN messages p ON p.id = c.parent_id WHERE c.id = :messageId
+         UNION ALL
+         SELECT p.id, p.parent_id, p.role, p.content, up.depth + 1 FROM up JOIN messages p ON p.id = up.parent_id
+       )
+       SELECT up.role, up.content,
+         (SELECT e.text FROM reply_corrections e WHERE e.message_id = up.id AND e.kind = 'edit' AND e.created_at <= :asOf
+          ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1) AS edited_content
+       FROM up ORDER BY up.depth DESC`,
+    ).all({ messageId, asOf }) as { role: MessageRole; content: string; edited_content: string | null }[];
+    return rows.map((r) => ({ role: r.role, content: r.content, editedContent: r.edited_content }));
+  }
+
+  /**
    * The user turns `messageId` answers, newest first, at most `limit` of them: the walk up the tree
    * stops as soon as it has them, so the previous request costs the same at the 1,000th reply as at
    * the first. (The next page starts from the last turn returned.)

@@ -348,7 +348,7 @@ export class OutboxRepository {
 
   /** The sample's context as the policy saw it: the messages the reply answers, rewrites made before it was written. */
   private threadContext(context: ThreadContextRef): SignalSample['messages'] {
-    return sampleContextMessages({ systemPrompt: context.systemPrompt }, this.messages.ancestorsOf(context.replyId, context.at));
+    return sampleContextMessages({ systemPrompt: context.systemPrompt }, this.messages.contextOf(context.replyId, context.at));
   }
 
 }

@@ -116,8 +116,9 @@ function withoutTrigger(db: Db, name: string, write: () => void): void {
 /** Moves the fixture out of the WAL, so the measured writes do not pay for copying it back. */
 /**
  * Makes each fixture conversation's chain of messages (written with their parent_id) its visible
- * thread, as the app's inserts do one message at a time: every message selects its newest child, and
- * each conversation its first message.
+ * thread, as the app's inserts do one message at a time: every message selects its newest child,
+ * each conversation its first message, and the thread's tip is its last message (the chains here
+ * have no branches).
  */
 export function selectThreads(db: Db): void {
   db.exec(`
@@ -126,7 +127,10 @@ export function selectThreads(db: Db): void {
     WHERE selected_child_id IS NULL;
     UPDATE conversations SET selected_root_id = (
       SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id AND m.parent_id IS NULL ORDER BY m.seq DESC LIMIT 1)
-    WHERE selected_root_id IS NULL;`);
+    WHERE selected_root_id IS NULL;
+    UPDATE conversations SET thread_tip_id = (
+      SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1)
+    WHERE thread_tip_id IS NULL;`);
 }
 
 export function checkpoint(db: Db): void {

@@ -119,6 +119,27 @@ describe('outbox samples that refer to their thread', () => {
     expect(sample).toEqual(copiedSample(persona, replacement, recorded.signal.id));
   });
 
+  it('shows an earlier reply with the rewrite the policy saw when it wrote the judged reply, not one made later', () => {
+    const persona = store.personas.create({ name: 'Tutor', systemPrompt: '' });
+    const conversation = store.conversations.create(persona.id, 'c');
+    store.messages.insert({ conversationId: conversation.id, role: 'user', content: 'q0', status: 'complete' }, 100);
+    const first = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'model said this', status: 'complete' }, 200);
+    store.corrections.add({ kind: 'edit', signalId: null, messageId: first.id, text: 'user rewrote it', createdAt: 300 });
+    store.messages.insert({ conversationId: conversation.id, role: 'user', content: 'q1', status: 'complete' }, 400);
+    const judged = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'a1', status: 'complete' }, 500);
+    // A second rewrite after the judged reply was written: the policy never saw it.
+    store.corrections.add({ kind: 'edit', signalId: null, messageId: first.id, text: 'rewritten again later', createdAt: 600 });
+    const recorded = record(persona, judged, 700);
+    const expected = [
+      { role: 'user', content: 'q0' },
+      { role: 'assistant', content: 'user rewrote it' },
+      { role: 'user', content: 'q1' },
+    ];
+    expect(store.outbox.get(recorded.signal.id)!.sample.messages).toEqual(expected);
+    expect(JSON.parse(store.outbox.nextPendingToSend(10)[0]!.sampleJson).messages).toEqual(expected);
+    expect(store.outbox.get(recorded.signal.id)!.sample).toEqual(copiedSample(persona, judged, recorded.signal.id));
+  });
+
   it('a first reply with no context still has an (empty) system turn, and a released held row keeps its reference', () => {
     const persona = store.personas.create({ name: 'Quiet', systemPrompt: '', hintMode: 'review' });
     const conversation = store.conversations.create(persona.id, 'c');
