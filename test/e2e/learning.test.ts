@@ -104,7 +104,8 @@ describe('the Learning tab (real Chromium, core, box, engine and trainer edge)',
     // The rows are reachable by keyboard: ↓ moves between them.
     await rows(page).first().locator('.row-summary').focus();
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="signal-row"]')?.getAttribute('data-row-index'))).toBe('1');
+    // (Focus moves on the next frame, once the list has rendered the row.)
+    await poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="signal-row"]')?.getAttribute('data-row-index'))).toBe('1');
 
     // …and the row links back to the reply in its conversation.
     await row.getByTestId('row-show-message').click();
