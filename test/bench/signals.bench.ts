@@ -4,21 +4,10 @@
  */
 import { classifyFollowUp } from '../../electron/signals';
 import type { FollowUpInput } from '../../electron/signals/types';
+import { seededRandom } from '../support/seeded-random';
 
 const PAIRS = 10_000;
 const WARMUP = 1_000;
-
-/** Small deterministic PRNG (mulberry32) so every run measures the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REQUESTS = [
   'How do I reverse a list in Python?',
@@ -60,7 +49,7 @@ const NEXT = [
 ];
 
 function generate(n: number): FollowUpInput[] {
-  const next = rng(42);
+  const next = seededRandom(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const out: FollowUpInput[] = [];
   for (let i = 0; i < n; i += 1) {

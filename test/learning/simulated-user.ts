@@ -1,4 +1,4 @@
-import { pick, seededRandom } from './seeded-random';
+import { pick, seededRandom } from '../support/seeded-random';
 import type { StyleVerdict } from './reply-style';
 import type { ReplyStyle, TinyWorld } from './tiny-world';
 

@@ -1,36 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, Persona } from '../../../shared/domain';
 import { EARLIER_USER_TEXT_CHARS, followUpContext } from '../../../electron/core/follow-up-context';
 import { policyMessages } from '../../../electron/core/policy-messages';
 import { classifyFollowUp } from '../../../electron/signals';
 import type { Turn } from '../../../electron/signals/types';
-import { openAppStore, type AppStore } from '../../../electron/store/app-store';
+import { type AppStore } from '../../../electron/store/app-store';
+import { freshAppStoreEachTest } from '../../support/temp-app-store';
+import { seededRandom } from '../../support/seeded-random';
 
-let dir: string;
 let store: AppStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'apprentice-follow-up-'));
-  store = openAppStore(join(dir, 'app.sqlite'));
+freshAppStoreEachTest('apprentice-follow-up-', (opened) => {
+  store = opened;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ERRORS = [
   "TypeError: Cannot read properties of undefined (reading 'port')",
@@ -46,7 +27,7 @@ function fullContext(persona: Persona, reply: Message): Turn[] {
 
 describe('followUpContext', () => {
   it('gives the classifier the same verdicts as the whole thread, turn after turn, while reading a bounded window', () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     const persona = store.personas.create({ name: 'Dev', systemPrompt: 'You help with code.' });
     let repeatedErrors = 0;
     for (let c = 0; c < 3; c++) {

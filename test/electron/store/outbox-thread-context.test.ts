@@ -1,23 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, Persona } from '../../../shared/domain';
 import { SignalSampleSchema } from '../../../shared/protocol/box-stream';
 import { buildSignalSample } from '../../../electron/core/build-signal-sample';
 import { recordSignal } from '../../../electron/core/signal-recorder';
-import { openAppStore, type AppStore } from '../../../electron/store/app-store';
+import { type AppStore } from '../../../electron/store/app-store';
+import { freshAppStoreEachTest } from '../../support/temp-app-store';
 
-let dir: string;
 let store: AppStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'apprentice-outbox-context-'));
-  store = openAppStore(join(dir, 'app.sqlite'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+freshAppStoreEachTest('apprentice-outbox-context-', (opened) => {
+  store = opened;
 });
 
 /** A row as stored: its payload (kept beside the narrow outbox row) and its thread reference. */

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HintSchema, MessageSchema, PersonaSchema, SignalSchema, ConversationSchema } from '../../../shared/domain';
-import { openAppStore, type AppStore } from '../../../electron/store/app-store';
+import { type AppStore } from '../../../electron/store/app-store';
+import { freshAppStoreEachTest } from '../../support/temp-app-store';
 
-let dir: string;
 let store: AppStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'apprentice-store-'));
-  store = openAppStore(join(dir, 'app.sqlite'));
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+freshAppStoreEachTest('apprentice-store-', (opened) => {
+  store = opened;
 });
 
 function seed() {

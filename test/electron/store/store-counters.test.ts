@@ -1,36 +1,19 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HintStatus, Reward, TimelineKind } from '../../../shared/domain';
 import { openAppStore, type AppStore } from '../../../electron/store/app-store';
 import { migrations } from '../../../electron/store/migrations';
 import { applyMigrations } from '../../../electron/store/open-database';
+import { freshAppStoreEachTest } from '../../support/temp-app-store';
+import { seededRandom } from '../../support/seeded-random';
 
-let dir: string;
 let store: AppStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'apprentice-counters-'));
-  store = openAppStore(join(dir, 'app.sqlite'));
+let dir: string;
+freshAppStoreEachTest('apprentice-counters-', (opened, folder) => {
+  store = opened;
+  dir = folder;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Deterministic PRNG (mulberry32): a failing run can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS: TimelineKind[] = ['signal', 'hint', 'delivered', 'acknowledged', 'error', 'training_step', 'policy_version'];
 const REWARDS: Reward[] = [-1, 0, 1];
@@ -68,7 +51,7 @@ function fromCounters(s: AppStore, personaId: string) {
 
 describe('counters kept by triggers', () => {
   it('agree with a full recount after random inserts, supersedes, removals, state changes and deletes', () => {
-    const random = rng(12);
+    const random = seededRandom(12);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const personas = [store.personas.create({ name: 'A', systemPrompt: '' }), store.personas.create({ name: 'B', systemPrompt: '' })];
     const conversations = personas.map((p) => store.conversations.create(p.id, 'c'));

@@ -1,36 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
-import { openAppStore, type AppStore } from '../../../electron/store/app-store';
+import { type AppStore } from '../../../electron/store/app-store';
+import { freshAppStoreEachTest } from '../../support/temp-app-store';
+import { seededRandom } from '../../support/seeded-random';
 
-let dir: string;
 let store: AppStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'apprentice-thread-tip-'));
-  store = openAppStore(join(dir, 'app.sqlite'));
+freshAppStoreEachTest('apprentice-thread-tip-', (opened) => {
+  store = opened;
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the thread tip', () => {
   it('is the last message of the visible thread after any mix of sends, regenerations, edits, branch messages and version switches', () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     const persona = store.personas.create({ name: 'P', systemPrompt: '' });
     const conversation = store.conversations.create(persona.id, 'c');
     const all: Message[] = [];
