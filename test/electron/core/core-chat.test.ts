@@ -1,23 +1,17 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema } from '../../../shared/protocol/box-stream';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
-import { outboxWithSamples, startCore, type CoreHarness } from './core-test-kit';
+import { coreWithStreamServerAsBoxEachTest, outboxWithSamples, type CoreHarness } from './core-test-kit';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
 let h: CoreHarness;
-
-beforeEach(async () => {
-  policy = await startOpenAiStreamServer();
-  h = await startCore();
-  await h.invoke('settings:update', { box: { url: policy.url } });
-});
-afterEach(async () => {
-  await h.dispose();
-  await policy.close();
+coreWithStreamServerAsBoxEachTest((core, server) => {
+  h = core;
+  policy = server;
 });
 
 function outboxRows(): Array<{ sample_id: string; state: string; payload: string; signal_id: string }> {

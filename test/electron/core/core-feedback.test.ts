@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { SignalSampleSchema, type SignalSample } from '../../../shared/protocol/box-stream';
-import { chartAndStatsTotals, outboxWithSamples, RecordingSyncPort, startCore, type CoreHarness } from './core-test-kit';
-import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
+import { coreWithStreamServerAsBoxEachTest, chartAndStatsTotals, outboxWithSamples, RecordingSyncPort, startCore, type CoreHarness } from './core-test-kit';
+import { type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
 let h: CoreHarness;
-
-beforeEach(async () => {
-  policy = await startOpenAiStreamServer();
-  h = await startCore();
-  await h.invoke('settings:update', { box: { url: policy.url } });
-});
-afterEach(async () => {
-  await h.dispose();
-  await policy.close();
+coreWithStreamServerAsBoxEachTest((core, server) => {
+  h = core;
+  policy = server;
 });
 
 function outbox(): Array<{ sampleId: string; state: string; lastError: string | null; sample: SignalSample }> {

@@ -1,23 +1,17 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/domain';
 import { DATABASE_FILE_NAME } from '../../../electron/core/create-core';
 import { rollingAcceptance } from '../../../electron/core/rolling-acceptance';
 import { openAppStore } from '../../../electron/store/app-store';
-import { startCore, type CoreHarness } from './core-test-kit';
-import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
+import { coreWithStreamServerAsBoxEachTest, type CoreHarness } from './core-test-kit';
+import { type OpenAiStreamServer } from './openai-stream-server';
 
 let policy: OpenAiStreamServer;
 let h: CoreHarness;
-
-beforeEach(async () => {
-  policy = await startOpenAiStreamServer();
-  h = await startCore();
-  await h.invoke('settings:update', { box: { url: policy.url } });
-});
-afterEach(async () => {
-  await h.dispose();
-  await policy.close();
+coreWithStreamServerAsBoxEachTest((core, server) => {
+  h = core;
+  policy = server;
 });
 
 async function finished(id: string): Promise<Message> {

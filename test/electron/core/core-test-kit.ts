@@ -8,6 +8,8 @@ import { createCore, DATABASE_FILE_NAME, type Core, type CoreOptions } from '../
 import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
 import { CHART_EVENT_KINDS, signalBuckets } from '../../../renderer/timeline/timeline-chart-data';
+import { afterEach, beforeEach } from 'vitest';
+import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
 /** Everything a core test needs: a temp data dir, the core, its events and typed invoke. */
 export interface CoreHarness {
@@ -66,6 +68,27 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Cor
 }
 
 /** A sync worker port run in-process by the test: records what the core posts, lets the test answer. */
+/**
+ * For each test: a fresh core whose box URL is an OpenAI-style stream server (the box serves the
+ * policy), handed to `ready` before the test and closed after.
+ */
+export function coreWithStreamServerAsBoxEachTest(ready: (core: CoreHarness, server: OpenAiStreamServer) => void): void {
+  let core: CoreHarness | null = null;
+  let server: OpenAiStreamServer | null = null;
+  beforeEach(async () => {
+    server = await startOpenAiStreamServer();
+    core = await startCore();
+    await core.invoke('settings:update', { box: { url: server.url } });
+    ready(core, server);
+  });
+  afterEach(async () => {
+    await core?.dispose();
+    await server?.close();
+    core = null;
+    server = null;
+  });
+}
+
 export class RecordingSyncPort implements SyncWorkerPort {
   readonly posted: ToWorker[] = [];
   terminated = false;
