@@ -164,6 +164,7 @@ export class ChatService {
       model: chatParametersFor(persona, this.ctx.settings.get()).model,
       servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
       parentId: userMessage.id,
+      systemPrompt: persona.systemPrompt,
     });
     return { userMessage, assistantMessage, recorded, judgeRequest };
   }
@@ -252,6 +253,7 @@ export class ChatService {
         replacesId: previous.id,
         servedBy: policyServedByBox(this.ctx.settings.get()) ? 'box' : 'other',
         parentId: previous.parentId ?? null,
+        systemPrompt: persona.systemPrompt,
       });
       return { assistantMessage, recorded, superseded: store.messages.get(previous.id) };
     }).immediate();
@@ -322,7 +324,7 @@ export class ChatService {
       .then(() => {
         const settings = this.ctx.settings.get();
         const parameters = chatParametersFor(persona, settings);
-        const messages = policyMessages(persona, this.ctx.store.messages.contextOf(reply.id));
+        const messages = policyMessages(persona, this.ctx.store.messages.contextOf(reply.id, reply.createdAt));
         return streamReply(this.ctx.store.messages, this.ctx.events, {
           reply,
           personaId: persona.id,

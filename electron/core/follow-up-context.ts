@@ -10,8 +10,11 @@ import type { MessageRepository } from '../store/message-repository';
  * same text the whole thread would.
  */
 export const EARLIER_USER_TEXT_CHARS = 20_000;
-/** However short the turns, a window never holds more than this many. */
-const MAX_WINDOW_TURNS = 2_000;
+/**
+ * However short the turns, a window never holds more than this many: each turn adds at least one
+ * character (the newline between turns), so this many always hold the whole 20,000.
+ */
+const MAX_WINDOW_TURNS = EARLIER_USER_TEXT_CHARS + 1;
 /** Rows read per query while filling a window for the repeated-error rule. */
 const PAGE = 64;
 

@@ -115,8 +115,9 @@ export function recordSignal(store: AppStore, input: RecordSignalInput, now = Da
     trainableWithoutJudge: input.trainableWithoutJudge,
   });
   if (learning) {
-    // What the policy saw when it wrote the reply: the turns it answers, rewrites made before then.
-    const context = { replyId: reply.id, systemPrompt: persona.systemPrompt, at: reply.createdAt };
+    // What the policy saw when it wrote the reply: the prompt it was asked with, the turns it answers,
+    // rewrites made before then.
+    const context = { replyId: reply.id, systemPrompt: store.messages.systemPromptOf(reply.id) ?? persona.systemPrompt, at: reply.createdAt };
     store.outbox.enqueueWithThreadContext(sample, signal.id, context, { held, now });
     if (held && input.nextState) store.heldNextStates.keep(sample.sampleId, input.nextState);
   }

@@ -73,9 +73,10 @@ function finishedReplies(store: AppStore, personaId: string): Message[] {
   return ids.map(({ id }) => store.messages.get(id)).filter((m): m is Message => m !== null);
 }
 
-/** What the model saw when it wrote the reply (rewrites made before then included). */
+/** What the model saw when it wrote the reply (its system prompt then, rewrites made before then included). */
 function contextOf(store: AppStore, persona: Persona, reply: Message): ChatMessage[] {
-  return policyMessages(persona, store.messages.ancestorsOf(reply.id, reply.createdAt));
+  const systemPrompt = store.messages.systemPromptOf(reply.id) ?? persona.systemPrompt;
+  return policyMessages({ systemPrompt }, store.messages.contextOf(reply.id, reply.createdAt));
 }
 
 /** What the user said the reply should have been, or null. */

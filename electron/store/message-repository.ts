@@ -51,6 +51,9 @@ const EDITED_AS_OF = `(SELECT e.text FROM reply_corrections e
    WHERE e.message_id = m.id AND e.kind = 'edit' AND e.created_at <= :asOf
    ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1) AS edited_content`;
 
+/** More messages than any conversation holds: walks down a selection stop here. */
+const MAX_THREAD_WALK = 10_000_000;
+
 export interface NewMessage {
   conversationId: string;
   role: MessageRole;
@@ -65,6 +68,8 @@ export interface NewMessage {
    * thread (or, for a replacement, the parent of the message it replaces).
    */
   parentId?: string | null;
+  /** Replies: the persona's system prompt the request is asked with (kept for its training sample). */
+  systemPrompt?: string;
 }
 
 export interface MessageOutcome {
@@ -93,10 +98,11 @@ export class MessageRepository {
           ? (this.get(input.replacesId)?.parentId ?? null)
           : (this.lastInThread(input.conversationId)?.id ?? null);
     const id = randomUUID();
+    const systemPromptId = input.systemPrompt === undefined ? null : this.systemPromptId(input.systemPrompt);
     const row = prepareOnce(
       this.db,
-      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, parent_id, created_at, updated_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO messages (id, conversation_id, seq, role, content, status, model, replaces_id, served_by, parent_id, system_prompt_id, created_at, updated_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        RETURNING seq`,
     ).get(
       id,
@@ -109,6 +115,7 @@ export class MessageRepository {
       input.replacesId ?? null,
       input.servedBy ?? null,
       parentId,
+      systemPromptId,
       now,
       now,
     ) as { seq: number };
@@ -244,6 +251,24 @@ export class MessageRepository {
     ).all(messageId, limit) as { id: string; content: string }[];
   }
 
+  /** The system prompt a reply was asked with; null when it was not recorded (replies from before it was). */
+  systemPromptOf(messageId: string): string | null {
+    const row = prepareOnce(
+      this.db,
+      `SELECT p.text FROM messages m JOIN system_prompts p ON p.id = m.system_prompt_id WHERE m.id = ?`,
+    ).get(messageId) as { text: string } | undefined;
+    return row?.text ?? null;
+  }
+
+  /** Each distinct prompt text is stored once; returns its id. */
+  private systemPromptId(text: string): number {
+    return (
+      prepareOnce(this.db, `INSERT INTO system_prompts (text) VALUES (?) ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id`).get(
+        text,
+      ) as { id: number }
+    ).id;
+  }
+
   /**
    * The last message of the visible thread, if any: the conversation's thread tip, kept beside the
    * selection in the same transactions (so a send costs the same at the 1,000th turn as at the
@@ -263,7 +288,12 @@ export class MessageRepository {
   private walkDown(id: string): string {
     const next = prepareOnce(this.db, `SELECT selected_child_id AS id FROM messages WHERE id = ?`);
     let last = id;
-    for (let child = (next.get(id) as { id: string | null } | undefined)?.id; child; child = (next.get(child) as { id: string | null } | undefined)?.id) {
+    // Bounded like listThread: a damaged file's cycle must not hang the app.
+    for (
+      let child = (next.get(id) as { id: string | null } | undefined)?.id, steps = 0;
+      child && steps < MAX_THREAD_WALK;
+      child = (next.get(child) as { id: string | null } | undefined)?.id, steps++
+    ) {
       last = child;
     }
     return last;
@@ -271,6 +301,11 @@ export class MessageRepository {
 
   /** Whether the message is on its conversation's visible thread. */
   isInThread(message: Pick<Message, 'id' | 'conversationId'>): boolean {
+    // The tip is on the thread by definition; a regenerate of the last reply needs no walk.
+    const tip = (prepareOnce(this.db, `SELECT thread_tip_id AS tip FROM conversations WHERE id = ?`).get(message.conversationId) as
+      | { tip: string | null }
+      | undefined)?.tip;
+    if (tip === message.id) return true;
     let current: { id: string; parent_id: string | null } | undefined = this.db
       .prepare(`SELECT id, parent_id FROM messages WHERE id = ?`)
       .get(message.id) as { id: string; parent_id: string | null } | undefined;

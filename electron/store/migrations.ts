@@ -373,10 +373,6 @@ ALTER TABLE outbox ADD COLUMN context_reply_id TEXT;
 ALTER TABLE outbox ADD COLUMN context_system TEXT;
 ALTER TABLE outbox ADD COLUMN context_at INTEGER;
 
--- The last message of each conversation's visible thread, kept with the selection (a send reads it
--- instead of walking the thread). NULL: not known yet; the app walks the selected path once.
-ALTER TABLE conversations ADD COLUMN thread_tip_id TEXT REFERENCES messages(id);
-
 -- New rows keep their payload here (outbox.payload stays ''): a row's delivery state changes twice
 -- (sent, acked), and a narrow row packs dozens to a page instead of three, so those updates rewrite a
 -- page or two per batch instead of a page per three samples.
@@ -384,6 +380,24 @@ CREATE TABLE outbox_payloads (
   seq INTEGER PRIMARY KEY,
   payload TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 10,
+    name: 'thread tip and the system prompt each reply was asked with',
+    sql: `
+-- The last message of each conversation's visible thread, kept with the selection (a send reads it
+-- instead of walking the thread). NULL: not known yet; the app walks the selected path once.
+ALTER TABLE conversations ADD COLUMN thread_tip_id TEXT REFERENCES messages(id);
+
+-- The persona's system prompt a reply was asked with (each distinct text stored once): a training
+-- sample carries that prompt, not the one the persona has when the user later reacts. NULL (replies
+-- from before this version): the persona's current prompt.
+CREATE TABLE system_prompts (
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
+ALTER TABLE messages ADD COLUMN system_prompt_id INTEGER REFERENCES system_prompts(id);
 `,
   },
 ];

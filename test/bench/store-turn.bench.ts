@@ -41,13 +41,18 @@ class RawTurn {
   private readonly insertEvent;
   private readonly touch;
   private readonly selectChild;
+  private readonly systemPrompt;
 
   constructor(private readonly db: Db) {
     this.insertMessage = db.prepare(
-      `INSERT INTO messages (id, conversation_id, seq, role, content, status, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, seq, role, content, status, parent_id, system_prompt_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // A new message becomes the selected version of its turn (the visible thread's next step).
     this.selectChild = db.prepare(`UPDATE messages SET selected_child_id = ? WHERE id = ?`);
+    // A reply keeps the system prompt it is asked with (each distinct text stored once).
+    this.systemPrompt = db.prepare(
+      `INSERT INTO system_prompts (text) VALUES (?) ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id`,
+    );
     this.insertSignal = db.prepare(
       `INSERT INTO signals (id, persona_id, conversation_id, message_id, kind, reward, confidence, source, evidence, trigger_message_id, created_at)
        VALUES (?, ?, ?, ?, 'correction', -1, 0.8, 'heuristic', '["cue"]', ?, ?)`,
@@ -72,7 +77,7 @@ class RawTurn {
     const signalId = randomUUID();
     const nextReply = randomUUID();
     this.db.transaction(() => {
-      this.insertMessage.run(userId, conversationId, seq + 1, 'user', FOLLOW_UP, 'complete', replyId, now, now);
+      this.insertMessage.run(userId, conversationId, seq + 1, 'user', FOLLOW_UP, 'complete', replyId, null, now, now);
       this.selectChild.run(userId, replyId);
       this.insertSignal.run(signalId, personaId, conversationId, replyId, userId, now);
       this.insertHint.run(randomUUID(), signalId, personaId, replyId, 'Use exponential backoff capped at a minute.', now, now);
@@ -80,7 +85,8 @@ class RawTurn {
       this.insertEvent.run(`signal:${signalId}`, personaId, 'signal', signalId, replyId, 'Correction: reward −1', '{"kind":"correction"}', now);
       this.insertEvent.run(`hint:${signalId}`, personaId, 'hint', signalId, replyId, 'Hint: use exponential backoff', '{"text":"x"}', now);
       this.touch.run(now, conversationId);
-      this.insertMessage.run(nextReply, conversationId, seq + 2, 'assistant', REPLY_TEXT, 'complete', userId, now, now);
+      const promptId = (this.systemPrompt.get('You are a helpful assistant.') as { id: number }).id;
+      this.insertMessage.run(nextReply, conversationId, seq + 2, 'assistant', REPLY_TEXT, 'complete', userId, promptId, now, now);
       this.selectChild.run(nextReply, userId);
     })();
     return nextReply;
@@ -127,7 +133,15 @@ function storeTurn(store: AppStore, persona: Persona, conversationId: string): (
       trust: { decidedBy: 'detector', judgeTally: null, fate: 'will_train' },
     });
     store.conversations.touch(conversationId);
-    return store.messages.insert({ conversationId, role: 'assistant', content: '', status: 'streaming', model: 'bench', parentId: userMessage.id });
+    return store.messages.insert({
+      conversationId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model: 'bench',
+      parentId: userMessage.id,
+      systemPrompt: persona.systemPrompt,
+    });
   })();
   // The reply finishes later (in chat:send it streams afterwards), untimed; the next turn judges it.
   return () => void store.messages.finish(assistant.id, { content: REPLY_TEXT, status: 'complete' });

@@ -77,6 +77,22 @@ describe('core: conversation branches', () => {
     expect((await thread(conversation.id)).map((m) => m.id)).toEqual(back.map((m) => m.id));
   });
 
+  it("trains a reply with the system prompt it was asked with, not the persona's prompt when the user reacts", async () => {
+    policy.script({ chunks: ['Paris, the capital of France, is known for its museums.'] });
+    const conversation = await newConversation();
+    const sent = await h.invoke('chat:send', { conversationId: conversation.id, content: 'Capital of France?' });
+    await finished(sent.assistantMessage.id);
+    expect(lastRequestMessages()[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    // The user tweaks the prompt, then reacts to the reply written under the old one.
+    await h.invoke('personas:update', { id: conversation.personaId, systemPrompt: 'Answer in one word.' });
+    const { signal } = await h.invoke('feedback:thumb', { messageId: sent.assistantMessage.id, up: false });
+    const sample = samples().find((s) => s.sampleId === signal.id)!;
+    expect(sample.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Capital of France?' },
+    ]);
+  });
+
   it('reads an edited follow-up as the follow-up: its signal replaces the one the original gave', async () => {
     policy.script({ chunks: ['Paris is the capital of France.'] }, { chunks: ['ok'] });
     const conversation = await newConversation();
