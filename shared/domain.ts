@@ -140,6 +140,11 @@ export const MessageSchema = z.object({
   parentId: IdSchema.nullable().optional(),
   /** The user's rewrite of this reply: what the thread shows and later turns see (`content` stays what the model said). */
   editedContent: z.string().nullable().optional(),
+  /**
+   * What a reasoning model thought before answering, when its server sent it apart from the answer
+   * (reasoning_content). Shown apart; never sent back as context, never trained on.
+   */
+  reasoning: z.string().nullable().optional(),
   /** In thread listings: every version of this turn, oldest first, this one included. */
   versionIds: z.array(IdSchema).optional(),
   createdAt: z.number(),

@@ -40,14 +40,19 @@ export async function streamReply(
 ): Promise<Message | null> {
   const { reply } = input;
   let content = '';
+  let reasoning = '';
   let savedLength = 0;
   const coalescer = new DeltaCoalescer(input.deltaIntervalMs, (delta) =>
     events.emit('chat:delta', { conversationId: reply.conversationId, messageId: reply.id, delta }),
   );
+  // Reasoning arrives before the answer; its own coalescer keeps the two streams apart.
+  const reasoningCoalescer = new DeltaCoalescer(input.deltaIntervalMs, (delta) =>
+    events.emit('chat:delta', { conversationId: reply.conversationId, messageId: reply.id, delta: '', reasoning: delta }),
+  );
   const saveTimer = setInterval(() => {
-    if (content.length === savedLength) return;
-    savedLength = content.length;
-    messages.saveProgress(reply.id, content);
+    if (content.length + reasoning.length === savedLength) return;
+    savedLength = content.length + reasoning.length;
+    messages.saveProgress(reply.id, content, reasoning || null);
   }, input.persistIntervalMs);
 
   let outcome: { status: Message['status']; error: string | null; policyVersion: string | null; truncation: MessageTruncation | null };
@@ -80,13 +85,20 @@ export async function streamReply(
         fetch: input.fetch,
         onLearning: (resumeInMs) =>
           events.emit('chat:waiting', { conversationId: reply.conversationId, messageId: reply.id, resumeInMs }),
+        onReasoning: (delta) => {
+          reasoning += delta;
+          reasoningCoalescer.push(delta);
+        },
       },
       (delta) => {
+        // The answer begins: what the model thought so far goes out first.
+        if (content === '') reasoningCoalescer.flush();
         content += delta;
         coalescer.push(delta);
       },
     );
     content = result.content;
+    reasoning = result.reasoning;
     outcome = result.aborted
       ? { status: 'stopped', error: null, policyVersion: result.policyVersion, truncation: null }
       : result.cutOff
@@ -104,10 +116,11 @@ export async function streamReply(
       : { status: 'error', error: message, policyVersion: null, truncation: null };
   } finally {
     clearInterval(saveTimer);
+    reasoningCoalescer.flush();
     coalescer.flush();
   }
   try {
-    const stored = messages.finish(reply.id, { content, ...outcome });
+    const stored = messages.finish(reply.id, { content, reasoning: reasoning || null, ...outcome });
     if (stored) events.emit('chat:message', stored);
     return stored;
   } catch {

@@ -34,10 +34,14 @@ export interface ChatCompletionRequest {
    * replies resume (null: no estimate), again with each notice. Only box requests (`turn`) get these.
    */
   onLearning?: (resumeInMs: number | null) => void;
+  /** Each piece of reasoning the server sends apart from the answer (reasoning_content), as it arrives. */
+  onReasoning?: (delta: string) => void;
 }
 
 export interface ChatCompletionResult {
   content: string;
+  /** What the model thought before answering, when the server sends it apart (reasoning_content). */
+  reasoning: string;
   /** true when the caller's AbortSignal ended the stream; `content` holds what arrived before. */
   aborted: boolean;
   finishReason: string | null;
@@ -80,6 +84,7 @@ export async function streamChatCompletion(
   const callerAborted = () => request.signal?.aborted === true;
   const result: ChatCompletionResult = {
     content: '',
+    reasoning: '',
     aborted: false,
     finishReason: null,
     cutOff: false,
@@ -130,7 +135,7 @@ export async function streamChatCompletion(
     try {
       if (contentType.includes('application/json')) {
         // A server that ignored `stream: true` sends the whole completion at once.
-        readWholeCompletion(await response.text(), url, result, onDelta);
+        readWholeCompletion(await response.text(), url, result, onDelta, request.onReasoning);
       } else if (contentType.includes('text/html')) {
         // A proxy or a web app answered in place of the model server (wrong URL, login page).
         throw new PolicyError('bad_response', `${url} answered with ${summarizeHtml(await response.text())} instead of a reply stream; is this the right URL?`);
@@ -142,7 +147,7 @@ export async function streamChatCompletion(
             sawDone = true;
             break;
           }
-          readChunk(data, url, result, onDelta, request.onLearning);
+          readChunk(data, url, result, onDelta, request);
         }
         if (result.finishReason === 'abort') {
           throw new PolicyError('upstream', `${url} stopped this reply midway (the model server aborted it, e.g. to load new weights); ask again.`);
@@ -175,7 +180,7 @@ function readChunk(
   url: string,
   result: ChatCompletionResult,
   onDelta: (delta: string) => void,
-  onLearning: ((resumeInMs: number | null) => void) | undefined,
+  { onLearning, onReasoning }: Pick<ChatCompletionRequest, 'onLearning' | 'onReasoning'>,
 ): void {
   let json: unknown;
   try {
@@ -197,6 +202,11 @@ function readChunk(
   if (chunk.model) result.model = chunk.model;
   for (const choice of chunk.choices ?? []) {
     if ((choice.index ?? 0) !== 0) continue;
+    const thought = choice.delta?.reasoning_content;
+    if (thought) {
+      result.reasoning += thought;
+      onReasoning?.(thought);
+    }
     const delta = choice.delta?.content;
     if (delta) {
       result.content += delta;
@@ -206,7 +216,13 @@ function readChunk(
   }
 }
 
-function readWholeCompletion(text: string, url: string, result: ChatCompletionResult, onDelta: (delta: string) => void): void {
+function readWholeCompletion(
+  text: string,
+  url: string,
+  result: ChatCompletionResult,
+  onDelta: (delta: string) => void,
+  onReasoning: ((delta: string) => void) | undefined,
+): void {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -220,5 +236,7 @@ function readWholeCompletion(text: string, url: string, result: ChatCompletionRe
   result.model = parsed.data.model ?? null;
   result.finishReason = choice?.finish_reason ?? null;
   result.content = content;
+  result.reasoning = choice?.message.reasoning_content ?? '';
+  if (result.reasoning) onReasoning?.(result.reasoning);
   if (content) onDelta(content);
 }

@@ -20,6 +20,7 @@ interface RawMessage {
   updated_at: number;
   truncation: MessageTruncation | null;
   parent_id: string | null;
+  reasoning: string | null;
   edited_content?: string | null;
 }
 
@@ -42,6 +43,7 @@ function toMessage(raw: RawMessage): Message {
     truncation: raw.truncation ?? null,
     parentId: raw.parent_id,
     editedContent: raw.edited_content ?? null,
+    reasoning: raw.reasoning ?? null,
   };
   return message;
 }
@@ -74,6 +76,8 @@ export interface NewMessage {
 
 export interface MessageOutcome {
   content: string;
+  /** What the model thought apart from its answer (reasoning_content), if the server sent any. */
+  reasoning?: string | null;
   status: MessageStatus;
   error?: string | null;
   policyVersion?: string | null;
@@ -139,6 +143,7 @@ export class MessageRepository {
       truncation: null,
       parentId,
       editedContent: null,
+      reasoning: null,
     };
   }
 
@@ -359,17 +364,26 @@ export class MessageRepository {
   }
 
   /** Saves streamed text so far (the reply stays 'streaming'). */
-  saveProgress(id: string, content: string, now = Date.now()): void {
-    prepareOnce(this.db, `UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
-      .run(content, now, id);
+  saveProgress(id: string, content: string, reasoning: string | null = null, now = Date.now()): void {
+    prepareOnce(this.db, `UPDATE messages SET content = ?, reasoning = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
+      .run(content, reasoning, now, id);
   }
 
   finish(id: string, outcome: MessageOutcome, now = Date.now()): Message | null {
     const info = prepareOnce(
       this.db,
-      `UPDATE messages SET content = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
+      `UPDATE messages SET content = ?, reasoning = ?, status = ?, error = ?, policy_version = COALESCE(?, policy_version), truncation = ?,
        updated_at = ? WHERE id = ?`,
-    ).run(outcome.content, outcome.status, outcome.error ?? null, outcome.policyVersion ?? null, outcome.truncation ?? null, now, id);
+    ).run(
+      outcome.content,
+      outcome.reasoning ?? null,
+      outcome.status,
+      outcome.error ?? null,
+      outcome.policyVersion ?? null,
+      outcome.truncation ?? null,
+      now,
+      id,
+    );
     return info.changes === 1 ? this.get(id) : null;
   }
 

@@ -384,7 +384,7 @@ CREATE TABLE outbox_payloads (
   },
   {
     version: 10,
-    name: 'thread tip and the system prompt each reply was asked with',
+    name: 'thread tip, the system prompt each reply was asked with, reasoning kept apart',
     sql: `
 -- The last message of each conversation's visible thread, kept with the selection (a send reads it
 -- instead of walking the thread). NULL: not known yet; the app walks the selected path once.
@@ -398,6 +398,10 @@ CREATE TABLE system_prompts (
   text TEXT NOT NULL UNIQUE
 );
 ALTER TABLE messages ADD COLUMN system_prompt_id INTEGER REFERENCES system_prompts(id);
+
+-- What a reasoning model thought before its answer when the server sends it apart
+-- (reasoning_content): shown apart, never sent back as context and never trained on.
+ALTER TABLE messages ADD COLUMN reasoning TEXT;
 `,
   },
 ];

@@ -104,7 +104,12 @@ function AssistantMessage({ message, feedback, canRegenerate, busy }: Props) {
   // A reply that failed or was cut off never trains, so it offers no feedback (regenerate still works).
   const trainable = message.content !== '' && message.status !== 'error';
   // A reasoning model's thinking is shown apart; the answer is what renders (and what marks map to).
-  const { reasoning, answer, answerStart, thinking } = useMemo(() => splitReasoning(message.content), [message.content]);
+  // Reasoning comes either inside the text (<think>…</think>) or apart from it (reasoning_content).
+  const split = useMemo(() => splitReasoning(message.content), [message.content]);
+  const { answer, answerStart } = split;
+  const apart = message.reasoning ?? null;
+  const reasoning = apart ?? split.reasoning;
+  const thinking = apart !== null ? message.content === '' : split.thinking;
   // The user's rewrite stands in the thread instead of what the model wrote (unless they look back at it).
   const rewrite = message.editedContent ?? '';
   const showRewrite = rewritten && !showOriginal;

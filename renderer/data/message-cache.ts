@@ -38,16 +38,21 @@ function bySeq(a: Message, b: Message): number {
   return a.seq - b.seq;
 }
 
-export function applyDelta(thread: ThreadCache, messageId: string, delta: string): ThreadCache {
+/** Appends streamed answer text (`delta`) or reasoning (`reasoning`) to a streaming reply. */
+export function applyDelta(thread: ThreadCache, messageId: string, delta: string, reasoning = ''): ThreadCache {
   const index = thread.messages.findIndex((m) => m.id === messageId);
   if (index < 0) {
+    // Reasoning that arrives before its row is not kept here: the row brings what was saved of it.
+    if (delta === '') return thread;
     return { ...thread, orphanText: { ...thread.orphanText, [messageId]: (thread.orphanText[messageId] ?? '') + delta } };
   }
   const current = thread.messages[index]!;
   // A finished message never grows again; a late delta must not corrupt the stored text.
   if (current.status !== 'streaming') return thread;
   const messages = thread.messages.slice();
-  messages[index] = { ...current, content: current.content + delta };
+  messages[index] = reasoning
+    ? { ...current, content: current.content + delta, reasoning: (current.reasoning ?? '') + reasoning }
+    : { ...current, content: current.content + delta };
   return { ...thread, messages };
 }
 

@@ -46,7 +46,7 @@ export function useLiveUpdates(): void {
       ),
       api.on('chat:delta', (event) => {
         stopWaiting(event.messageId);
-        patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta));
+        patchThread(event.conversationId, (t) => applyDelta(t, event.messageId, event.delta, event.reasoning));
       }),
       api.on('chat:message', (message) => {
         stopWaiting(message.id);

@@ -1,8 +1,8 @@
 /**
  * Separates a reasoning model's thinking from its answer when both arrive in the reply text:
  * `<think>…</think>answer` (Qwen3, DeepSeek-R1 without a reasoning parser), or `…</think>answer`
- * when the chat template already opened the tag in the prompt. Replies whose reasoning the server
- * sends apart (`reasoning_content`) are not covered here: the core keeps only `content`.
+ * when the chat template already opened the tag in the prompt. Reasoning the server sends apart
+ * (`reasoning_content`) is kept apart by the core (Message.reasoning) and needs no splitting.
  */
 export interface ReasoningSplit {
   /** The thinking, trimmed; null when the reply has none. */

@@ -321,7 +321,8 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<InvokeContract[C]
 /** Events pushed from the core to every window. */
 export const eventContract = {
   /** Reply text as it streams; deltas for one message arrive in order. */
-  'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string() }),
+  /** Streamed text of a reply: `delta` of its answer, or `reasoning` of what it thinks before answering. */
+  'chat:delta': z.object({ conversationId: IdSchema, messageId: IdSchema, delta: z.string(), reasoning: z.string().optional() }),
   /**
    * The box holds this reply's request while it trains a step: "learning… replies resume in ~N s".
    * resumeInMs is the box's estimate when the notice was sent (null: none yet). Ends with the first delta.

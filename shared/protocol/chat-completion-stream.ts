@@ -36,7 +36,7 @@ export const ChatCompletionSchema = z.object({
   choices: z
     .array(
       z.object({
-        message: z.object({ role: z.string().optional(), content: ContentSchema }),
+        message: z.object({ role: z.string().optional(), content: ContentSchema, reasoning_content: ContentSchema }),
         finish_reason: z.string().nullable().optional(),
       }),
     )

@@ -209,4 +209,22 @@ describe('chat appearance and accessibility (real Chromium, browser mode)', () =
     });
     expect(harness.problems).toEqual([]);
   }, 240_000);
+
+  it('shows reasoning the server sends apart (reasoning_content) beside the answer, and keeps it with the reply', async () => {
+    await newConversation(page);
+    const thinking = 'Metres or feet? The user wrote in English; give both.';
+    harness.policy.script({ reasoning: chunked(thinking, 8), chunks: chunked('About 8,849 m (29,032 ft).', 6), chunkDelayMs: 20 });
+    await send(page, 'How high is Everest?');
+    const reply = assistantMessages(page).first();
+    await poll(() => reply.getAttribute('data-status'), 60_000).toBe('complete');
+    const reasoning = reply.getByTestId('reasoning');
+    await reasoning.locator('summary').click();
+    expect(await reasoning.getByTestId('reasoning-body').textContent()).toContain(thinking);
+    expect(await reply.getByTestId('message-content').textContent()).toBe('About 8,849 m (29,032 ft).');
+    // Stored with the reply: a reload shows it again.
+    await page.reload();
+    const reopened = assistantMessages(page).first();
+    await poll(() => reopened.getByTestId('reasoning').count(), 30_000).toBe(1);
+    expect(await reopened.getByTestId('message-content').textContent()).toBe('About 8,849 m (29,032 ft).');
+  });
 });

@@ -93,7 +93,37 @@ describe('core: conversation branches', () => {
     ]);
   });
 
+  it('keeps reasoning sent apart (reasoning_content) with the reply, out of later requests and of its training sample', async () => {
+    policy.script({ reasoning: ['The user wants ', 'the capital.'], chunks: ['Paris.'] }, { chunks: ['About 2 million.'] });
+    const conversation = await newConversation();
+    const sent = await h.invoke('chat:send', { conversationId: conversation.id, content: 'Capital of France?' });
+    const reply = await finished(sent.assistantMessage.id);
+    expect(reply).toMatchObject({ content: 'Paris.', reasoning: 'The user wants the capital.' });
+    expect((await thread(conversation.id)).at(-1)).toMatchObject({ content: 'Paris.', reasoning: 'The user wants the capital.' });
+    // It streamed apart from the answer, before it.
+    const deltas = h.events
+      .filter((e) => e.event === 'chat:delta')
+      .map((e) => e.payload as { messageId: string; delta: string; reasoning?: string })
+      .filter((d) => d.messageId === sent.assistantMessage.id);
+    expect(deltas.map((d) => d.reasoning ?? '').join('')).toBe('The user wants the capital.');
+    expect(deltas.map((d) => d.delta).join('')).toBe('Paris.');
+    expect(deltas.findIndex((d) => d.delta !== '')).toBeGreaterThan(deltas.findLastIndex((d) => d.reasoning));
+
+    const next = await h.invoke('chat:send', { conversationId: conversation.id, content: 'How many people live there?' });
+    await finished(next.assistantMessage.id);
+    // The policy is not sent its own earlier thinking, only its answer.
+    expect(lastRequestMessages()).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Capital of France?' },
+      { role: 'assistant', content: 'Paris.' },
+      { role: 'user', content: 'How many people live there?' },
+    ]);
+    const { signal } = await h.invoke('feedback:thumb', { messageId: sent.assistantMessage.id, up: true });
+    expect(samples().find((s) => s.sampleId === signal.id)).toMatchObject({ response: 'Paris.' });
+  });
+
   it('reads an edited follow-up as the follow-up: its signal replaces the one the original gave', async () => {
+
     policy.script({ chunks: ['Paris is the capital of France.'] }, { chunks: ['ok'] });
     const conversation = await newConversation();
     const first = await h.invoke('chat:send', { conversationId: conversation.id, content: 'What is the capital of France?' });

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  * the next replies do.
  */
 export interface ScriptedReply {
+  /** Reasoning streamed apart (reasoning_content) before the answer, as a reasoning parser does. */
+  reasoning?: string[];
   /** Text chunks streamed in order. */
   chunks?: string[];
   /** Delay before each chunk. */
@@ -91,6 +93,9 @@ export async function startOpenAiStreamServer(): Promise<OpenAiStreamServer> {
     res.writeHead(200, headers);
     open.add(res);
     res.on('close', () => open.delete(res));
+    for (const thought of reply.reasoning ?? []) {
+      res.write(`data: ${JSON.stringify({ id: 'c', model: 'qwen3-4b', choices: [{ index: 0, delta: { content: null, reasoning_content: thought }, finish_reason: null }] })}\n\n`);
+    }
     for (const chunk of reply.chunks ?? []) {
       if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
       if (res.destroyed) return;

@@ -35,6 +35,35 @@ function chunk(content: string, extra: Record<string, unknown> = {}): string {
 const base = { model: 'qwen', messages: [{ role: 'user' as const, content: 'hi' }], temperature: 0.7, maxTokens: 64 };
 
 describe('streamChatCompletion', () => {
+  it('keeps reasoning the server sends apart (reasoning_content) out of the answer, streamed or whole', async () => {
+    const thought = (text: string) =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant', content: null, reasoning_content: text } }] })}\n\n`;
+    const endpoint = await startServer((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(thought('The capital… '));
+      res.write(thought('not Sydney.'));
+      res.write(chunk('Canberra.'));
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+    const deltas: string[] = [];
+    const thoughts: string[] = [];
+    const result = await streamChatCompletion({ ...base, endpoint, onReasoning: (t) => thoughts.push(t) }, (d) => deltas.push(d));
+    expect(thoughts).toEqual(['The capital… ', 'not Sydney.']);
+    expect(deltas).toEqual(['Canberra.']);
+    expect(result).toMatchObject({ content: 'Canberra.', reasoning: 'The capital… not Sydney.', finishReason: 'stop' });
+
+    // A server that answers with one whole completion instead of a stream.
+    const whole = await startServer((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { content: 'Canberra.', reasoning_content: 'Not Sydney.' }, finish_reason: 'stop' }] }));
+    });
+    const wholeThoughts: string[] = [];
+    const answered = await streamChatCompletion({ ...base, endpoint: whole, onReasoning: (t) => wholeThoughts.push(t) }, () => undefined);
+    expect(answered).toMatchObject({ content: 'Canberra.', reasoning: 'Not Sydney.' });
+    expect(wholeThoughts).toEqual(['Not Sydney.']);
+  });
+
   it('streams deltas, sends auth + apprentice headers, reads the policy version header', async () => {
     let seen: { headers: IncomingMessage['headers']; body: Record<string, unknown>; url: string } | null = null;
     const endpoint = await startServer((req, body, res) => {
