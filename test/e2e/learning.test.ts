@@ -44,6 +44,7 @@ describe('the Learning tab (real Chromium, core, box, engine and trainer edge)',
       await poll(() => messages(page, 'assistant').last().textContent(), 60_000).toContain(text.replace(/[.]$/, ''));
       await poll(() => messages(page, 'assistant').last().getAttribute('data-status'), 60_000).toBe('complete');
     }
+    const lastCorrectedId = (await messages(page, 'assistant').last().getAttribute('data-message-id'))!;
     // …the box stores them and a training step learns from them (policy-1)…
     await page.getByTestId('tab-timeline').click();
     await poll(() => rows(page).count(), 60_000).toBe(3);
@@ -56,9 +57,23 @@ describe('the Learning tab (real Chromium, core, box, engine and trainer edge)',
 
     // …then four replies accepted.
     // (The thread is virtualised: replies are found by their text, the newest as the last one shown.)
+    // Each reply is pinned by its id: `.last()` of a virtualised list can move to another row while
+    // the list renders after the tab switch or a new message.
     await page.getByTestId('tab-chat').click();
+    const thread = page.getByTestId('thread');
+    let previousId = lastCorrectedId;
     for (let i = 0; i < 4; i += 1) {
-      const reply = messages(page, 'assistant').last();
+      let id = previousId;
+      if (i > 0) {
+        await poll(async () => {
+          await thread.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+          id = (await messages(page, 'assistant').last().getAttribute('data-message-id')) ?? previousId;
+          return id;
+        }, 60_000).not.toBe(previousId);
+      }
+      await thread.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+      previousId = id;
+      const reply = page.locator(`[data-testid="message"][data-message-id="${id}"]`);
       await poll(() => reply.getAttribute('data-status'), 60_000).toBe('complete');
       await reply.getByTestId('thumb-up').click();
       await poll(() => reply.getByTestId('signal-badge').getAttribute('data-kind'), 30_000).toBe('thumb_up');

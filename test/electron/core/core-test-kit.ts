@@ -7,7 +7,6 @@ import { eventNames, invokeContract } from '../../../shared/ipc/contract';
 import { createCore, DATABASE_FILE_NAME, type Core, type CoreOptions } from '../../../electron/core/create-core';
 import { OutboxRepository } from '../../../electron/store/outbox-repository';
 import type { FromWorker, SyncWorkerPort, ToWorker } from '../../../electron/sync/types';
-import { CHART_EVENT_KINDS, signalBuckets } from '../../../renderer/timeline/timeline-chart-data';
 import { afterEach, beforeEach } from 'vitest';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './openai-stream-server';
 
@@ -107,20 +106,6 @@ export class RecordingSyncPort implements SyncWorkerPort {
   send(message: unknown): void {
     this.listener?.(message as FromWorker);
   }
-}
-
-/** The timeline chart's signal totals, read the way the renderer reads them, next to timeline:stats. */
-export async function chartAndStatsTotals(h: CoreHarness, personaId: string) {
-  const events = await h.invoke('timeline:list', { personaId, limit: 500, kinds: [...CHART_EVENT_KINDS] });
-  const buckets = signalBuckets(events);
-  const positive = buckets.reduce((n, b) => n + b.positive, 0);
-  const negative = buckets.reduce((n, b) => n + b.negative, 0);
-  const neutral = buckets.reduce((n, b) => n + b.neutral, 0);
-  const stats = await h.invoke('timeline:stats', { personaId });
-  return {
-    chart: { signals: positive + negative + neutral, positive, negative },
-    stats: { signals: stats.signals, positive: stats.positive, negative: stats.negative },
-  };
 }
 
 /**
