@@ -23,6 +23,8 @@ export const ArchivedMessageSchema = z
     policyVersion: z.string().max(200).nullable(),
     /** The user's rewrite of a reply, shown (and answered) instead of `content`. */
     editedContent: TextSchema.nullable(),
+    /** What a reasoning model thought apart from its answer (absent in files from before it was kept). */
+    reasoning: TextSchema.nullable().optional(),
     selected: z.boolean(),
     createdAt: z.number(),
     updatedAt: z.number(),

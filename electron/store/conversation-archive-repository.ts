@@ -22,7 +22,7 @@ export class ConversationArchiveRepository {
     if (!conversation) return null;
     const raws = this.db
       .prepare(
-        `SELECT m.id, m.seq, m.parent_id AS parentId, m.role, m.content, m.status, m.error, m.model,
+        `SELECT m.id, m.seq, m.parent_id AS parentId, m.role, m.content, m.reasoning, m.status, m.error, m.model,
                 m.policy_version AS policyVersion, m.created_at AS createdAt, m.updated_at AS updatedAt,
                 (SELECT e.text FROM reply_corrections e WHERE e.message_id = m.id AND e.kind = 'edit'
                  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS editedContent,
@@ -60,8 +60,8 @@ export class ConversationArchiveRepository {
       )
       .run(conversation.id, conversation.personaId, conversation.title, conversation.createdAt, conversation.updatedAt);
     const insert = this.db.prepare(
-      `INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, policy_version, parent_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, seq, role, content, reasoning, status, error, model, policy_version, parent_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const rewrite = this.db.prepare(
       `INSERT INTO reply_corrections (signal_id, message_id, kind, text, created_at) VALUES (NULL, ?, 'edit', ?, ?)`,
@@ -77,6 +77,7 @@ export class ConversationArchiveRepository {
         m.seq,
         m.role,
         m.content,
+        m.reasoning ?? null,
         interrupted ? 'error' : m.status,
         interrupted ? 'Interrupted: the reply was still streaming when it was exported.' : m.error,
         m.model,

@@ -145,7 +145,13 @@ export async function runLearningSession(
       }
     }
     // What the persona's Learning tab shows after the run: the app's own acceptance curve, from its store.
-    const learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
+    // The last step's progress reaches the app through the box's stream and the sync worker, so it may
+    // land a moment after the last reply: wait for it (bounded) before reading.
+    let learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
+    for (const deadline = Date.now() + 15_000; learningTab.versions.length < steps.length && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
+    }
     return { records, trainingSteps: steps.length, learningTab };
   } catch (error) {
     const tail = parts.driver ? `\n--- training driver output ---\n${parts.driver.process.output().slice(-3000)}` : '';

@@ -25,9 +25,9 @@ async function finished(id: string): Promise<Message> {
   return h.waitFor('chat:message', (m) => m.id === id && m.status !== 'streaming');
 }
 
-/** A conversation with a regenerated reply, a rewrite and an edited-and-resent message. */
+/** A conversation with a regenerated reply, reasoning sent apart, a rewrite and an edited-and-resent message. */
 async function richConversation() {
-  policy.script({ chunks: ['Canberra.'] }, { chunks: ['It is Canberra.'] }, { chunks: ['Since 1913.'] }, { chunks: ['Vienna.'] });
+  policy.script({ chunks: ['Canberra.'] }, { chunks: ['It is Canberra.'] }, { reasoning: ['They ask when it became the capital.'], chunks: ['Since 1913.'] }, { chunks: ['Vienna.'] });
   const persona = await h.invoke('personas:create', { name: 'Geographer', systemPrompt: 'Be brief.', temperature: 0.3 });
   const conversation = await h.invoke('conversations:create', { personaId: persona.id, title: 'Capitals' });
   const first = await h.invoke('chat:send', { conversationId: conversation.id, content: 'Capital of Australia?' });
@@ -58,9 +58,13 @@ describe('core: export and import', () => {
     expect(imported).toMatchObject({ name: 'Geographer', systemPrompt: 'Be brief.', temperature: 0.3 });
     const before = await h.invoke('messages:list', { conversationId: conversation.id });
     const after = await other.invoke('messages:list', { conversationId: conversation.id });
-    const view = (thread: Message[]) => thread.map((m) => ({ id: m.id, content: m.content, editedContent: m.editedContent, versionIds: m.versionIds }));
+    const view = (thread: Message[]) =>
+      thread.map((m) => ({ id: m.id, content: m.content, reasoning: m.reasoning, editedContent: m.editedContent, versionIds: m.versionIds }));
     expect(view(after)).toEqual(view(before));
-    expect(after.find((m) => m.id === second.assistantMessage.id)!.editedContent).toBe('Since 1913, when it was founded.');
+    expect(after.find((m) => m.id === second.assistantMessage.id)).toMatchObject({
+      editedContent: 'Since 1913, when it was founded.',
+      reasoning: 'They ask when it became the capital.',
+    });
     // Search finds the imported text.
     expect((await other.invoke('search:messages', { query: 'founded' })).map((hit) => hit.messageId)).toEqual([second.assistantMessage.id]);
 
