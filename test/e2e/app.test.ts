@@ -6,7 +6,8 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOX_DATABASE_FILE } from '../../box/gateway/gateway-config';
 import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
-import { launchChromium } from './support/chromium';
+import { startBrowserMode } from './support/browser-mode-process';
+import { openWatchedPage } from './support/chromium';
 import { startReadyProcess, type ReadyProcess } from './support/child-process';
 import { runTrainingStep } from './support/trainer-stand-in';
 
@@ -39,7 +40,7 @@ const processes: ReadyProcess[] = [];
 let context: BrowserContext | null = null;
 let page: Page;
 let boxDataDir: string;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(repo, 'out', 'renderer', 'index.html'))) {
@@ -65,29 +66,11 @@ beforeAll(async () => {
   });
   processes.push(box);
 
-  const web = await startReadyProcess({
-    name: 'browser mode',
-    script: 'electron/web/main.ts',
-    args: ['--port', '0', '--data-dir', join(temp, 'app')],
-    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/,
-    cwd: repo,
-  });
-  processes.push(web);
+  const web = await startBrowserMode(join(temp, 'app'));
+  processes.push(web.process);
 
-  context = await launchChromium(join(temp, 'chromium-profile'));
-  // Init scripts run outside the page's CSP, so they can watch for violations.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
   mkdirSync(screenshots, { recursive: true });
-  await page.goto(web.match[1]!);
+  ({ context, page, problems: pageProblems } = await openWatchedPage(join(temp, 'chromium-profile'), web.url));
   (globalThis as { __boxUrl?: string }).__boxUrl = box.match[1]!;
 }, 180_000);
 

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRAINER_WEIGHTS_PATH, type TrainerWeights } from '../../shared/protocol/trainer-api';
-import { launchChromium } from './support/chromium';
+import { startBrowserMode } from './support/browser-mode-process';
+import { openWatchedPage } from './support/chromium';
 import { startReadyProcess, type ReadyProcess } from './support/child-process';
 
 /**
@@ -44,17 +45,9 @@ beforeAll(async () => {
   });
   processes.push(box);
   boxUrl = box.match[1]!.replace(/\/$/, '');
-  const web = await startReadyProcess({
-    name: 'browser mode',
-    script: 'electron/web/main.ts',
-    args: ['--port', '0', '--data-dir', join(temp, 'app')],
-    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/,
-    cwd: repo,
-  });
-  processes.push(web);
-  context = await launchChromium(join(temp, 'chromium-profile'));
-  page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(web.match[1]!);
+  const web = await startBrowserMode(join(temp, 'app'));
+  processes.push(web.process);
+  ({ context, page } = await openWatchedPage(join(temp, 'chromium-profile'), web.url));
 }, 180_000);
 
 afterAll(async () => {

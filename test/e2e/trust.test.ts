@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOX_DATABASE_FILE } from '../../box/gateway/gateway-config';
 import { ProgressEventSchema, type ProgressEvent } from '../../shared/protocol/box-stream';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from '../electron/core/openai-stream-server';
-import { launchChromium } from './support/chromium';
+import { startBrowserMode } from './support/browser-mode-process';
+import { openWatchedPage } from './support/chromium';
 import { startReadyProcess, type ReadyProcess } from './support/child-process';
 import { runTrainingStep } from './support/trainer-stand-in';
 
@@ -31,7 +32,7 @@ let context: BrowserContext | null = null;
 let page: Page;
 let boxUrl: string;
 let boxDataDir: string;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(repo, 'out', 'renderer', 'index.html'))) {
@@ -57,24 +58,12 @@ beforeAll(async () => {
   });
   processes.push(box);
   boxUrl = box.match[1]!;
-  const web = await startReadyProcess({
-    name: 'browser mode',
-    script: 'electron/web/main.ts',
-    args: ['--port', '0', '--data-dir', join(temp, 'app')],
-    ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/,
-    cwd: repo,
-  });
-  processes.push(web);
+  const web = await startBrowserMode(join(temp, 'app'));
+  processes.push(web.process);
   other = await startOpenAiStreamServer();
   other.script({ chunks: OTHER_REPLY.split(/(?<= )/) });
 
-  context = await launchChromium(join(temp, 'chromium-profile'));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
-  });
-  await page.goto(web.match[1]!);
+  ({ context, page, problems: pageProblems } = await openWatchedPage(join(temp, 'chromium-profile'), web.url));
 }, 180_000);
 
 afterAll(async () => {

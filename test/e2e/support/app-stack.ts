@@ -8,7 +8,7 @@ import { startBrowserServer, type BrowserServer } from '../../../electron/web/br
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
 import { writeQwen3ModelFolder } from '../../support/qwen3-model-folder';
 import { startSglangTestEngine, type JudgeBehaviour, type ReplyContext, type SglangTestEngine } from '../../support/sglang-test-engine';
-import { launchChromium } from './chromium';
+import { openWatchedPage } from './chromium';
 import { startReadyProcess, type ReadyProcess } from './child-process';
 
 /**
@@ -95,21 +95,9 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
     await invoke('settings:update', { policy: { endpoint: `${engine.url}/v1` } });
   }
 
-  const context = await launchChromium(join(temp, 'chromium-profile'));
-  closers.push(() => context.close().catch(() => undefined));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
   mkdirSync(screenshotDir, { recursive: true });
-  await page.goto(server.url);
+  const { context, page, problems } = await openWatchedPage(join(temp, 'chromium-profile'), server.url);
+  closers.push(() => context.close().catch(() => undefined));
 
   return {
     engine,

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from '../../electron/core/openai-stream-server';
-import { launchChromium } from './chromium';
-import { startReadyProcess, type ReadyProcess } from './child-process';
+import { startBrowserMode } from './browser-mode-process';
+import { openWatchedPage } from './chromium';
+import type { ReadyProcess } from './child-process';
 
 /**
  * Browser mode (the real core) talking to a scripted OpenAI-compatible policy endpoint, driven by
@@ -40,37 +41,24 @@ export async function startChatHarness(name: string): Promise<ChatHarness> {
     rmSync(temp, { recursive: true, force: true });
   };
   try {
-    web = await startReadyProcess({
-      name: 'browser mode',
-      script: 'electron/web/main.ts',
-      args: ['--port', '0', '--data-dir', join(temp, 'app')],
-      // The token rides in the query or (newer) the #fragment of the printed address.
-      ready: /Apprentice \(browser mode\) ready at (http:\/\/127\.0\.0\.1:\d+\/[?#]token=\S+)/,
-      cwd: repo,
-    });
-    context = await launchChromium(join(temp, 'chromium-profile'));
-    // Init scripts run outside the page's CSP, so they can watch it and time the main thread.
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-      });
-      const w = window as unknown as { __longTasks: number[] };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
-    });
+    const started = await startBrowserMode(join(temp, 'app'));
+    web = started.process;
+    const appUrl = started.url;
     const screenshots = join(repo, 'test-results', 'screenshots');
     mkdirSync(screenshots, { recursive: true });
-    const appUrl = web.match[1]!;
-    await page.goto(appUrl);
-    return { repo, screenshots, policy, context, page, appUrl, problems, close };
+    const watched = await openWatchedPage(join(temp, 'chromium-profile'), appUrl, (browser) =>
+      // Init scripts run outside the page's CSP, so they can time the main thread.
+      browser.addInitScript(() => {
+        const w = window as unknown as { __longTasks: number[] };
+        w.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+        }).observe({ type: 'longtask', buffered: true });
+      }),
+    );
+    context = watched.context;
+    const { page, problems } = watched;
+    return { repo, screenshots, policy, context: watched.context, page, appUrl, problems, close };
   } catch (error) {
     await close();
     throw error;
