@@ -1,3 +1,5 @@
+import { splitReasoning } from '../../shared/split-reasoning';
+
 /**
  * Conversation titles as text: the stand-in made from the first message until a generated one
  * arrives, the prompt that asks the model for one, and what of the model's answer may be a title.
@@ -48,8 +50,7 @@ export function titleRequestMessages(user: string, reply: string): Array<{ role:
  * a paragraph). Reasoning (<think>…</think>), a "Title:" label, quotes and a final full stop go.
  */
 export function titleFromAnswer(answer: string): string | null {
-  const withoutReasoning = answer.replace(/<think>[\s\S]*?(<\/think>|$)/gi, '');
-  const line = withoutReasoning.split('\n').map(plain).find((l) => l !== '');
+  const line = splitReasoning(answer).answer.split('\n').map(plain).find((l) => l !== '');
   if (!line) return null;
   const title = line
     .replace(/^title\s*:\s*/i, '')

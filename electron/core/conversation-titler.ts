@@ -5,11 +5,12 @@ import type { CoreContext } from './core-context';
 import { titleFromAnswer, titleRequestMessages } from './conversation-title-text';
 import { chatParametersFor } from './persona-chat-parameters';
 import { resolvePolicyTarget } from './policy-target';
+import { splitReasoning } from '../../shared/split-reasoning';
 
 /** Whether the answer so far holds a whole first line after its reasoning, or more than a title could be. */
 function hasTitleLine(answer: string): boolean {
-  const visible = answer.replace(/<think>[\s\S]*?<\/think>/gi, '');
-  if (/<think>/i.test(visible)) return visible.length > 4_000;
+  const { answer: visible, thinking } = splitReasoning(answer);
+  if (thinking) return answer.length > 4_000;
   return /\S[^\n]*\n/.test(visible) || visible.length > 400;
 }
 

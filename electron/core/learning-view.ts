@@ -4,6 +4,7 @@ import { stripMarkdownMarkers } from '../signals/strip-markdown-markers';
 import type { AppStore } from '../store/app-store';
 import { isAcceptedReply } from './reply-acceptance';
 import { rollingAcceptance, type JudgedReply } from './rolling-acceptance';
+import { splitReasoning } from '../../shared/split-reasoning';
 
 /** How many judged replies each point of the acceptance curve looks back over. */
 export const ACCEPTANCE_WINDOW = 20;
@@ -240,6 +241,6 @@ export function withHintContext<H extends Hint>(store: AppStore, hints: H[]) {
 
 /** The start of a message as a reader sees it: no reasoning, no markdown markers, one line. */
 function excerpt(text: string | null): string {
-  const flat = stripMarkdownMarkers((text ?? '').replace(/<think>[\s\S]*?(<\/think>|$)/g, '')).replace(/\s+/g, ' ').trim();
+  const flat = stripMarkdownMarkers(splitReasoning(text ?? '').answer).replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT ? flat : `${flat.slice(0, EXCERPT - 1)}…`;
 }

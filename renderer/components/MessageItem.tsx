@@ -7,7 +7,7 @@ import { useApi } from '../ipc/api-context';
 import { applyMessage, emptyThread, type ThreadCache } from '../data/message-cache';
 import { useThreadActions } from '../data/use-thread-actions';
 import { describeError } from '../ipc/ipc-call-error';
-import { splitReasoning } from '../markdown/split-reasoning';
+import { splitReasoning } from '../../shared/split-reasoning';
 import { readSelectionIn } from '../selection/read-dom-selection';
 import { CopyButton } from './CopyButton';
 import { RegenerateIcon, ThumbDownIcon, ThumbUpIcon } from './icons';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitReasoning } from '../../../renderer/markdown/split-reasoning';
+import { splitReasoning } from '../../shared/split-reasoning';
 
 describe('splitReasoning', () => {
   it('separates <think>…</think> from the answer and says where the answer starts', () => {
