@@ -6,7 +6,7 @@ export interface SignalSampleInput {
   persona: Persona;
   signal: Signal;
   /** The visible thread before the judged reply. */
-  context: readonly Message[];
+  context: readonly Pick<Message, 'role' | 'content' | 'editedContent'>[];
   reply: Message;
   nextState: SignalSample['nextState'];
   /** Only an approved or automatic hint; null while one awaits review or after it was rejected. */

@@ -200,26 +200,9 @@ export class MessageRepository {
   }
 
   /**
-   * The messages `messageId` answers, first one first: the context it was (or will be) written in.
-   * A rewritten reply counts with the newest rewrite made at or before `asOf` (what the policy saw then).
-   */
-  ancestorsOf(messageId: string, asOf = Number.MAX_SAFE_INTEGER): Message[] {
-    const raws = prepareOnce(
-      this.db,
-      `WITH RECURSIVE up(id, depth) AS (
-         SELECT parent_id, 1 FROM messages WHERE id = :messageId AND parent_id IS NOT NULL
-         UNION ALL
-         SELECT p.parent_id, up.depth + 1 FROM messages p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL
-       )
-       SELECT m.*, ${EDITED_AS_OF} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC`,
-    ).all({ messageId, asOf }) as RawMessage[];
-    return raws.map(toMessage);
-  }
-
-  /**
-   * What ancestorsOf gives, only the role and the text (a rewrite made at or before `asOf` beside the
-   * content): the context of a request or a training sample, read at half ancestorsOf's cost (the walk
-   * carries the columns instead of joining every message back).
+   * The messages `messageId` answers, first one first, as role and text (a rewrite made at or before
+   * `asOf` beside the content): the context it was (or will be) written in, for a request or a
+   * training sample. The walk carries the columns it returns instead of joining every message back.
    */
   contextOf(messageId: string, asOf = Number.MAX_SAFE_INTEGER): Pick<Message, 'role' | 'content' | 'editedContent'>[] {
     const rows = prepareOnce(
@@ -311,13 +294,12 @@ export class MessageRepository {
       | { tip: string | null }
       | undefined)?.tip;
     if (tip === message.id) return true;
-    let current: { id: string; parent_id: string | null } | undefined = this.db
-      .prepare(`SELECT id, parent_id FROM messages WHERE id = ?`)
+    let current: { id: string; parent_id: string | null } | undefined = prepareOnce(this.db, `SELECT id, parent_id FROM messages WHERE id = ?`)
       .get(message.id) as { id: string; parent_id: string | null } | undefined;
-    const parent = this.db.prepare(`SELECT id, parent_id, selected_child_id FROM messages WHERE id = ?`);
+    const parent = prepareOnce(this.db, `SELECT id, parent_id, selected_child_id FROM messages WHERE id = ?`);
     while (current) {
       if (current.parent_id === null) {
-        const root = this.db.prepare(`SELECT selected_root_id FROM conversations WHERE id = ?`).get(message.conversationId) as
+        const root = prepareOnce(this.db, `SELECT selected_root_id FROM conversations WHERE id = ?`).get(message.conversationId) as
           | { selected_root_id: string | null }
           | undefined;
         return root?.selected_root_id === current.id;
@@ -350,17 +332,6 @@ export class MessageRepository {
     }
     // The whole path down to `id` is selected now; the thread ends where the selection below it does.
     if (conversationId) this.setTip(conversationId, this.walkDown(id));
-  }
-
-  /** The versions of a turn (messages with the same parent), oldest first. */
-  versionsOf(message: Pick<Message, 'conversationId' | 'parentId'>): Message[] {
-    const raws = this.db
-      .prepare(
-        `SELECT m.*, ${EDITED_AS_OF} FROM messages m
-         WHERE m.conversation_id = :conversationId AND m.parent_id IS :parentId ORDER BY m.seq`,
-      )
-      .all({ conversationId: message.conversationId, parentId: message.parentId ?? null, asOf: Number.MAX_SAFE_INTEGER }) as RawMessage[];
-    return raws.map(toMessage);
   }
 
   /** Saves streamed text so far (the reply stays 'streaming'). */

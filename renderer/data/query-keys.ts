@@ -1,5 +1,3 @@
-import type { TimelineKind } from '../../shared/domain';
-
 /** One place for react-query keys, so event handlers invalidate exactly what views read. */
 export const queryKeys = {
   appInfo: ['app-info'] as const,
@@ -12,9 +10,6 @@ export const queryKeys = {
   signals: (conversationId: string) => ['signals', conversationId] as const,
   hintsAll: (personaId: string) => ['hints', personaId] as const,
   hints: (personaId: string, status: string) => ['hints', personaId, status] as const,
-  timelineAll: (personaId: string) => ['timeline', personaId] as const,
-  timeline: (personaId: string, kinds: TimelineKind[]) => ['timeline', personaId, [...kinds].sort().join(',')] as const,
-  timelineStats: (personaId: string) => ['timeline-stats', personaId] as const,
   search: (query: string) => ['search', query] as const,
   learningAll: (personaId: string) => ['learning', personaId] as const,
   learningSummary: (personaId: string) => ['learning', personaId, 'summary'] as const,

@@ -60,9 +60,7 @@ export function useLiveUpdates(): void {
         invalidateSoon(queryKeys.conversations(conversation.personaId));
       }),
       api.on('timeline:appended', (event) => {
-        invalidateSoon(queryKeys.timelineAll(event.personaId));
         invalidateSoon(queryKeys.learningAll(event.personaId));
-        invalidateSoon(queryKeys.timelineStats(event.personaId));
         if (event.kind === 'hint' || event.kind === 'hint_reviewed' || event.kind === 'signal') {
           invalidateSoon(queryKeys.hintsAll(event.personaId));
         }

@@ -22,7 +22,7 @@ const ASKS = ['How do I fix this?', 'Can you explain the retry logic again', 'th
 
 /** The context the core built before the window: the whole thread the reply answers. */
 function fullContext(persona: Persona, reply: Message): Turn[] {
-  return policyMessages(persona, store.messages.ancestorsOf(reply.id)) as Turn[];
+  return policyMessages(persona, store.messages.contextOf(reply.id)) as Turn[];
 }
 
 describe('followUpContext', () => {
@@ -78,7 +78,7 @@ describe('followUpContext', () => {
 
     // An edited and resent request starts a branch: a reply there is read with the edited request,
     // not with the newer message on the other branch.
-    const original = store.messages.ancestorsOf(reply.id).at(-1)!;
+    const original = store.messages.get(reply.parentId!)!;
     const edited = store.messages.insert({ conversationId: conversation.id, role: 'user', content: 'question 29, edited', status: 'complete', parentId: original.parentId });
     const onBranch = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'Done.', status: 'complete', parentId: edited.id });
     expect(followUpContext(store.messages, persona, onBranch, 'ok').map((t) => t.content)).toEqual(['question 29, edited']);

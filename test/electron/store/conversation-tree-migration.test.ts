@@ -43,7 +43,7 @@ describe('conversation branches migration', () => {
     expect(thread.map((m) => m.id)).toEqual(['u1', 'a3', 'u2', 'a4']);
     expect(thread[1]!.versionIds).toEqual(['a1', 'a2', 'a3']);
     expect(store.messages.get('a1')!.parentId).toBe('u1');
-    expect(store.messages.ancestorsOf('a4').map((m) => m.id)).toEqual(['u1', 'a3', 'u2']);
+    expect(store.messages.contextOf('a4').map((m) => m.content)).toEqual(['hi', 'three', 'more']);
     // Earlier versions are selectable; the branch below a3 is remembered when coming back.
     store.messages.select('a1');
     expect(store.messages.listThread('c').map((m) => m.id)).toEqual(['u1', 'a1']);

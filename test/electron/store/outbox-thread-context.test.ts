@@ -57,7 +57,7 @@ function copiedSample(persona: Persona, reply: Message, sampleId: string) {
   return buildSignalSample({
     persona,
     signal,
-    context: store.messages.ancestorsOf(reply.id, reply.createdAt),
+    context: store.messages.contextOf(reply.id, reply.createdAt),
     reply,
     nextState: { role: 'feedback', content: 'thumbs down' },
     hint: null,

@@ -79,7 +79,7 @@ describe('MessageRepository', () => {
     const a2 = store.messages.insert({ conversationId: conversation.id, role: 'assistant', content: 'Hi!', status: 'complete', replacesId: a1.id });
     expect(a2.seq).toBe(3);
     expect(store.messages.listThread(conversation.id).map((m) => m.id)).toEqual([u1.id, a2.id]);
-    expect(store.messages.ancestorsOf(a2.id).map((m) => m.id)).toEqual([u1.id]);
+    expect(store.messages.contextOf(a2.id)).toEqual([{ role: 'user', content: u1.content, editedContent: null }]);
     expect(store.messages.lastInThread(conversation.id)?.id).toBe(a2.id);
     expect(store.messages.get(a1.id)?.supersededAt).toBe(5);
   });
