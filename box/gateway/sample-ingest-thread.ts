@@ -66,7 +66,6 @@ export class SampleIngestThread {
     });
     this.worker = worker;
     worker.on('message', (reply: IngestReply) => {
-      if (reply.type !== 'outcomes') return;
       for (const line of reply.logs) this.logLine(line);
       for (const outcome of reply.outcomes) {
         const pending = this.pending.get(outcome.id);

@@ -18,7 +18,7 @@ export interface IngestRequest {
   data: Uint8Array;
 }
 
-export type IngestReply = { type: 'outcomes'; outcomes: FrameOutcome[]; logs: IngestLogLine[] } | { type: 'ready' };
+export type IngestReply = { type: 'outcomes'; outcomes: FrameOutcome[]; logs: IngestLogLine[] };
 
 const port = parentPort;
 if (!port) throw new Error('sample-ingest-worker must run in a worker thread');
@@ -72,4 +72,3 @@ port.on('message', (request: IngestRequest | { type: 'close' }) => {
     setImmediate(flush);
   }
 });
-port.postMessage({ type: 'ready' } satisfies IngestReply);

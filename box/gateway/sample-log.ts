@@ -103,21 +103,6 @@ export class SampleLog {
     ).immediate();
   }
 
-  /** Writes the sample unless its id is already stored; `duplicate` says which happened. */
-  store(sample: SignalSample, clientId: string, receivedAt = Date.now()): { duplicate: boolean } {
-    const result = this.insert.run({
-      sampleId: sample.sampleId,
-      personaId: sample.personaId,
-      conversationId: sample.conversationId,
-      turnId: sample.turnId,
-      supersedes: sample.supersedes,
-      clientId,
-      body: JSON.stringify(sample),
-      receivedAt,
-    });
-    return { duplicate: result.changes === 0 };
-  }
-
   /** The stored JSON of a sample, as written (not parsed). */
   body(sampleId: string): string | null {
     return (this.bodyById.get(sampleId) as { body: string } | undefined)?.body ?? null;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatMessage, SignalSample } from '../../shared/protocol/box-stream';
+import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { TrainerSample } from '../../shared/protocol/trainer-api';
 import type { BoxJudge } from '../judge/box-judge';
 import { ModelTokenizer, type TemplateKwargs } from '../tokenizer/model-tokenizer';
@@ -108,10 +108,6 @@ export interface BuildReport {
   judgeCutAtBudget: number;
 }
 
-function sameMessages(a: readonly { role: string; content: string }[], b: readonly ChatMessage[]): boolean {
-  return a.length === b.length && a.every((m, i) => m.role === b[i]!.role && m.content === b[i]!.content);
-}
-
 /** Regenerated samples get their own id; long source ids are hashed so the id stays within 128 chars. */
 export function regeneratedSampleId(sourceSampleId: string, n: number): string {
   const base = sourceSampleId.length <= 100 ? sourceSampleId : createHash('sha256').update(sourceSampleId).digest('hex').slice(0, 40);
@@ -136,43 +132,40 @@ async function servedResponseTokens(
   config: SampleBuilderConfig,
   tokenizer: SampleTokenizer,
   sample: SignalSample,
-  turn: ServedTurn | null,
+  turn: ServedTurn,
   promptIds: number[],
   templateKwargs: TemplateKwargs,
   signal?: AbortSignal,
 ): Promise<ResponseTokens> {
-  let reason = 'the gateway has no turn log for this reply';
-  if (turn) {
-    const mapping = await tokenizer.mapSampled(turn.tokens, turn.finishReason);
-    if (!sameMessages(turn.messages, sample.messages)) reason = 'the served prompt differs from the sample messages';
-    else if (!mapping.ok) reason = mapping.reason;
-    else if ((await tokenizer.decode(mapping.ids, { skipSpecialTokens: true })) !== sample.response) {
-      reason = 'the sampled tokens do not spell the delivered reply';
-    } else {
-      const ids = [...mapping.ids];
-      // The reply stopped on its end token but SGLang left it out of the logprobs; it is part of
-      // what the policy sampled (and how it learns to stop).
-      const appendEnd = mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null;
-      if (appendEnd) ids.push(tokenizer.endOfTurnId!);
-      checkLength(config, promptIds.length + ids.length, 'the prompt with the served reply');
-      if (!config.policyLogprobsAreRaw && !sampledAtRawScale(turn.temperature)) {
-        // SGLang scaled these by 1/T: re-score the exact sampled ids raw (prefill is never scaled).
-        const raw = await scoreResponseTokens(config.policy, promptIds, ids, signal);
-        return {
-          ids,
-          logprobs: raw.logprobs,
-          retokenizedBecause: null,
-          rescoredBecause: `served at temperature ${turn.temperature ?? 'unknown (SGLang default)'} by an SGLang that scales sampled log-probs by 1/T`,
-          policyVersion: raw.weightVersion ?? turn.policyVersion ?? sample.policyVersion,
-        };
-      }
-      const logprobs = [...mapping.logprobs];
-      if (appendEnd) {
-        const end = await scoreResponseTokens(config.policy, [...promptIds, ...mapping.ids], [tokenizer.endOfTurnId!], signal);
-        logprobs.push(...end.logprobs);
-      }
-      return { ids, logprobs, retokenizedBecause: null, rescoredBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
+  let reason: string;
+  const mapping = await tokenizer.mapSampled(turn.tokens, turn.finishReason);
+  if (!mapping.ok) reason = mapping.reason;
+  else if ((await tokenizer.decode(mapping.ids, { skipSpecialTokens: true })) !== sample.response) {
+    reason = 'the sampled tokens do not spell the delivered reply';
+  } else {
+    const ids = [...mapping.ids];
+    // The reply stopped on its end token but SGLang left it out of the logprobs; it is part of
+    // what the policy sampled (and how it learns to stop).
+    const appendEnd = mapping.missingEndOfTurn && tokenizer.endOfTurnId !== null;
+    if (appendEnd) ids.push(tokenizer.endOfTurnId!);
+    checkLength(config, promptIds.length + ids.length, 'the prompt with the served reply');
+    if (!config.policyLogprobsAreRaw && !sampledAtRawScale(turn.temperature)) {
+      // SGLang scaled these by 1/T: re-score the exact sampled ids raw (prefill is never scaled).
+      const raw = await scoreResponseTokens(config.policy, promptIds, ids, signal);
+      return {
+        ids,
+        logprobs: raw.logprobs,
+        retokenizedBecause: null,
+        rescoredBecause: `served at temperature ${turn.temperature ?? 'unknown (SGLang default)'} by an SGLang that scales sampled log-probs by 1/T`,
+        policyVersion: raw.weightVersion ?? turn.policyVersion ?? sample.policyVersion,
+      };
     }
+    const logprobs = [...mapping.logprobs];
+    if (appendEnd) {
+      const end = await scoreResponseTokens(config.policy, [...promptIds, ...mapping.ids], [tokenizer.endOfTurnId!], signal);
+      logprobs.push(...end.logprobs);
+    }
+    return { ids, logprobs, retokenizedBecause: null, rescoredBecause: null, policyVersion: turn.policyVersion ?? sample.policyVersion };
   }
   const ids = await tokenizer.responseIdsFromText(sample.messages, sample.response, templateKwargs);
   checkLength(config, promptIds.length + ids.length, 'the prompt with the reply');
@@ -214,7 +207,7 @@ export async function buildTrainerSamples(
   let served: ResponseTokens | null = null;
   // Another model's text never becomes a sample; a hint on it may still drive on-policy regenerations.
   if (provenance.ok) {
-    served = await servedResponseTokens(config, tokenizer, sample, turn, promptIds, templateKwargs, signal);
+    served = await servedResponseTokens(config, tokenizer, sample, provenance.turn, promptIds, templateKwargs, signal);
     const servedTeacher = teacherPromptIds ? await teacherScore(served.ids) : null;
     samples.push({
       sampleId: sample.sampleId,

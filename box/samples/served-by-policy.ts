@@ -1,7 +1,8 @@
 import type { SignalSample } from '../../shared/protocol/box-stream';
 import type { ServedTurn } from './served-turn';
 
-export type Provenance = { ok: true } | { ok: false; reason: string };
+/** ok: the turn the policy served, which the sample's reply and context match. */
+export type Provenance = { ok: true; turn: ServedTurn } | { ok: false; reason: string };
 
 function sameMessages(a: readonly { role: string; content: string }[], b: readonly { role: string; content: string }[]): boolean {
   return a.length === b.length && a.every((m, i) => m.role === b[i]!.role && m.content === b[i]!.content);
@@ -22,5 +23,5 @@ export function servedByPolicy(sample: SignalSample, turn: ServedTurn | null): P
   if (!sameMessages(turn.messages, sample.messages)) {
     return { ok: false, reason: "the conversation before this reply changed since the box's policy served it" };
   }
-  return { ok: true };
+  return { ok: true, turn };
 }

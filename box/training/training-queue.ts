@@ -67,7 +67,7 @@ export interface WithdrawOutcome {
 }
 
 /** training_superseded.by_sample_id of a withdrawal: no newer sample replaces it, the user removed it. */
-export const WITHDRAWN_BY_USER = 'withdrawn-by-user';
+const WITHDRAWN_BY_USER = 'withdrawn-by-user';
 
 /** A built sample settled as failed (the trainer refused it, or its stored row no longer parses). */
 export interface FailedSample {
@@ -201,18 +201,27 @@ export class TrainingQueue {
     return this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sampleId) !== undefined;
   }
 
+  /**
+   * Marks `sampleId` superseded by `by` (another sample, or the user's removal): its pending source
+   * and whatever was built from it and not trained leave the queue.
+   */
+  private markSuperseded(sampleId: string, by: string, now: number): { source: { changes: number }; built: { changes: number } } {
+    this.db
+      .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
+      .run(sampleId, by, now);
+    const source = this.db
+      .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
+      .run(now, sampleId);
+    const built = this.db
+      .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
+      .run(sampleId);
+    return { source, built };
+  }
+
   /** A newly recorded sample that supersedes another withdraws it (and what was built from it). */
   private withdrawReplaced(sampleId: string, supersedes: string | null, now: number): string[] {
     if (!supersedes || supersedes === sampleId) return [];
-    this.db
-      .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
-      .run(supersedes, sampleId, now);
-    const source = this.db
-      .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
-      .run(now, supersedes);
-    const built = this.db
-      .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
-      .run(supersedes);
+    const { source, built } = this.markSuperseded(supersedes, sampleId, now);
     // Trained but not saved: it stays trained_unsaved (a later save makes it trained), and the
     // training_superseded row above marks it, so a restart withdraws it instead of re-offering it.
     const unsaved = this.db
@@ -229,15 +238,7 @@ export class TrainingQueue {
    */
   withdraw(sampleId: string, now = Date.now()): WithdrawOutcome {
     const outcome = this.db.transaction((): WithdrawOutcome => {
-      this.db
-        .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
-        .run(sampleId, WITHDRAWN_BY_USER, now);
-      this.db
-        .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
-        .run(now, sampleId);
-      this.db
-        .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
-        .run(sampleId);
+      this.markSuperseded(sampleId, WITHDRAWN_BY_USER, now);
       const trained = this.db
         .prepare(`SELECT MAX(trained_step) AS step FROM training_samples WHERE source_sample_id = ? AND state IN ('trained', 'trained_unsaved')`)
         .get(sampleId) as { step: number | null };
