@@ -204,8 +204,7 @@ export const TimelineKindSchema = z.enum([
   'hint',
   'hint_reviewed',
   'judge',
-  'delivered',
-  'acknowledged',
+  /** The box refused a sample for good, or it was too big to send. (When samples are sent and stored, the outbox says.) */
   'rejected',
   'sample_ready',
   'training_step',

@@ -113,6 +113,9 @@ export function createCore(options: CoreOptions): Core {
       // The box's verdicts, training steps and withdrawals change what a reply's badge says.
       for (const changed of signalsTouchedBy(store, event)) events.emit('signals:changed', changed);
     },
+    delivery: (personaIds) => {
+      for (const personaId of personaIds) events.emit('learning:changed', { personaId });
+    },
     log: (level, message) => log(level, `[sync] ${message}`),
   });
   const ctx: CoreContext = {

@@ -149,6 +149,7 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
     'timeline:stats': ({ personaId }) => {
       const signals = store.signals.countsForPersona(personaId);
       const byKind = store.timeline.countByKind(personaId);
+      const delivery = store.outbox.deliveryCountsForPersona(personaId);
       const latest = store.timeline.list(personaId, { kinds: ['policy_version', 'training_step'], limit: 20 });
       const version = latest.map((e) => e.data.policyVersion).find((v): v is string => typeof v === 'string' && v !== '');
       return {
@@ -156,8 +157,8 @@ export function createInvokeHandlers(ctx: CoreContext, services: InvokeServices)
         positive: signals.positive,
         negative: signals.negative,
         hints: store.hints.countUsableForPersona(personaId),
-        delivered: byKind.delivered ?? 0,
-        acknowledged: byKind.acknowledged ?? 0,
+        delivered: delivery.delivered,
+        acknowledged: delivery.acknowledged,
         trainingSteps: byKind.training_step ?? 0,
         policyVersion: version ?? null,
       };

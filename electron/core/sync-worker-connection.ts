@@ -7,6 +7,7 @@ export type SpawnSyncWorker = () => SyncWorkerPort | Promise<SyncWorkerPort>;
 export interface SyncWorkerListeners {
   status(status: BoxStatus): void;
   timeline(event: TimelineEvent): void;
+  delivery(personaIds: string[]): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -73,6 +74,9 @@ export class SyncWorkerConnection {
         break;
       case 'timeline':
         this.listeners.timeline(message.event);
+        break;
+      case 'delivery':
+        this.listeners.delivery(message.personaIds);
         break;
       case 'log':
         this.listeners.log(message.level, message.message);

@@ -404,4 +404,44 @@ ALTER TABLE messages ADD COLUMN system_prompt_id INTEGER REFERENCES system_promp
 ALTER TABLE messages ADD COLUMN reasoning TEXT;
 `,
   },
+  {
+    version: 11,
+    name: 'delivery counted on the outbox instead of a timeline event per sample',
+    sql: `
+-- The sync worker wrote a timeline event for every sample sent and every sample the box stored: at
+-- 10k samples those two rows were a third of delivery's time, and they repeat what the outbox
+-- already keeps (sent_at; state 'acked' with acked_at), where the Learning tab reads its stages.
+DELETE FROM timeline_events WHERE kind IN ('delivered', 'acknowledged');
+DELETE FROM persona_counts WHERE counter IN ('timeline:delivered', 'timeline:acknowledged');
+
+-- timeline:stats counts them from the outbox instead, through two more persona_counts counters:
+--   outbox:delivered      outbox rows sent at least once (sent_at set)
+--   outbox:acknowledged   outbox rows the box stored (state 'acked', which no row leaves)
+INSERT INTO persona_counts (persona_id, counter, n)
+  SELECT persona_id, 'outbox:delivered', COUNT(*) FROM outbox WHERE sent_at IS NOT NULL GROUP BY persona_id;
+INSERT INTO persona_counts (persona_id, counter, n)
+  SELECT persona_id, 'outbox:acknowledged', COUNT(*) FROM outbox WHERE state = 'acked' GROUP BY persona_id;
+
+CREATE TRIGGER outbox_delivered_count_insert AFTER INSERT ON outbox WHEN NEW.sent_at IS NOT NULL BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'outbox:delivered', 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_delivered_count_update AFTER UPDATE OF sent_at ON outbox WHEN OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'outbox:delivered', 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_acknowledged_count_insert AFTER INSERT ON outbox WHEN NEW.state = 'acked' BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'outbox:acknowledged', 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_acknowledged_count_update AFTER UPDATE OF state ON outbox WHEN NEW.state = 'acked' AND OLD.state <> 'acked' BEGIN
+  INSERT INTO persona_counts (persona_id, counter, n) VALUES (NEW.persona_id, 'outbox:acknowledged', 1)
+    ON CONFLICT (persona_id, counter) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER outbox_persona_count_delete AFTER DELETE ON outbox WHEN OLD.sent_at IS NOT NULL OR OLD.state = 'acked' BEGIN
+  UPDATE persona_counts SET n = n - (OLD.sent_at IS NOT NULL) WHERE persona_id = OLD.persona_id AND counter = 'outbox:delivered';
+  UPDATE persona_counts SET n = n - (OLD.state = 'acked') WHERE persona_id = OLD.persona_id AND counter = 'outbox:acknowledged';
+END;
+`,
+  },
 ];

@@ -224,14 +224,18 @@ export class OutboxRepository {
     return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, turnId: raw.turn_id, sampleJson };
   }
 
-  /** Records a send attempt; returns true on the first one (for the "delivered" timeline event). */
-  markSent(sampleId: string, now = Date.now()): boolean {
-    const row = prepareOnce(
+  /**
+   * Records a send attempt of each row (by seq), in one statement; returns the personas of the rows
+   * sent for the first time (their Learning stage moved).
+   */
+  markSent(seqs: readonly number[], now = Date.now()): Set<string> {
+    if (seqs.length === 0) return new Set();
+    const rows = prepareOnce(
       this.db,
       `UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE(sent_at, ?)
-       WHERE sample_id = ? RETURNING attempts`,
-    ).get(now, sampleId) as { attempts: number } | undefined;
-    return row?.attempts === 1;
+       WHERE seq IN (SELECT value FROM json_each(?)) RETURNING persona_id, attempts`,
+    ).all(now, JSON.stringify(seqs)) as { persona_id: string; attempts: number }[];
+    return new Set(rows.flatMap((r) => (r.attempts === 1 ? [r.persona_id] : [])));
   }
 
   /** Returns true if this call moved the row to acked (false when already acked or unknown). */
@@ -252,7 +256,7 @@ export class OutboxRepository {
   }
 
   /**
-   * Moves a pending row to acked and returns what its timeline entry names; 'settled' when it was
+   * Moves a pending row to acked and returns whose row it was; 'settled' when it was
    * already acked or rejected (a repeat), null when there is no such row. One statement, no parse.
    */
   acknowledge(sampleId: string, now = Date.now()): SettledRow | 'settled' | null {
@@ -265,15 +269,17 @@ export class OutboxRepository {
   }
 
   /**
-   * acknowledge for a row this connection sent (its seq known): by rowid, returning only the attempts;
-   * null when it is no longer pending (acked or rejected meanwhile).
+   * acknowledge for rows this connection sent (their seqs known), in one statement; returns the
+   * personas of the rows it moved (rows no longer pending, acked or rejected meanwhile, are left).
    */
-  acknowledgeSent(seq: number, now = Date.now()): { attempts: number } | null {
-    const row = prepareOnce(
+  acknowledgeSent(seqs: readonly number[], now = Date.now()): Set<string> {
+    if (seqs.length === 0) return new Set();
+    const rows = prepareOnce(
       this.db,
-      `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE seq = ? AND state = 'pending' RETURNING attempts`,
-    ).get(now, seq) as { attempts: number } | undefined;
-    return row ?? null;
+      `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL
+       WHERE seq IN (SELECT value FROM json_each(?)) AND state = 'pending' RETURNING persona_id`,
+    ).all(now, JSON.stringify(seqs)) as { persona_id: string }[];
+    return new Set(rows.map((r) => r.persona_id));
   }
 
   /** Moves a pending row to rejected (the box refused it for good); same answers as acknowledge. */
@@ -314,6 +320,16 @@ export class OutboxRepository {
       if (state in counts) counts[state] = r.n;
     }
     return counts;
+  }
+
+  /** A persona's rows sent at least once and rows the box stored, from counters the schema's triggers keep. */
+  deliveryCountsForPersona(personaId: string): { delivered: number; acknowledged: number } {
+    const rows = prepareOnce(
+      this.db,
+      `SELECT counter, n FROM persona_counts WHERE persona_id = ? AND counter IN ('outbox:delivered', 'outbox:acknowledged')`,
+    ).all(personaId) as { counter: string; n: number }[];
+    const count = (counter: string) => rows.find((r) => r.counter === counter)?.n ?? 0;
+    return { delivered: count('outbox:delivered'), acknowledged: count('outbox:acknowledged') };
   }
 
   /** When the box last acked a sample (kept by a trigger, so O(1)). */

@@ -569,7 +569,7 @@ export class BoxSyncLink {
     const room = usable ? window - connection!.inflight.size : 0;
     const acks = this.ackQueue.splice(0);
     if (acks.length === 0 && room <= 0) return;
-    let work: { acked: { events: TimelineEvent[]; unknown: string[] }; rows: OutboxSend[]; recorded: { sendable: SizedSend[]; events: TimelineEvent[] } };
+    let work: { acked: { personaIds: Set<string>; unknown: string[] }; rows: OutboxSend[]; recorded: { sendable: SizedSend[]; events: TimelineEvent[]; personaIds: Set<string> } };
     try {
       // The acks that came since the last pump and the rows that refill the window: one transaction.
       work = this.db!.transaction(() => {
@@ -591,19 +591,20 @@ export class BoxSyncLink {
       return;
     }
     for (const sampleId of work.acked.unknown) this.log('warn', `the box acked an unknown sample ${truncate(sampleId, 80)}`);
-    for (const event of work.acked.events) this.postTimeline(event);
     if (connection && work.rows.length > 0) {
       connection.rescan = false;
       connection.sentThroughSeq = Math.max(connection.sentThroughSeq, work.rows.at(-1)!.seq);
       for (const frame of framesOf(work.recorded.sendable, connection.batch, connection.maxFrameBytes)) {
         connection.ws.send(frame.text);
-        for (const row of frame.rows) connection.inflight.set(row.sampleId, { seq: row.seq, personaId: row.personaId, turnId: row.turnId });
+        for (const row of frame.rows) connection.inflight.set(row.sampleId, { seq: row.seq });
       }
       for (const event of work.recorded.events) this.postTimeline(event);
       if (work.recorded.sendable.length > 0) this.armAckTimer(connection, false);
     } else if (connection && room > 0) {
       connection.rescan = false;
     }
+    const moved = new Set([...work.acked.personaIds, ...work.recorded.personaIds]);
+    if (moved.size > 0) this.options.post({ type: 'delivery', personaIds: [...moved] });
     if (connection && usable) this.sendWithdrawals(connection);
     this.scheduleStatus();
   }
@@ -627,13 +628,17 @@ export class BoxSyncLink {
   }
 
   /**
-   * Counts the send attempt of each row (inside the pump's transaction), with the 'delivered' timeline
-   * entry of each first attempt. A sample too big for any frame the box accepts is rejected here, with the
-   * reason, instead of closing the stream again and again.
+   * Counts the send attempt of each row (inside the pump's transaction) and names the personas whose
+   * rows went out for the first time. A sample too big for any frame the box accepts is rejected here,
+   * with the reason, instead of closing the stream again and again.
    */
-  private recordSent(rows: readonly OutboxSend[], maxFrameBytes: number): { sendable: SizedSend[]; events: TimelineEvent[] } {
+  private recordSent(
+    rows: readonly OutboxSend[],
+    maxFrameBytes: number,
+  ): { sendable: SizedSend[]; events: TimelineEvent[]; personaIds: Set<string> } {
     const sendable: SizedSend[] = [];
     const events: TimelineEvent[] = [];
+    const sent: number[] = [];
     for (const row of rows) {
       const bytes = Buffer.byteLength(row.sampleJson);
       if (bytes + FRAME_ENVELOPE_BYTES > maxFrameBytes) {
@@ -647,19 +652,9 @@ export class BoxSyncLink {
         continue;
       }
       sendable.push({ ...row, bytes });
-      if (!this.outbox!.markSent(row.sampleId)) continue;
-      const event = this.timeline!.append({
-        id: `delivered:${row.sampleId}`,
-        personaId: row.personaId,
-        kind: 'delivered',
-        sampleId: row.sampleId,
-        messageId: row.turnId,
-        summary: 'Sent to the box',
-        data: { outboxSeq: row.seq },
-      });
-      if (event) events.push(event);
+      sent.push(row.seq);
     }
-    return { sendable, events };
+    return { sendable, events, personaIds: this.outbox!.markSent(sent) };
   }
 
   /**
@@ -667,8 +662,8 @@ export class BoxSyncLink {
    * timeline entries, by the next pump, in the transaction that also refills the window.
    */
   private onAcks(connection: Connection, acks: readonly { sampleId: string; duplicate: boolean }[]): void {
-    for (const { sampleId, duplicate } of acks) {
-      this.ackQueue.push({ sampleId, duplicate, sent: connection.inflight.get(sampleId) ?? null });
+    for (const { sampleId } of acks) {
+      this.ackQueue.push({ sampleId, sent: connection.inflight.get(sampleId) ?? null });
       connection.inflight.delete(sampleId);
     }
     this.armAckTimer(connection, true);
@@ -676,33 +671,21 @@ export class BoxSyncLink {
     this.scheduleStatus();
   }
 
-  /** Marks acked rows acked with their 'acknowledged' timeline entries (inside the caller's transaction). */
-  private settleAcks(acks: readonly QueuedAck[]): { events: TimelineEvent[]; unknown: string[] } {
-    const events: TimelineEvent[] = [];
+  /**
+   * Marks acked rows acked (inside the caller's transaction); names the personas whose rows this
+   * settled, and the acks for rows never had.
+   */
+  private settleAcks(acks: readonly QueuedAck[]): { personaIds: Set<string>; unknown: string[] } {
     const unknown: string[] = [];
-    for (const { sampleId, duplicate, sent } of acks) {
-      let settled: ReturnType<OutboxRepository['acknowledge']>;
-      if (sent) {
-        const row = this.outbox!.acknowledgeSent(sent.seq);
-        settled = row ? { personaId: sent.personaId, turnId: sent.turnId, attempts: row.attempts } : 'settled';
-      } else {
-        settled = this.outbox!.acknowledge(sampleId);
-      }
+    const personaIds = this.outbox!.acknowledgeSent(acks.flatMap((ack) => (ack.sent ? [ack.sent.seq] : [])));
+    for (const { sampleId, sent } of acks) {
+      if (sent) continue;
+      const settled = this.outbox!.acknowledge(sampleId);
       // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
       if (settled === null) unknown.push(sampleId);
-      if (!settled || settled === 'settled') continue;
-      const event = this.timeline!.append({
-        id: `ack:${sampleId}`,
-        personaId: settled.personaId,
-        kind: 'acknowledged',
-        sampleId,
-        messageId: settled.turnId,
-        summary: duplicate ? 'The box already had this sample' : 'Stored by the box',
-        data: { duplicate, attempts: settled.attempts },
-      });
-      if (event) events.push(event);
+      else if (settled !== 'settled') personaIds.add(settled.personaId);
     }
-    return { events, unknown };
+    return { personaIds, unknown };
   }
 
   private onReject(connection: Connection, sampleId: string, error: string): void {
@@ -847,13 +830,10 @@ type SizedSend = OutboxSend & { bytes: number };
 
 interface InFlight {
   seq: number;
-  personaId: string;
-  turnId: string;
 }
 
 interface QueuedAck {
   sampleId: string;
-  duplicate: boolean;
   /** Known when this connection sent it: the row is then settled by its seq. */
   sent: InFlight | null;
 }

@@ -22,6 +22,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'status'; status: BoxStatus }
   | { type: 'timeline'; event: TimelineEvent }
+  /** Samples of these personas went to the box for the first time, or the box stored them (their Learning stage moved). */
+  | { type: 'delivery'; personaIds: string[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'stopped' };
 

@@ -23,6 +23,7 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
 export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: BoxStatusSchema }),
   z.object({ type: z.literal('timeline'), event: TimelineEventSchema }),
+  z.object({ type: z.literal('delivery'), personaIds: z.array(z.string()) }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   z.object({ type: z.literal('stopped') }),
 ]) satisfies z.ZodType<FromWorker>;

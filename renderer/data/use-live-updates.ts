@@ -65,6 +65,9 @@ export function useLiveUpdates(): void {
           invalidateSoon(queryKeys.hintsAll(event.personaId));
         }
       }),
+      api.on('learning:changed', (event) => {
+        invalidateSoon(queryKeys.learningAll(event.personaId));
+      }),
       api.on('box:status', (status) => {
         queryClient.setQueryData(queryKeys.boxStatus, { status, receivedAt: Date.now() });
       }),

@@ -336,6 +336,8 @@ export const eventContract = {
   'chat:message': MessageSchema,
   'box:status': BoxStatusSchema,
   'timeline:appended': TimelineEventSchema,
+  /** A persona's samples were sent to the box or stored by it: its Learning tab's stages moved, with no timeline event. */
+  'learning:changed': z.object({ personaId: IdSchema }),
   'signals:changed': z.object({ conversationId: IdSchema, messageId: IdSchema }),
   /** A conversation changed without a message of it changing (a generated title arrived). */
   'conversation:changed': ConversationSchema,

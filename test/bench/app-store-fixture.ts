@@ -59,9 +59,9 @@ export function bulkConversations(db: Db, personaId: string, count: number, turn
 const KIND_MIX: readonly { kind: string; weight: number }[] = [
   { kind: 'signal', weight: 300 },
   { kind: 'hint', weight: 60 },
-  { kind: 'delivered', weight: 300 },
-  { kind: 'acknowledged', weight: 300 },
-  { kind: 'sample_ready', weight: 30 },
+  { kind: 'judge', weight: 100 },
+  { kind: 'sample_ready', weight: 300 },
+  { kind: 'not_trained', weight: 240 },
   { kind: 'training_step', weight: 5 },
   { kind: 'policy_version', weight: 4 },
   { kind: 'error', weight: 1 },

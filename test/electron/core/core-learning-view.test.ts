@@ -89,7 +89,7 @@ describe('core: the Learning tab', () => {
 
     // The sync worker delivers, the box acknowledges, and a training step learns from two of them.
     asTheBox((store) => {
-      for (const row of rows) store.outbox.markSent(row.signalId);
+      store.outbox.markSent(rows.map((row) => store.outbox.getBySignal(row.signalId)!.seq));
       store.outbox.markAcked(down.signalId);
       store.timeline.append({
         id: 'progress:box:1:step',

@@ -114,6 +114,12 @@ describe('core: sync worker', () => {
     const event = { seq: 1, id: 'progress:1:x', personaId: persona!.id, kind: 'policy_version', sampleId: null, messageId: null, summary: 'v4', data: { policyVersion: 'v4' }, createdAt: 1 };
     port.send({ type: 'timeline', event });
     expect(await h.waitFor('timeline:appended', (e) => e.id === 'progress:1:x')).toEqual(event);
+    // Samples that moved (sent, stored) refresh each named persona's Learning tab.
+    port.send({ type: 'delivery', personaIds: [persona!.id, 'other-persona'] });
+    expect(await h.waitFor('learning:changed', (e) => e.personaId === persona!.id)).toEqual({ personaId: persona!.id });
+    expect(h.events.filter((e) => e.event === 'learning:changed').map((e) => e.payload)).toEqual([{ personaId: persona!.id }, { personaId: 'other-persona' }]);
+    port.send({ type: 'delivery', personaIds: 'all' });
+    expect(h.events.filter((e) => e.event === 'learning:changed')).toHaveLength(2);
     // A malformed message is ignored, not forwarded.
     port.send({ type: 'status', status: { state: 'exploded' } });
     expect(h.events.filter((e) => e.event === 'box:status' && (e.payload as { state: string }).state === 'exploded')).toEqual([]);

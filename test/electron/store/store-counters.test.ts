@@ -15,7 +15,7 @@ freshAppStoreEachTest('apprentice-counters-', (opened, folder) => {
   dir = folder;
 });
 
-const KINDS: TimelineKind[] = ['signal', 'hint', 'delivered', 'acknowledged', 'error', 'training_step', 'policy_version'];
+const KINDS: TimelineKind[] = ['signal', 'hint', 'judge', 'rejected', 'error', 'training_step', 'policy_version'];
 const REWARDS: Reward[] = [-1, 0, 1];
 const STATUSES: HintStatus[] = ['auto', 'pending', 'approved', 'rejected'];
 
@@ -36,7 +36,12 @@ function recount(db: Database.Database, personaId: string) {
   const outbox = { held: 0, pending: 0, acked: 0, rejected: 0 };
   for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all() as { state: keyof typeof outbox; n: number }[]) outbox[r.state] = r.n;
   const lastAck = (db.prepare('SELECT MAX(acked_at) AS t FROM outbox').get() as { t: number | null }).t;
-  return { byKind, signals, hints, outbox, lastAck };
+  const delivery = db
+    .prepare(
+      `SELECT COALESCE(SUM(sent_at IS NOT NULL), 0) AS delivered, COALESCE(SUM(state = 'acked'), 0) AS acknowledged FROM outbox WHERE persona_id = ?`,
+    )
+    .get(personaId);
+  return { byKind, signals, hints, outbox, lastAck, delivery };
 }
 
 function fromCounters(s: AppStore, personaId: string) {
@@ -46,6 +51,7 @@ function fromCounters(s: AppStore, personaId: string) {
     hints: s.hints.countUsableForPersona(personaId),
     outbox: s.outbox.counts(),
     lastAck: s.outbox.lastAckAt(),
+    delivery: s.outbox.deliveryCountsForPersona(personaId),
   };
 }
 
@@ -112,9 +118,14 @@ describe('counters kept by triggers', () => {
         } else if (action < 0.95 && outbox.length > 0) {
           const sampleId = pick(outbox);
           const r = random();
-          if (r < 0.5) store.outbox.markAcked(sampleId, 1_000 + step);
-          else if (r < 0.7) store.outbox.markRejected(sampleId, 'no');
-          else store.db.prepare(`UPDATE outbox SET state = 'pending' WHERE sample_id = ? AND state = 'held'`).run(sampleId);
+          if (r < 0.35) store.outbox.markAcked(sampleId, 1_000 + step);
+          else if (r < 0.5) store.outbox.markRejected(sampleId, 'no');
+          else if (r < 0.65) store.db.prepare(`UPDATE outbox SET state = 'pending' WHERE sample_id = ? AND state = 'held'`).run(sampleId);
+          else if (r < 0.9) store.outbox.markSent([store.outbox.get(sampleId)!.seq], 1_000 + step);
+          else {
+            store.db.prepare('DELETE FROM outbox WHERE sample_id = ?').run(sampleId);
+            outbox.splice(outbox.indexOf(sampleId), 1);
+          }
         } else if (hints.length > 0) {
           // Deletes are not something the app does today; the counters must survive them anyway.
           const hint = hints.splice(Math.floor(random() * hints.length), 1)[0]!;
@@ -152,13 +163,19 @@ describe('counters kept by triggers', () => {
     for (let i = 0; i < 5; i++) {
       old.prepare(`INSERT INTO timeline_events (id, persona_id, kind, summary, data, created_at) VALUES (?, 'p', ?, 's', '{}', 0)`).run(`e${i}`, i < 3 ? 'signal' : 'acknowledged');
     }
-    old.prepare(`INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, acked_at) VALUES ('s1', 'p', 's1', '{}', 'acked', 0, 77)`).run();
+    old.prepare(
+      `INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, sent_at, acked_at) VALUES ('s1', 'p', 's1', '{}', 'acked', 0, 70, 77)`,
+    ).run();
+    old.prepare(`INSERT INTO outbox (sample_id, persona_id, signal_id, payload, state, created_at, sent_at) VALUES ('s2', 'p', 's2', '{}', 'pending', 0, 75)`).run();
     old.close();
 
     store = openAppStore(file);
     expect(fromCounters(store, 'p')).toEqual(recount(store.db, 'p'));
     expect(store.signals.countsForPersona('p')).toEqual({ total: 2, positive: 1, negative: 1 });
     expect(store.outbox.lastAckAt()).toBe(77);
+    // The per-sample delivery events of older versions are gone; the outbox counts what they counted.
+    expect(store.timeline.countByKind('p')).toEqual({ signal: 3 });
+    expect(store.outbox.deliveryCountsForPersona('p')).toEqual({ delivered: 2, acknowledged: 1 });
     // The streaming row left by the old app is closed through the new index.
     expect(store.messages.closeInterrupted('cut off')).toBe(1);
   });
@@ -176,7 +193,7 @@ describe('indexes for the timeline and start-up', () => {
 
   it('a timeline filtered by several kinds returns the newest of them, in order, below the cursor', () => {
     const persona = store.personas.create({ name: 'A', systemPrompt: '' });
-    const kinds: TimelineKind[] = ['signal', 'error', 'policy_version', 'delivered'];
+    const kinds: TimelineKind[] = ['signal', 'error', 'policy_version', 'judge'];
     for (let i = 0; i < 60; i++) {
       store.timeline.append({ id: `e${i}`, personaId: persona.id, kind: kinds[i % kinds.length]!, sampleId: null, messageId: null, summary: `${i}`, data: {} });
     }

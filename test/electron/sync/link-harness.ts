@@ -12,6 +12,8 @@ export interface LinkHarness {
   statuses(): BoxStatus[];
   lastStatus(): BoxStatus | undefined;
   timeline(): TimelineEvent[];
+  /** The personas named by each 'delivery' message (samples sent for the first time, or stored). */
+  deliveries(): string[][];
   logs(level?: 'info' | 'warn' | 'error'): string[];
   waitFor(predicate: (message: FromWorker) => boolean, what: string, timeoutMs?: number): Promise<FromWorker>;
   waitForStatus(predicate: (status: BoxStatus) => boolean, what: string, timeoutMs?: number): Promise<BoxStatus>;
@@ -33,6 +35,7 @@ export function createLinkHarness(options: Omit<BoxSyncLinkOptions, 'post'> = {}
     statuses: () => messages.flatMap((m) => (m.type === 'status' ? [m.status] : [])),
     lastStatus: () => harness.statuses().at(-1),
     timeline: () => messages.flatMap((m) => (m.type === 'timeline' ? [m.event] : [])),
+    deliveries: () => messages.flatMap((m) => (m.type === 'delivery' ? [m.personaIds] : [])),
     logs: (level) => messages.flatMap((m) => (m.type === 'log' && (!level || m.level === level) ? [m.message] : [])),
     waitFor(predicate, what, timeoutMs = 20_000) {
       const existing = messages.find(predicate);
