@@ -19,16 +19,12 @@ export interface FrameInput {
 }
 
 /**
- * Samples whose stored JSON is longer than this come back to the gateway's thread without their
- * body (copying 15 MB between threads is itself a stall); a hook listener that reads `sample` then
+ * A sample this flush stored for the first time (hooks hear of it once the acks are out). Its body
+ * stays behind: copying every sample back to the gateway's thread cost both threads more than the
+ * parse it saved, and the training plugin needs only the ids; a hook listener that reads `sample`
  * has it read from the sample log.
  */
-export const INLINE_SAMPLE_CHARS = 256 * 1024;
-
-/** A sample this flush stored for the first time (hooks hear of it once the acks are out). */
 export interface StoredNote {
-  /** null when the sample is larger than INLINE_SAMPLE_CHARS. */
-  sample: SignalSample | null;
   sampleId: string;
   personaId: string;
   turnId: string;
@@ -105,7 +101,6 @@ export function ingestFrames(
     if (!result.duplicate) {
       const { sample } = candidate;
       outcome.stored.push({
-        sample: candidate.body.length <= INLINE_SAMPLE_CHARS ? sample : null,
         sampleId,
         personaId: sample.personaId,
         turnId: sample.turnId,

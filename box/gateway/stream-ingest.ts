@@ -9,6 +9,7 @@ import {
   ClientFrameSchema,
   MAX_SAMPLES_PER_FRAME,
   type ServerFrame,
+  type SignalSample,
 } from '../../shared/protocol/box-stream';
 import type { GatewayHooks } from './gateway-hooks';
 import type { PolicyState } from './policy-state';
@@ -202,10 +203,10 @@ export class StreamIngest {
 
   private storedEvent(note: StoredNote): GatewayHookEvents['sampleStored'] {
     const { sampleLog } = this.options;
-    let sample = note.sample;
+    let sample: SignalSample | null = null;
     return {
       get sample() {
-        // A large sample came without its body: read it (and parse it) only for a listener that wants it.
+        // Read (and parsed) only for a listener that wants the body.
         sample ??= sampleLog.get(note.sampleId)!.sample;
         return sample;
       },
