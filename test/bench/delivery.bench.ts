@@ -26,7 +26,7 @@ import { checkpoint, sequentialId, withoutJournal } from './app-store-fixture';
 import { BenchReport, median } from './bench-report';
 
 const SAMPLES = 10_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const TOKEN = 'bench-token-0123456789abcdef';
 const BATCH = 64;
 const BATCH_WINDOW = 8;
