@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { SignalSampleSchema, type SignalSample } from '../../shared/protocol/box-stream';
 import { TrainerSampleSchema, type TrainerReport, type TrainerSample } from '../../shared/protocol/trainer-api';
@@ -114,6 +115,8 @@ function parseStoredSample(row: SampleRow): { sample: TrainerSample } | { error:
  * before one of its commits could not write at all (SQLITE_BUSY_SNAPSHOT, with no wait).
  */
 export class TrainingQueue {
+  /** Each statement prepared once: a build runs a dozen, and preparing one again costs more than running it. */
+  private readonly statements = new Map<string, Statement>();
   private readonly listeners = new Set<() => void>();
   private readonly failedListeners = new Set<(failed: FailedSample[]) => void>();
 
@@ -122,6 +125,16 @@ export class TrainingQueue {
     private readonly options: TrainingQueueOptions = {},
   ) {
     applyModuleMigrations(db, 'training', trainingMigrations);
+  }
+
+  /** `sql` comes from a bounded set of texts (values are parameters), so the cache stays small. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Called whenever samples may have become ready (enqueue, lapsed lease); long-polls wake on it. */
@@ -149,8 +162,7 @@ export class TrainingQueue {
   addSource(sample: SignalSample, now = Date.now()): { added: boolean; superseded: string[] } {
     return this.db.transaction(() => {
       const replaced = this.isReplaced(sample.sampleId);
-      const info = this.db
-        .prepare(
+      const info = this.statement(
           `INSERT INTO training_sources (sample_id, persona_id, turn_id, body, state, received_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
         )
@@ -172,7 +184,7 @@ export class TrainingQueue {
     now = Date.now(),
   ): { added: string[]; tooLarge: (StoredSourceNote & { error: string })[]; superseded: string[] } {
     return this.db.transaction(() => {
-      const insert = this.db.prepare(
+      const insert = this.statement(
         `INSERT INTO training_sources (sample_id, persona_id, turn_id, body, body_in_sample_log, body_chars, state,
                                        last_error, failed_permanently, received_at, updated_at)
          VALUES (?, ?, ?, '', 1, ?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
@@ -198,7 +210,7 @@ export class TrainingQueue {
   }
 
   private isReplaced(sampleId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sampleId) !== undefined;
+    return this.statement('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sampleId) !== undefined;
   }
 
   /**
@@ -206,14 +218,11 @@ export class TrainingQueue {
    * and whatever was built from it and not trained leave the queue.
    */
   private markSuperseded(sampleId: string, by: string, now: number): { source: { changes: number }; built: { changes: number } } {
-    this.db
-      .prepare('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
+    this.statement('INSERT INTO training_superseded (sample_id, by_sample_id, at) VALUES (?, ?, ?) ON CONFLICT(sample_id) DO NOTHING')
       .run(sampleId, by, now);
-    const source = this.db
-      .prepare(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
+    const source = this.statement(`UPDATE training_sources SET state = 'superseded', updated_at = ? WHERE sample_id = ? AND state IN ('pending', 'failed')`)
       .run(now, sampleId);
-    const built = this.db
-      .prepare(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
+    const built = this.statement(`UPDATE training_samples SET state = 'superseded', lease_until = NULL WHERE source_sample_id = ? AND state IN ('ready', 'leased', 'skipped')`)
       .run(sampleId);
     return { source, built };
   }
@@ -224,8 +233,7 @@ export class TrainingQueue {
     const { source, built } = this.markSuperseded(supersedes, sampleId, now);
     // Trained but not saved: it stays trained_unsaved (a later save makes it trained), and the
     // training_superseded row above marks it, so a restart withdraws it instead of re-offering it.
-    const unsaved = this.db
-      .prepare(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
+    const unsaved = this.statement(`SELECT 1 FROM training_samples WHERE source_sample_id = ? AND state = 'trained_unsaved' LIMIT 1`)
       .get(supersedes);
     return source.changes > 0 || built.changes > 0 || unsaved !== undefined ? [supersedes] : [];
   }
@@ -239,10 +247,9 @@ export class TrainingQueue {
   withdraw(sampleId: string, now = Date.now()): WithdrawOutcome {
     const outcome = this.db.transaction((): WithdrawOutcome => {
       this.markSuperseded(sampleId, WITHDRAWN_BY_USER, now);
-      const trained = this.db
-        .prepare(`SELECT MAX(trained_step) AS step FROM training_samples WHERE source_sample_id = ? AND state IN ('trained', 'trained_unsaved')`)
+      const trained = this.statement(`SELECT MAX(trained_step) AS step FROM training_samples WHERE source_sample_id = ? AND state IN ('trained', 'trained_unsaved')`)
         .get(sampleId) as { step: number | null };
-      const known = this.db.prepare('SELECT 1 FROM training_sources WHERE sample_id = ?').get(sampleId) !== undefined;
+      const known = this.statement('SELECT 1 FROM training_sources WHERE sample_id = ?').get(sampleId) !== undefined;
       return { trainedStep: trained.step, known };
     }).immediate();
     return outcome;
@@ -250,8 +257,7 @@ export class TrainingQueue {
 
   /** Sources due for a build attempt, oldest first. */
   dueSources(now = Date.now(), limit = 16): PendingSource[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statement(
         `SELECT sample_id, body, body_in_sample_log, attempts, outages, server_errors, updated_at FROM training_sources
          WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY received_at, rowid LIMIT ?`,
       )
@@ -285,15 +291,14 @@ export class TrainingQueue {
 
   /** When the next pending source becomes due (null: none pending). */
   nextSourceDueAt(): number | null {
-    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM training_sources WHERE state = 'pending'`).get() as { at: number | null };
+    const row = this.statement(`SELECT MIN(next_attempt_at) AS at FROM training_sources WHERE state = 'pending'`).get() as { at: number | null };
     return row.at;
   }
 
   sourceState(
     sampleId: string,
   ): { state: string; attempts: number; outages: number; lastError: string | null; permanent: boolean; note: unknown } | null {
-    const row = this.db
-      .prepare('SELECT state, attempts, outages, last_error, failed_permanently, build_note FROM training_sources WHERE sample_id = ?')
+    const row = this.statement('SELECT state, attempts, outages, last_error, failed_permanently, build_note FROM training_sources WHERE sample_id = ?')
       .get(sampleId) as
       | { state: string; attempts: number; outages: number; last_error: string | null; failed_permanently: number; build_note: string | null }
       | undefined;
@@ -314,8 +319,7 @@ export class TrainingQueue {
    * attempt. `serverError`: it answered with a 5xx (counted apart, see SampleBuildWorker).
    */
   markBuildDeferred(sampleId: string, error: string, retryAt: number, now = Date.now(), serverError = false): void {
-    this.db
-      .prepare(
+    this.statement(
         `UPDATE training_sources SET outages = outages + 1, server_errors = server_errors + ?, last_error = ?, next_attempt_at = ?, updated_at = ?
          WHERE sample_id = ? AND state = 'pending'`,
       )
@@ -328,8 +332,7 @@ export class TrainingQueue {
    * each retry would tell the user again that the signal was given up.
    */
   requeueFailedSources(now = Date.now()): number {
-    return this.db
-      .prepare(
+    return this.statement(
         `UPDATE training_sources SET state = 'pending', attempts = 0, outages = 0, server_errors = 0, next_attempt_at = ?, updated_at = ?
          WHERE state = 'failed' AND failed_permanently = 0`,
       )
@@ -341,8 +344,7 @@ export class TrainingQueue {
    * (giving up only) says no later requeue may try it again.
    */
   markBuildFailed(sampleId: string, error: string, retryAt: number | null, now = Date.now(), permanent = true): void {
-    this.db
-      .prepare(
+    this.statement(
         `UPDATE training_sources SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?, failed_permanently = ?, updated_at = ?
          WHERE sample_id = ? AND state = 'pending'`,
       )
@@ -355,11 +357,11 @@ export class TrainingQueue {
    */
   enqueueBuilt(sourceSampleId: string, built: readonly BuiltTrainerSample[], note: unknown, now = Date.now()): EnqueueOutcome {
     const outcome = this.db.transaction((): EnqueueOutcome => {
-      const source = this.db.prepare('SELECT state FROM training_sources WHERE sample_id = ?').get(sourceSampleId) as { state: string } | undefined;
+      const source = this.statement('SELECT state FROM training_sources WHERE sample_id = ?').get(sourceSampleId) as { state: string } | undefined;
       const withdrawn =
         source?.state === 'superseded' ||
-        this.db.prepare('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sourceSampleId) !== undefined;
-      const insert = this.db.prepare(
+        this.statement('SELECT 1 FROM training_superseded WHERE sample_id = ?').get(sourceSampleId) !== undefined;
+      const insert = this.statement(
         `INSERT INTO training_samples (sample_id, source_sample_id, persona_id, body, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sample_id) DO NOTHING`,
       );
@@ -372,8 +374,7 @@ export class TrainingQueue {
         if (state === 'ready') ready.push(TrainerSampleSchema.parse({ ...sample, index: Number(info.lastInsertRowid) }));
         else held.push({ sampleId: sample.sampleId, state });
       }
-      this.db
-        .prepare(`UPDATE training_sources SET state = ?, build_note = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE sample_id = ?`)
+      this.statement(`UPDATE training_sources SET state = ?, build_note = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE sample_id = ?`)
         .run(withdrawn ? 'superseded' : 'built', JSON.stringify(note ?? null), now, sourceSampleId);
       return { ready, held };
     }).immediate();
@@ -385,20 +386,19 @@ export class TrainingQueue {
 
   /** Returns lapsed leases to the queue; true when any did. */
   releaseLapsedLeases(now = Date.now()): boolean {
-    const info = this.db
-      .prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased' AND lease_until <= ?`)
+    const info = this.statement(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased' AND lease_until <= ?`)
       .run(now);
     if (info.changes > 0) this.notify();
     return info.changes > 0;
   }
 
   readyCount(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM training_samples WHERE state = 'ready'`).get() as { n: number }).n;
+    return (this.statement(`SELECT COUNT(*) AS n FROM training_samples WHERE state = 'ready'`).get() as { n: number }).n;
   }
 
   /** When the earliest lease lapses (null: none out). */
   nextLeaseExpiry(): number | null {
-    return (this.db.prepare(`SELECT MIN(lease_until) AS at FROM training_samples WHERE state = 'leased'`).get() as { at: number | null }).at;
+    return (this.statement(`SELECT MIN(lease_until) AS at FROM training_samples WHERE state = 'leased'`).get() as { at: number | null }).at;
   }
 
   /**
@@ -408,11 +408,11 @@ export class TrainingQueue {
    */
   lease(size: number, leaseMs: number, now = Date.now()): TrainerSample[] {
     const { batch, failed } = this.db.transaction(() => {
-      const select = this.db.prepare(
+      const select = this.statement(
         `SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE state = 'ready' ORDER BY seq LIMIT ?`,
       );
-      const mark = this.db.prepare(`UPDATE training_samples SET state = 'leased', lease_until = ?, leases = leases + 1 WHERE seq = ?`);
-      const fail = this.db.prepare(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
+      const mark = this.statement(`UPDATE training_samples SET state = 'leased', lease_until = ?, leases = leases + 1 WHERE seq = ?`);
+      const fail = this.statement(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
       const batch: TrainerSample[] = [];
       const failed: FailedSample[] = [];
       while (batch.length < size) {
@@ -442,8 +442,8 @@ export class TrainingQueue {
    */
   confirm(sampleIds: readonly string[], leaseMs: number, now = Date.now()): string[] {
     return this.db.transaction(() => {
-      const find = this.db.prepare('SELECT seq, state FROM training_samples WHERE sample_id = ?');
-      const renew = this.db.prepare(`UPDATE training_samples SET state = 'leased', lease_until = ? WHERE seq = ?`);
+      const find = this.statement('SELECT seq, state FROM training_samples WHERE sample_id = ?');
+      const renew = this.statement(`UPDATE training_samples SET state = 'leased', lease_until = ? WHERE seq = ?`);
       const withdrawn: string[] = [];
       for (const sampleId of new Set(sampleIds)) {
         const row = find.get(sampleId) as { seq: number; state: string } | undefined;
@@ -463,11 +463,11 @@ export class TrainingQueue {
     return this.db.transaction((): ReportOutcome => {
       const saved = report.savedThroughStep;
       if (saved !== undefined) {
-        this.db.prepare(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step <= ?`).run(saved);
+        this.statement(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step <= ?`).run(saved);
       }
       const state = saved === undefined || report.step <= saved ? 'trained' : 'trained_unsaved';
-      const find = this.db.prepare('SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE sample_id = ?');
-      const mark = this.db.prepare(
+      const find = this.statement('SELECT seq, sample_id, source_sample_id, persona_id, body, state FROM training_samples WHERE sample_id = ?');
+      const mark = this.statement(
         `UPDATE training_samples SET state = '${state}', lease_until = NULL, trained_step = ?, trained_policy_version = ?, trained_at = ? WHERE seq = ?`,
       );
       const outcome: ReportOutcome = { trained: [], alreadyTrained: [], unknown: [], withdrawn: [] };
@@ -493,22 +493,20 @@ export class TrainingQueue {
    */
   trainerRestarted(step: number): { reoffered: number } {
     const reoffered = this.db.transaction(() => {
-      this.db.prepare(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step < ?`).run(step);
+      this.statement(`UPDATE training_samples SET state = 'trained' WHERE state = 'trained_unsaved' AND trained_step < ?`).run(step);
       // A lost row whose source a newer sample replaced meanwhile is withdrawn, never offered again.
       const replaced = `source_sample_id IN (SELECT sample_id FROM training_superseded)`;
-      this.db
-        .prepare(
+      this.statement(
           `UPDATE training_samples SET state = 'superseded', lease_until = NULL, trained_step = NULL, trained_policy_version = NULL, trained_at = NULL
            WHERE ((state = 'trained_unsaved' AND trained_step >= ?) OR state = 'leased') AND ${replaced}`,
         )
         .run(step);
-      const lost = this.db
-        .prepare(
+      const lost = this.statement(
           `UPDATE training_samples SET state = 'ready', lease_until = NULL, trained_step = NULL, trained_policy_version = NULL, trained_at = NULL
            WHERE state = 'trained_unsaved' AND trained_step >= ?`,
         )
         .run(step);
-      const leased = this.db.prepare(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased'`).run();
+      const leased = this.statement(`UPDATE training_samples SET state = 'ready', lease_until = NULL WHERE state = 'leased'`).run();
       return lost.changes + leased.changes;
     }).immediate();
     if (reoffered > 0) this.notify();
@@ -518,8 +516,8 @@ export class TrainingQueue {
   /** The trainer refused these (they broke the contract on its side): settled as failed, never re-offered. */
   markRejected(rejected: readonly { sampleId: string; error: string }[]): FailedSample[] {
     return this.db.transaction(() => {
-      const find = this.db.prepare('SELECT seq, source_sample_id, persona_id, state FROM training_samples WHERE sample_id = ?');
-      const mark = this.db.prepare(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
+      const find = this.statement('SELECT seq, source_sample_id, persona_id, state FROM training_samples WHERE sample_id = ?');
+      const mark = this.statement(`UPDATE training_samples SET state = 'failed', error = ?, lease_until = NULL WHERE seq = ?`);
       const failed: FailedSample[] = [];
       for (const { sampleId, error } of rejected) {
         const row = find.get(sampleId) as { seq: number; source_sample_id: string; persona_id: string; state: string } | undefined;
@@ -532,7 +530,7 @@ export class TrainingQueue {
   }
 
   sampleState(sampleId: string): { state: string; leases: number; trainedStep: number | null } | null {
-    const row = this.db.prepare('SELECT state, leases, trained_step FROM training_samples WHERE sample_id = ?').get(sampleId) as
+    const row = this.statement('SELECT state, leases, trained_step FROM training_samples WHERE sample_id = ?').get(sampleId) as
       | { state: string; leases: number; trained_step: number | null }
       | undefined;
     return row ? { state: row.state, leases: row.leases, trainedStep: row.trained_step } : null;
@@ -540,16 +538,16 @@ export class TrainingQueue {
 
   /** Personas that have samples on this box (policy-version news goes to each). */
   personas(): string[] {
-    return (this.db.prepare('SELECT DISTINCT persona_id FROM training_sources ORDER BY persona_id').all() as { persona_id: string }[]).map(
+    return (this.statement('SELECT DISTINCT persona_id FROM training_sources ORDER BY persona_id').all() as { persona_id: string }[]).map(
       (r) => r.persona_id,
     );
   }
 
   getState(key: string): string | null {
-    return (this.db.prepare('SELECT value FROM training_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+    return (this.statement('SELECT value FROM training_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   setState(key: string, value: string): void {
-    this.db.prepare('INSERT INTO training_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.statement('INSERT INTO training_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }
