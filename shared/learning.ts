@@ -90,7 +90,7 @@ export const LearningSummarySchema = z.object({
     /** Share of the same replies the user asked again (re-asked or regenerated). */
     reaskRate: z.number().nullable(),
     judgedReplies: z.number().int(),
-    /** The counts below are over the same rows the list shows (live signals with something to learn). */
+    /** The counts below are over the signals the list shows (live signals with something to learn), all of them: the list carries the newest 5,000. */
     signals: z.number().int(),
     signalsThisWeek: z.number().int(),
     /** Queued, delivered or acknowledged: on the way to a training step. */

@@ -5,12 +5,14 @@ import type { AppStore } from '../store/app-store';
 import { isAcceptedReply } from './reply-acceptance';
 import { rollingAcceptance, type JudgedReply } from './rolling-acceptance';
 import { splitReasoning } from '../../shared/split-reasoning';
+import { prepareOnce } from '../store/prepare-once';
 
 /** How many judged replies each point of the acceptance curve looks back over. */
 export const ACCEPTANCE_WINDOW = 20;
 const WEEK_MS = 7 * 24 * 3_600_000;
 const EXCERPT = 160;
-const MAX_ROWS = 5_000;
+/** Rows the list carries at most (newest first); the tiles count every signal. */
+export const MAX_LIFE_ROWS = 5_000;
 
 interface RawLife {
   id: string;
@@ -38,33 +40,34 @@ interface RawLife {
 }
 
 /**
- * A persona's signals that teach something, newest first, each with its life folded in: live ones
- * (not replaced by a later signal on the same reply) with a reward or a hint. Neutral follow-ups
- * without a hint are left out: they judge a reply (see the acceptance curve) but teach nothing. A
- * signal the user removed stays, as not training.
+ * The signals that teach something: live ones (not replaced by a later signal on the same reply)
+ * with a reward or a hint. Neutral follow-ups without a hint are left out: they judge a reply (see
+ * the acceptance curve) but teach nothing. A signal the user removed stays, as not training. Walked
+ * newest first through signals_by_persona_newest, each joined to its hint and outbox row by index.
  */
+const LIVES_FROM = `FROM signals s LEFT JOIN hints h ON h.signal_id = s.id LEFT JOIN outbox o ON o.signal_id = s.id`;
+const LIVES_WHERE = `WHERE s.persona_id = ? AND s.superseded_by IS NULL AND (s.reward <> 0 OR h.id IS NOT NULL)`;
+
+/** A persona's signals that teach something (LIVES_WHERE), the newest MAX_LIFE_ROWS, each with its life folded in. */
 export function signalLives(store: AppStore, personaId: string): SignalLife[] {
-  const raws = store.db
-    .prepare(
-      `SELECT s.id, s.persona_id, s.conversation_id, s.message_id, s.kind, s.reward, s.source, s.evidence, s.created_at,
-              s.decided_by, s.judge_tally, s.fate, s.removed_at,
-              t.content AS trigger_text,
-              COALESCE((SELECT e.text FROM reply_corrections e WHERE e.message_id = r.id AND e.kind = 'edit'
-                        ORDER BY e.created_at DESC, e.id DESC LIMIT 1), r.content) AS reply_text,
-              q.content AS question_text,
-              h.text AS hint_text, h.status AS hint_status,
-              o.state AS outbox_state, o.sent_at, o.acked_at, o.last_error
-       FROM signals s
-       JOIN messages r ON r.id = s.message_id
-       LEFT JOIN messages q ON q.id = r.parent_id
-       LEFT JOIN messages t ON t.id = s.trigger_message_id
-       LEFT JOIN hints h ON h.signal_id = s.id
-       LEFT JOIN outbox o ON o.signal_id = s.id
-       WHERE s.persona_id = ? AND s.superseded_by IS NULL AND (s.reward <> 0 OR h.id IS NOT NULL)
-       ORDER BY s.created_at DESC, s.rowid DESC
-       LIMIT ?`,
-    )
-    .all(personaId, MAX_ROWS) as RawLife[];
+  const raws = prepareOnce(
+    store.db,
+    `SELECT s.id, s.persona_id, s.conversation_id, s.message_id, s.kind, s.reward, s.source, s.evidence, s.created_at,
+            s.decided_by, s.judge_tally, s.fate, s.removed_at,
+            t.content AS trigger_text,
+            COALESCE((SELECT e.text FROM reply_corrections e WHERE e.message_id = r.id AND e.kind = 'edit'
+                      ORDER BY e.created_at DESC, e.id DESC LIMIT 1), r.content) AS reply_text,
+            q.content AS question_text,
+            h.text AS hint_text, h.status AS hint_status,
+            o.state AS outbox_state, o.sent_at, o.acked_at, o.last_error
+     ${LIVES_FROM}
+     JOIN messages r ON r.id = s.message_id
+     LEFT JOIN messages q ON q.id = r.parent_id
+     LEFT JOIN messages t ON t.id = s.trigger_message_id
+     ${LIVES_WHERE}
+     ORDER BY s.created_at DESC, s.rowid DESC
+     LIMIT ?`,
+  ).all(personaId, MAX_LIFE_ROWS) as RawLife[];
   const trained = trainedSteps(store, personaId);
   return raws.map((raw): SignalLife => {
     const step = trained.get(raw.id) ?? null;
@@ -100,8 +103,8 @@ export function learningSummary(store: AppStore, personaId: string, now = Date.n
   const judged = judgedReplies(store, personaId);
   const curve = rollingAcceptance(judged, ACCEPTANCE_WINDOW);
   const recent = judged.slice(-ACCEPTANCE_WINDOW);
-  const lives = signalLives(store, personaId);
-  const count = (stage: SignalStage | SignalStage[]) => lives.filter((l) => (Array.isArray(stage) ? stage : [stage]).includes(l.stage)).length;
+  const stages = stageCounts(store, personaId, now - WEEK_MS);
+  const count = (...wanted: SignalStage[]) => wanted.reduce((sum, stage) => sum + (stages.byStage.get(stage) ?? 0), 0);
   const versions = policyVersions(store, personaId);
   return {
     curve,
@@ -111,9 +114,9 @@ export function learningSummary(store: AppStore, personaId: string, now = Date.n
       acceptedRate: curve.at(-1)?.rate ?? null,
       reaskRate: recent.length === 0 ? null : recent.filter((r) => r.reasked).length / recent.length,
       judgedReplies: judged.length,
-      signals: lives.length,
-      signalsThisWeek: lives.filter((l) => l.createdAt >= now - WEEK_MS).length,
-      waitingToTrain: count(['queued', 'delivered', 'acknowledged']),
+      signals: stages.total,
+      signalsThisWeek: stages.since,
+      waitingToTrain: count('queued', 'delivered', 'acknowledged'),
       heldForReview: count('held'),
       trained: count('trained'),
       rejected: count('rejected'),
@@ -125,6 +128,26 @@ export function learningSummary(store: AppStore, personaId: string, now = Date.n
       .list(personaId, { kinds: ['error'], limit: 5 })
       .map((e) => ({ at: e.createdAt, text: e.summary })),
   };
+}
+
+/**
+ * Every signal of the list (LIVES_WHERE, not only the newest MAX_LIFE_ROWS) by stage, read without its
+ * texts and put in its stage by the same stageOf as the rows.
+ */
+function stageCounts(store: AppStore, personaId: string, since: number): { total: number; since: number; byStage: Map<SignalStage, number> } {
+  const rows = prepareOnce(
+    store.db,
+    `SELECT s.id, s.created_at, s.fate, s.removed_at, o.state AS outbox_state, o.sent_at ${LIVES_FROM} ${LIVES_WHERE}`,
+  ).all(personaId) as StageFields[];
+  const trained = trainedSteps(store, personaId);
+  const byStage = new Map<SignalStage, number>();
+  let recent = 0;
+  for (const row of rows) {
+    const stage = stageOf(row, trained.has(row.id));
+    byStage.set(stage, (byStage.get(stage) ?? 0) + 1);
+    if (row.created_at >= since) recent += 1;
+  }
+  return { total: rows.length, since: recent, byStage };
 }
 
 interface JudgedReplyRow extends JudgedReply {
@@ -203,7 +226,9 @@ function policyVersions(store: AppStore, personaId: string): LearningSummary['ve
 /** Signals the box will not train, whatever the outbox says (trust's fate). */
 const NOT_TRAINING: ReadonlySet<TrainingFate> = new Set(['removed', 'reverted', 'unsure', 'no_signal', 'not_from_policy']);
 
-function stageOf(raw: RawLife, trained: boolean): SignalStage {
+type StageFields = Pick<RawLife, 'id' | 'created_at' | 'fate' | 'removed_at' | 'outbox_state' | 'sent_at'>;
+
+function stageOf(raw: StageFields, trained: boolean): SignalStage {
   if (raw.outbox_state === null && raw.removed_at === null) return 'not_sent';
   if (NOT_TRAINING.has(raw.fate)) return 'not_training';
   if (raw.outbox_state === null) return 'not_sent';

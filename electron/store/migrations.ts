@@ -444,4 +444,15 @@ CREATE TRIGGER outbox_persona_count_delete AFTER DELETE ON outbox WHEN OLD.sent_
 END;
 `,
   },
+  {
+    version: 12,
+    name: 'indexes for the Learning tab',
+    sql: `
+-- The Learning tab lists a persona's signals newest first (removed ones too, replaced ones not) and
+-- joins each to its outbox row: without these it scanned every signal, sorted them all, and built a
+-- temporary index over the whole outbox on every refresh (0.75 s at 10k signals).
+CREATE INDEX signals_by_persona_newest ON signals(persona_id, created_at) WHERE superseded_by IS NULL;
+CREATE INDEX outbox_by_signal ON outbox(signal_id);
+`,
+  },
 ];

@@ -13,7 +13,7 @@ const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(
 
 /**
  * Is this persona getting better? The share of replies the user accepted, as a rolling line with the
- * policy versions marked on it; tiles counted over the same signals the list shows; one row per
+ * policy versions marked on it; tiles counted over the signals the list shows (every one); one row per
  * signal with its life (sent → stored → trained in step N) and a link to the reply it judged.
  */
 export function LearningView({ persona }: { persona: Persona }) {

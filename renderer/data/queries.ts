@@ -71,7 +71,7 @@ export function useHints(personaId: string | null, status: HintFilter) {
   });
 }
 
-/** The Learning tab: acceptance curve, versions and tiles (one source with learning:signals). */
+/** The Learning tab: acceptance curve, versions and tiles (counted over the signals learning:signals lists). */
 export function useLearningSummary(personaId: string) {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.learningSummary(personaId), queryFn: () => api.invoke('learning:summary', { personaId }) });

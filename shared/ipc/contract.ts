@@ -294,7 +294,7 @@ export const invokeContract = {
       .strict(),
     response: z.array(TimelineEventSchema),
   },
-  /** The Learning tab: the acceptance curve with policy versions, and tiles counted over the same rows as learning:signals. */
+  /** The Learning tab: the acceptance curve with policy versions, and tiles counted over every signal learning:signals would list. */
   'learning:summary': { request: z.object({ personaId: IdSchema }).strict(), response: LearningSummarySchema },
   /** The persona's signals that teach something, newest first, each with its life (delivered → trained in step N). */
   'learning:signals': { request: z.object({ personaId: IdSchema }).strict(), response: z.array(SignalLifeSchema) },

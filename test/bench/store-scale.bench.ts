@@ -1,7 +1,7 @@
 /**
  * Issue 12, the rows about a large store: timeline:stats and a rare-kind timeline filter with 100k and
  * 1M events, closeInterrupted and cold start with 100k and 1M messages, and the message/conversation
- * lists against raw SQL (which must stay where they were). The fixtures are bulk-inserted in one
+ * lists against raw SQL (which must stay where they were), and the Learning tab's refresh. The fixtures are bulk-inserted in one
  * transaction per table and removed at the end.
  *
  * Where the table gives an absolute bound (no baseline), the full-scan query the store used before is
@@ -216,6 +216,16 @@ export default async function bench(): Promise<void> {
         subjectMs: median(conversations.list),
         goal: 0.9,
       });
+
+      // The Learning tab's refresh (the tiles and curve, then the rows), as the renderer asks for it
+      // after each signal or delivery: one signal per ten messages here.
+      const signals = size / 10;
+      const refresh = await timeCalls(5, async () => {
+        await invoke(core, 'learning:summary', { personaId: fixture.personaId });
+        await invoke(core, 'learning:signals', { personaId: fixture.personaId });
+      });
+      if (signals <= 10_000) report.bound(`Learning tab refresh (summary + rows) at ${signals.toLocaleString('en-US')} signals, median`, { valueMs: median(refresh), maxMs: 500 });
+      else report.info(`Learning tab refresh (summary + rows) at ${signals.toLocaleString('en-US')} signals, median: ${median(refresh).toFixed(0)} ms (the tiles and curve read every signal)`);
       await core.close();
       scanStore.close();
       rmSync(fixture.dir, { recursive: true, force: true });
