@@ -5,8 +5,13 @@ import type { ReplyWaiting } from './learning-notice';
 import { applyDelta, applyMessage, emptyThread, type ThreadCache } from './message-cache';
 import { queryKeys } from './query-keys';
 
-/** How long bursts of events (a replay of many acks) are coalesced into one refetch. */
+/** How long bursts of events (a replay of many progress events) are coalesced into one refetch. */
 const COALESCE_MS = 150;
+/**
+ * Samples moving to the box (sent, stored) arrive in bursts for as long as a backlog drains, and the
+ * Learning tab's refresh reads every signal of the persona: at most one refresh a second for them.
+ */
+const DELIVERY_COALESCE_MS = 1_000;
 
 /**
  * Wires the core's pushed events into the query cache: message text is patched in place as it
@@ -18,16 +23,20 @@ export function useLiveUpdates(): void {
   const queryClient = useQueryClient();
 
   useEffect(() => {
-    const due = new Map<string, QueryKey>();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const invalidateSoon = (key: QueryKey) => {
-      due.set(JSON.stringify(key), key);
-      timer ??= setTimeout(() => {
-        timer = null;
-        const keys = [...due.values()];
-        due.clear();
-        for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
-      }, COALESCE_MS);
+    // One batch of keys per coalescing window, invalidated together when its window ends.
+    const batches = new Map<number, { keys: Map<string, QueryKey>; timer: ReturnType<typeof setTimeout> }>();
+    const invalidateSoon = (key: QueryKey, windowMs = COALESCE_MS) => {
+      let batch = batches.get(windowMs);
+      if (!batch) {
+        const keys = new Map<string, QueryKey>();
+        const timer = setTimeout(() => {
+          batches.delete(windowMs);
+          for (const queryKey of keys.values()) void queryClient.invalidateQueries({ queryKey });
+        }, windowMs);
+        batch = { keys, timer };
+        batches.set(windowMs, batch);
+      }
+      batch.keys.set(JSON.stringify(key), key);
     };
 
     const patchThread = (conversationId: string, update: (thread: ThreadCache) => ThreadCache) => {
@@ -66,7 +75,7 @@ export function useLiveUpdates(): void {
         }
       }),
       api.on('learning:changed', (event) => {
-        invalidateSoon(queryKeys.learningAll(event.personaId));
+        invalidateSoon(queryKeys.learningAll(event.personaId), DELIVERY_COALESCE_MS);
       }),
       api.on('box:status', (status) => {
         queryClient.setQueryData(queryKeys.boxStatus, { status, receivedAt: Date.now() });
@@ -82,7 +91,7 @@ export function useLiveUpdates(): void {
     return () => {
       for (const off of offs) off();
       offStatus?.();
-      if (timer) clearTimeout(timer);
+      for (const batch of batches.values()) clearTimeout(batch.timer);
     };
   }, [api, connection, queryClient]);
 }
