@@ -335,6 +335,7 @@ export class ChatService {
           learning: learnsFrom(persona),
           signal: controller.signal,
           fetch: this.ctx.fetch,
+          servedModels: this.ctx.servedModels,
           ...this.timing,
         });
       })

@@ -1,5 +1,4 @@
 import type { Conversation, Message, Persona } from '../../shared/domain';
-import { firstServedModel } from '../policy/list-models';
 import { streamChatCompletion } from '../policy/stream-chat-completion';
 import type { CoreContext } from './core-context';
 import { titleFromAnswer, titleRequestMessages } from './conversation-title-text';
@@ -54,7 +53,7 @@ export class ConversationTitler {
     const enough = new AbortController();
     const signal = AbortSignal.any([timeout, enough.signal]);
     const credentials = { endpoint: target.endpoint, apiKey: target.apiKey, credential: target.credential, fetch: this.ctx.fetch, signal };
-    const model = chatParametersFor(persona, settings).model || (await firstServedModel(credentials));
+    const model = chatParametersFor(persona, settings).model || (await this.ctx.servedModels.modelFor(credentials));
     let answer = '';
     const result = await streamChatCompletion(
       {

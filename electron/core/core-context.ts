@@ -1,3 +1,4 @@
+import type { ServedModels } from '../policy/served-models';
 import type { EndpointKeys } from '../settings/endpoint-key-store';
 import type { SettingsStore } from '../settings/settings-store';
 import type { TokenVault } from '../settings/token-vault';
@@ -13,6 +14,8 @@ export interface CoreContext {
   /** API keys of direct (non-box) endpoints, by endpoint URL. */
   endpointKeys: EndpointKeys;
   fetch?: typeof fetch;
+  /** The model each server serves first, for requests whose model Settings leave empty. */
+  servedModels: ServedModels;
   /** Tells the sync worker that outbox rows are ready. */
   nudgeSync(): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;

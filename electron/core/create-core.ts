@@ -29,6 +29,7 @@ import { SignalRemovalService } from './signal-removal-service';
 import { signalsTouchedBy } from './signals-touched-by';
 import { detectLocalServers, LOCAL_SERVER_CANDIDATES, type LocalServerCandidate } from './local-server-probe';
 import { SyncWorkerConnection, type SpawnSyncWorker } from './sync-worker-connection';
+import { ServedModels } from '../policy/served-models';
 
 export const DATABASE_FILE_NAME = 'apprentice.sqlite';
 
@@ -125,6 +126,7 @@ export function createCore(options: CoreOptions): Core {
     tokenVault,
     endpointKeys,
     fetch: options.fetch,
+    servedModels: new ServedModels(),
     nudgeSync: () => sync.nudge(),
     log,
   };

@@ -4,7 +4,6 @@ import { createJudge, isTrainableWithoutJudge } from '../signals';
 import type { FollowUpInput, JudgeVerdict, SignalVerdict } from '../signals/types';
 import type { CoreContext } from './core-context';
 import { appJudgeRuns } from './judge-availability';
-import { firstServedModel } from '../policy/list-models';
 import { resolveJudgeTarget } from './policy-target';
 import { publishRecordedSignal } from './publish-recorded-signal';
 import { clip, recordSignal } from './signal-recorder';
@@ -68,7 +67,7 @@ export class JudgeRunner {
         // No model chosen: ask for the one the server lists first (there is no name every server accepts).
         model:
           target.model ||
-          (await firstServedModel({
+          (await this.ctx.servedModels.modelFor({
             endpoint: target.endpoint,
             apiKey: target.apiKey,
             credential: target.credential,

@@ -4,7 +4,7 @@ import type { CredentialKind } from '../policy/policy-error';
 export interface ModelTarget {
   /** OpenAI-compatible base URL ending in /v1; '' when nothing is configured. */
   endpoint: string;
-  /** '' means "the first model the server lists" (see firstServedModel). */
+  /** '' means "the first model the server lists" (see ServedModels). */
   model: string;
   apiKey: string | null;
   /**

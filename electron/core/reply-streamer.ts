@@ -1,6 +1,6 @@
 import type { Message, MessageTruncation } from '../../shared/domain';
 import type { ChatMessage } from '../../shared/protocol/box-stream';
-import { firstServedModel } from '../policy/list-models';
+import type { ServedModels } from '../policy/served-models';
 import { PolicyError } from '../policy/policy-error';
 import { streamChatCompletion } from '../policy/stream-chat-completion';
 import type { MessageRepository } from '../store/message-repository';
@@ -19,6 +19,7 @@ export interface StreamReplyInput {
   learning?: boolean;
   signal: AbortSignal;
   fetch?: typeof fetch;
+  servedModels: ServedModels;
   deltaIntervalMs: number;
   persistIntervalMs: number;
 }
@@ -65,7 +66,7 @@ export async function streamReply(
       );
     }
     const credentials = { endpoint: target.endpoint, apiKey: target.apiKey, credential: target.credential, fetch: input.fetch, signal: input.signal };
-    const model = target.model || (await firstServedModel(credentials));
+    const model = target.model || (await input.servedModels.modelFor(credentials));
     const result = await streamChatCompletion(
       {
         endpoint: target.endpoint,
@@ -111,6 +112,8 @@ export async function streamReply(
           };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // The server may serve another model now: the next reply asks it again.
+    if (!input.target.model && input.target.endpoint) input.servedModels.forget(input.target.endpoint);
     outcome = input.signal.aborted
       ? { status: 'stopped', error: null, policyVersion: null, truncation: null }
       : { status: 'error', error: message, policyVersion: null, truncation: null };

@@ -100,6 +100,25 @@ describe('core: chat', () => {
     expect(await h.core.handle('chat:stop', { messageId: 'no-such-message' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
+  it('asks the server which model it serves once, not before every reply, and again after a reply failed', async () => {
+    policy.script({ chunks: ['one'] }, { chunks: ['two'] }, { status: 500, body: { error: { message: 'model unloaded' } } }, { chunks: ['three'] });
+    const { conversation } = await newConversation();
+    const modelLists = () => policy.requests.filter((r) => r.path === '/v1/models').length;
+    const replies = () => policy.requests.filter((r) => r.path === '/v1/chat/completions' && r.body?.stream === true);
+    for (const content of ['first', 'second']) {
+      const sent = await h.invoke('chat:send', { conversationId: conversation.id, content });
+      expect((await finished(sent.assistantMessage.id)).status).toBe('complete');
+    }
+    expect(modelLists()).toBe(1);
+    expect(replies().map((r) => r.body?.model)).toEqual(['qwen3-4b', 'qwen3-4b']);
+
+    const failing = await h.invoke('chat:send', { conversationId: conversation.id, content: 'third' });
+    expect((await finished(failing.assistantMessage.id)).status).toBe('error');
+    const after = await h.invoke('chat:send', { conversationId: conversation.id, content: 'fourth' });
+    expect((await finished(after.assistantMessage.id)).status).toBe('complete');
+    expect(modelLists()).toBe(2);
+  });
+
   it('stores upstream failures on the message and keeps working', async () => {
     policy.script({ status: 500, body: { error: { message: 'CUDA out of memory' } } }, { chunks: ['fine now'] });
     const { conversation } = await newConversation();
