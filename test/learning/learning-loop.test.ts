@@ -52,7 +52,8 @@ describe('learning through the whole loop (tiny model, CPU)', () => {
         // version marked per step, and the share of replies accepted rising from its first window.
         const { curve, versions: marked, window } = setting.learningTab;
         expect(curve).toHaveLength(records.filter((r) => r.signal !== null).length);
-        expect(marked.length).toBeGreaterThanOrEqual(setting.trainingSteps);
+        expect(setting.stepVersions).toHaveLength(setting.trainingSteps);
+        expect(marked.map((v) => v.version)).toEqual(expect.arrayContaining(setting.stepVersions));
         if (setting.setting.name === 'combined') expect(curve.at(-1)!.rate, summary).toBeGreaterThan(curve[window - 1]!.rate);
       }
     },

@@ -118,7 +118,7 @@ interface SessionParts {
  */
 export async function runLearningSession(
   options: LearningSessionOptions,
-): Promise<{ records: InteractionRecord[]; trainingSteps: number; learningTab: LearningSummary }> {
+): Promise<{ records: InteractionRecord[]; trainingSteps: number; stepVersions: string[]; learningTab: LearningSummary }> {
   const dir = join(options.workDir, options.setting.name);
   mkdirSync(dir, { recursive: true });
   const parts: Partial<SessionParts> = {};
@@ -146,13 +146,19 @@ export async function runLearningSession(
     }
     // What the persona's Learning tab shows after the run: the app's own acceptance curve, from its store.
     // The last step's progress reaches the app through the box's stream and the sync worker, so it may
-    // land a moment after the last reply: wait for it (bounded) before reading.
+    // land a while after the last reply on a loaded machine: wait for every step's version (bounded).
+    const stepVersions = steps.flatMap((s) => (s.policyVersion ? [s.policyVersion] : []));
+    const unmarked = (tab: LearningSummary) => stepVersions.filter((v) => !tab.versions.some((marked) => marked.version === v));
     let learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
-    for (const deadline = Date.now() + 15_000; learningTab.versions.length < steps.length && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const deadline = Date.now() + 60_000; unmarked(learningTab).length > 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
       learningTab = await session.app.invoke('learning:summary', { personaId: session.persona.id });
     }
-    return { records, trainingSteps: steps.length, learningTab };
+    if (unmarked(learningTab).length > 0) {
+      const link = await session.app.invoke('box:status', {});
+      options.log(`${options.setting.name}: versions ${unmarked(learningTab).join(', ')} not in the Learning tab after 60 s; link ${JSON.stringify(link)}`);
+    }
+    return { records, trainingSteps: steps.length, stepVersions, learningTab };
   } catch (error) {
     const tail = parts.driver ? `\n--- training driver output ---\n${parts.driver.process.output().slice(-3000)}` : '';
     throw new Error(`${options.setting.name}: ${error instanceof Error ? error.message : String(error)}${tail}`, { cause: error });

@@ -53,6 +53,8 @@ export interface SettingResult {
   /** Interactions to reach the target; null: not within the budget. */
   interactionsToTarget: number | null;
   trainingSteps: number;
+  /** The policy version the box announced for each step. */
+  stepVersions: string[];
   /** The persona's Learning tab at the end of the run (the app's acceptance curve and tiles). */
   learningTab: LearningSummary;
   seconds: number;
@@ -133,7 +135,7 @@ export async function runLearningEval(
     const results = await Promise.all(
       settings.map(async (setting, i): Promise<SettingResult> => {
         const began = Date.now();
-        const { records, trainingSteps, learningTab } = await runLearningSession({
+        const { records, trainingSteps, stepVersions, learningTab } = await runLearningSession({
           setting,
           world,
           prefers: config.prefers,
@@ -157,6 +159,7 @@ export async function runLearningEval(
           rates: rollingRate(rates, config.window),
           interactionsToTarget: interactionsToReach(rates, config.window, config.target),
           trainingSteps,
+          stepVersions,
           learningTab,
           seconds: (Date.now() - began) / 1000,
         };
