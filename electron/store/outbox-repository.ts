@@ -42,7 +42,7 @@ export interface ThreadContextRef {
   at: number;
 }
 
-/** A row the box just settled (acked or rejected): what its timeline entry names. */
+/** A row the box just settled (acked or rejected): whose it was, and what a 'rejected' timeline entry names. */
 export interface SettledRow {
   personaId: string;
   turnId: string;
@@ -60,9 +60,7 @@ const SELECT_ROWS = `SELECT o.seq, o.sample_id, o.persona_id, o.signal_id, COALE
        o.last_error, o.created_at, o.sent_at, o.acked_at, o.context_reply_id, o.context_system, o.context_at
   FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq`;
 
-type RawSend = Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_reply_id' | 'context_system' | 'context_at'> & {
-  turn_id: string;
-};
+type RawSend = Pick<RawRow, 'seq' | 'sample_id' | 'persona_id' | 'payload' | 'context_reply_id' | 'context_system' | 'context_at'>;
 
 
 /** What the sync worker sends: the sample as JSON text, built without parsing it again. */
@@ -70,7 +68,6 @@ export interface OutboxSend {
   seq: number;
   sampleId: string;
   personaId: string;
-  turnId: string;
   sampleJson: string;
 }
 
@@ -198,11 +195,9 @@ export class OutboxRepository {
     for (;;) {
       const raws = prepareOnce(
         this.db,
-        `SELECT seq, sample_id, persona_id, payload, context_reply_id, context_system, context_at,
-                json_extract(payload, '$.turnId') AS turn_id
-         FROM (SELECT o.seq, o.sample_id, o.persona_id, COALESCE(p.payload, o.payload) AS payload, o.context_reply_id, o.context_system, o.context_at
-               FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq
-               WHERE o.state = 'pending' AND o.seq > ? ORDER BY o.seq LIMIT ?)`,
+        `SELECT o.seq, o.sample_id, o.persona_id, COALESCE(p.payload, o.payload) AS payload, o.context_reply_id, o.context_system, o.context_at
+         FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq
+         WHERE o.state = 'pending' AND o.seq > ? ORDER BY o.seq LIMIT ?`,
       ).all(cursor, limit) as RawSend[];
       for (const raw of raws) {
         if (out.length >= limit) return out;
@@ -221,7 +216,7 @@ export class OutboxRepository {
       // The payload is a JSON object without "messages": put them first, then its own fields.
       sampleJson = `{"messages":${JSON.stringify(messages)},${raw.payload.slice(1)}`;
     }
-    return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, turnId: raw.turn_id, sampleJson };
+    return { seq: raw.seq, sampleId: raw.sample_id, personaId: raw.persona_id, sampleJson };
   }
 
   /**

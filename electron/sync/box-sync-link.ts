@@ -658,8 +658,8 @@ export class BoxSyncLink {
   }
 
   /**
-   * Acks (one, or a batch's) free their window slots now; the rows are marked acked, with their
-   * timeline entries, by the next pump, in the transaction that also refills the window.
+   * Acks (one, or a batch's) free their window slots now; the rows are marked acked by the next pump,
+   * in the transaction that also refills the window.
    */
   private onAcks(connection: Connection, acks: readonly { sampleId: string; duplicate: boolean }[]): void {
     for (const { sampleId } of acks) {

@@ -90,7 +90,7 @@ describe('outbox samples that refer to their thread', () => {
     store.personas.update(persona.id, { systemPrompt: 'Be verbose.' });
     expect(store.outbox.get(recorded.signal.id)!.sample).toEqual(expected);
     const [sent] = store.outbox.nextPendingToSend(10);
-    expect(sent).toMatchObject({ sampleId: recorded.signal.id, personaId: persona.id, turnId: judged.id });
+    expect(sent).toMatchObject({ sampleId: recorded.signal.id, personaId: persona.id });
     expect(SignalSampleSchema.parse(JSON.parse(sent!.sampleJson))).toEqual(expected);
   });
 
