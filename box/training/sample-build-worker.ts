@@ -24,6 +24,11 @@ export interface SampleBuildWorkerOptions {
   /** Backoff before try n+1: min(base * 2^n, max), n counting attempts or outages. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * How long to wait before starting another build (0: start now). While an app uploads a backlog the
+   * gateway stores and acks first: builds share its CPU and would halve what it can take in.
+   */
+  holdFor?: () => number;
 }
 
 /** Errors retrying cannot fix: the engine's tokens and ours disagree, or the sample is longer than the trainer takes. */
@@ -72,6 +77,13 @@ export class SampleBuildWorker {
   /** Looks for due work now (call after adding a source). */
   kick(): void {
     if (this.closed) return;
+    const hold = this.options.holdFor?.() ?? 0;
+    if (hold > 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.kick(), hold);
+      this.timer.unref();
+      return;
+    }
     const free = this.options.concurrency - this.inFlight.size;
     if (free > 0) {
       const due = this.options.queue.dueSources(Date.now(), free + this.inFlight.size).filter((s) => !this.inFlight.has(s.sample.sampleId));

@@ -20,6 +20,7 @@ import type { NewProgressEvent } from '../gateway/progress-log';
 import type { StoredWithdrawal } from '../gateway/withdrawal-log';
 import { waitForBatch } from './wait-for-batch';
 import { trainingStepMessage } from './training-step-message';
+import { ArrivalHold } from './arrival-hold';
 
 /**
  * New tokens per judge vote. A thinking judge reasons before its \boxed{}: OpenClaw-RL gives its PRM
@@ -223,6 +224,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       }
     };
 
+    const arrivalHold = new ArrivalHold();
     const worker = new SampleBuildWorker({
       queue,
       build,
@@ -233,6 +235,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       maxServerErrors: options.maxBuildServerErrors,
       retryBaseMs: options.retryBaseMs,
       retryMaxMs: options.retryMaxMs,
+      holdFor: () => arrivalHold.holdFor(),
     });
 
     // Stored samples join the build queue in one transaction per turn of the event loop, referring to
@@ -272,6 +275,7 @@ export function createTrainingPlugin(input: TrainingOptions = {}, onStarted?: (h
       worker.kick();
     };
     const accept = (stored: GatewayHookEvents['sampleStored']): void => {
+      arrivalHold.arrived();
       // The ids come with the event; `sample` (read back for a large one) is touched only if they do not.
       const known = stored.sampleId !== undefined && stored.personaId !== undefined && stored.turnId !== undefined && stored.bodyChars !== undefined;
       const sample = known ? null : stored.sample;
