@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SignalSample } from '../../../shared/protocol/box-stream';
 import { openBoxDatabase } from '../../../box/gateway/box-database';
 import { ArrivalHold } from '../../../box/training/arrival-hold';
 import { SampleBuildWorker } from '../../../box/training/sample-build-worker';
 import { TrainingQueue } from '../../../box/training/training-queue';
+import { makeSample } from '../gateway/gateway-fixture';
 
 describe('ArrivalHold', () => {
   it('holds builds until arrivals have been quiet for a while', () => {
@@ -76,7 +76,7 @@ describe('SampleBuildWorker with a hold', () => {
       holdFor: () => (held ? 20 : 0),
     });
     try {
-      queue.addSource(sample('a'));
+      queue.addSource(makeSample({ sampleId: 'a' }));
       worker.kick();
       await new Promise((resolve) => setTimeout(resolve, 120));
       expect(started).toEqual([]);
@@ -92,22 +92,3 @@ describe('SampleBuildWorker with a hold', () => {
   });
 });
 
-function sample(id: string): SignalSample {
-  return {
-    sampleId: id,
-    personaId: 'persona-a',
-    conversationId: 'c1',
-    turnId: `turn-${id}`,
-    messages: [{ role: 'user', content: 'hi' }],
-    response: 'hello',
-    nextState: { role: 'user', content: 'thanks' },
-    reward: 1,
-    rewardSource: 'heuristic',
-    signalKind: 'positive',
-    confidence: 0.9,
-    hint: null,
-    supersedes: null,
-    policyVersion: null,
-    createdAt: 1,
-  };
-}
