@@ -42,17 +42,10 @@ export interface ThreadContextRef {
   at: number;
 }
 
-/** A row the box just settled (acked or rejected): whose it was, and what a 'rejected' timeline entry names. */
-export interface SettledRow {
+/** A row the box refused: whose it was, and the reply its 'rejected' timeline entry names. */
+export interface RejectedRow {
   personaId: string;
   turnId: string;
-  attempts: number;
-}
-
-interface RawSettled {
-  seq: number;
-  persona_id: string;
-  attempts: number;
 }
 
 /** Rows with their payload, wherever it is kept (outbox_payloads for new rows, inline for older ones). */
@@ -254,13 +247,13 @@ export class OutboxRepository {
    * Moves a pending row to acked and returns whose row it was; 'settled' when it was
    * already acked or rejected (a repeat), null when there is no such row. One statement, no parse.
    */
-  acknowledge(sampleId: string, now = Date.now()): SettledRow | 'settled' | null {
+  acknowledge(sampleId: string, now = Date.now()): { personaId: string } | 'settled' | null {
     const row = prepareOnce(
       this.db,
       `UPDATE outbox SET state = 'acked', acked_at = ?, last_error = NULL WHERE sample_id = ? AND state = 'pending'
-       RETURNING seq, persona_id, attempts`,
-    ).get(now, sampleId) as RawSettled | undefined;
-    return row ? this.settledOf(row) : this.exists(sampleId) ? 'settled' : null;
+       RETURNING persona_id`,
+    ).get(now, sampleId) as { persona_id: string } | undefined;
+    return row ? { personaId: row.persona_id } : this.exists(sampleId) ? 'settled' : null;
   }
 
   /**
@@ -277,22 +270,19 @@ export class OutboxRepository {
     return new Set(rows.map((r) => r.persona_id));
   }
 
-  /** Moves a pending row to rejected (the box refused it for good); same answers as acknowledge. */
-  reject(sampleId: string, error: string): SettledRow | 'settled' | null {
+  /** Moves a pending row to rejected (the box refused it for good); answers like acknowledge, with the reply it judged. */
+  reject(sampleId: string, error: string): RejectedRow | 'settled' | null {
     const row = prepareOnce(
       this.db,
       `UPDATE outbox SET state = 'rejected', last_error = ? WHERE sample_id = ? AND state = 'pending'
-       RETURNING seq, persona_id, attempts`,
-    ).get(error, sampleId) as RawSettled | undefined;
-    return row ? this.settledOf(row) : this.exists(sampleId) ? 'settled' : null;
-  }
-
-  private settledOf(raw: RawSettled): SettledRow {
+       RETURNING seq, persona_id`,
+    ).get(error, sampleId) as { seq: number; persona_id: string } | undefined;
+    if (!row) return this.exists(sampleId) ? 'settled' : null;
     const turn = prepareOnce(
       this.db,
       `SELECT json_extract(COALESCE(p.payload, o.payload), '$.turnId') AS turn_id FROM outbox o LEFT JOIN outbox_payloads p ON p.seq = o.seq WHERE o.seq = ?`,
-    ).get(raw.seq) as { turn_id: string };
-    return { personaId: raw.persona_id, turnId: turn.turn_id, attempts: raw.attempts };
+    ).get(row.seq) as { turn_id: string };
+    return { personaId: row.persona_id, turnId: turn.turn_id };
   }
 
   private exists(sampleId: string): boolean {

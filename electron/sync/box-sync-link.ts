@@ -72,8 +72,8 @@ interface Connection {
   sentThroughSeq: number;
   /** …unless rows behind it may be pending again (a released held row, a resend, a failed pump). */
   rescan: boolean;
-  /** Samples sent on this connection and not yet acked or rejected (what their ack's timeline entry names). */
-  inflight: Map<string, InFlight>;
+  /** Samples sent on this connection and not yet acked or rejected: sampleId → outbox seq (the ack settles it by seq). */
+  inflight: Map<string, number>;
   /** Samples the box asked us to send again, each waiting out its pause (sampleId → timer). */
   resendTimers: Map<string, NodeJS.Timeout>;
   /** Withdrawals sent on this connection and not yet answered (each goes out once per connection). */
@@ -596,7 +596,7 @@ export class BoxSyncLink {
       connection.sentThroughSeq = Math.max(connection.sentThroughSeq, work.rows.at(-1)!.seq);
       for (const frame of framesOf(work.recorded.sendable, connection.batch, connection.maxFrameBytes)) {
         connection.ws.send(frame.text);
-        for (const row of frame.rows) connection.inflight.set(row.sampleId, { seq: row.seq });
+        for (const row of frame.rows) connection.inflight.set(row.sampleId, row.seq);
       }
       for (const event of work.recorded.events) this.postTimeline(event);
       if (work.recorded.sendable.length > 0) this.armAckTimer(connection, false);
@@ -661,9 +661,9 @@ export class BoxSyncLink {
    * Acks (one, or a batch's) free their window slots now; the rows are marked acked by the next pump,
    * in the transaction that also refills the window.
    */
-  private onAcks(connection: Connection, acks: readonly { sampleId: string; duplicate: boolean }[]): void {
+  private onAcks(connection: Connection, acks: readonly { sampleId: string }[]): void {
     for (const { sampleId } of acks) {
-      this.ackQueue.push({ sampleId, sent: connection.inflight.get(sampleId) ?? null });
+      this.ackQueue.push({ sampleId, sentSeq: connection.inflight.get(sampleId) ?? null });
       connection.inflight.delete(sampleId);
     }
     this.armAckTimer(connection, true);
@@ -677,9 +677,9 @@ export class BoxSyncLink {
    */
   private settleAcks(acks: readonly QueuedAck[]): { personaIds: Set<string>; unknown: string[] } {
     const unknown: string[] = [];
-    const personaIds = this.outbox!.acknowledgeSent(acks.flatMap((ack) => (ack.sent ? [ack.sent.seq] : [])));
-    for (const { sampleId, sent } of acks) {
-      if (sent) continue;
+    const personaIds = this.outbox!.acknowledgeSent(acks.flatMap((ack) => (ack.sentSeq === null ? [] : [ack.sentSeq])));
+    for (const { sampleId, sentSeq } of acks) {
+      if (sentSeq !== null) continue;
       const settled = this.outbox!.acknowledge(sampleId);
       // An ack for a row we never had is the box's mistake; one for a row already settled is a harmless repeat.
       if (settled === null) unknown.push(sampleId);
@@ -828,14 +828,10 @@ export class BoxSyncLink {
 
 type SizedSend = OutboxSend & { bytes: number };
 
-interface InFlight {
-  seq: number;
-}
-
 interface QueuedAck {
   sampleId: string;
   /** Known when this connection sent it: the row is then settled by its seq. */
-  sent: InFlight | null;
+  sentSeq: number | null;
 }
 
 /** Groups rows into frames: `batch` samples at most (1: the single-sample frame), within the size limit. */
