@@ -28,8 +28,19 @@ export class ServedModels {
       // Shared, so not tied to one caller's signal: a stopped reply must not fail a title waiting on
       // the same answer. It is abandoned only when every caller waiting on it has given up.
       const controller = new AbortController();
-      const promise = firstServedModel({ ...request, signal: controller.signal }).finally(() => this.asking.delete(key));
-      ask = { promise, controller, waiting: 0 };
+      const shared: SharedAsk = {
+        promise: firstServedModel({ ...request, signal: controller.signal }).finally(() => leave()),
+        waiting: 0,
+        // Out of the map at once, so a caller arriving after everyone gave up starts a fresh request.
+        abandon: (reason) => {
+          leave();
+          controller.abort(reason);
+        },
+      };
+      const leave = () => {
+        if (this.asking.get(key) === shared) this.asking.delete(key);
+      };
+      ask = shared;
       this.asking.set(key, ask);
     }
     const model = await waitFor(ask, request.signal);
@@ -45,8 +56,8 @@ export class ServedModels {
 
 interface SharedAsk {
   promise: Promise<string>;
-  controller: AbortController;
   waiting: number;
+  abandon(reason: unknown): void;
 }
 
 /** The shared answer, or a rejection as soon as this caller's signal aborts (the last one to leave aborts the request). */
@@ -62,7 +73,7 @@ function waitFor(ask: SharedAsk, signal: AbortSignal | undefined): Promise<strin
     };
     const abort = () => {
       leave();
-      if (ask.waiting === 0) ask.controller.abort(signal!.reason);
+      if (ask.waiting === 0) ask.abandon(signal!.reason);
       reject(signal!.reason);
     };
     if (signal?.aborted) return abort();

@@ -95,6 +95,24 @@ describe('ServedModels', () => {
     expect(abandoned).toEqual(new Error('app closing'));
   });
 
+  it('starts a fresh request for a caller that arrives right after everyone gave up on the last one', async () => {
+    let calls = 0;
+    const fetch = ((_url: string, init?: RequestInit) => {
+      calls += 1;
+      if (calls > 1) return Promise.resolve(new Response(JSON.stringify({ object: 'list', data: [{ id: 'b', object: 'model' }] })));
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    }) as unknown as typeof globalThis.fetch;
+    const served = new ServedModels();
+    const stop = new AbortController();
+    const stopped = served.modelFor(request(fetch, { signal: stop.signal }));
+    stop.abort(new Error('stopped'));
+    // In the same tick, before the abandoned request has even settled.
+    const again = served.modelFor(request(fetch));
+    await expect(stopped).rejects.toThrow('stopped');
+    expect(await again).toBe('b');
+    expect(calls).toBe(2);
+  });
+
   it('remembers nothing from a server that lists no models', async () => {
     const server = modelsServer([]);
     const served = new ServedModels();
