@@ -48,26 +48,26 @@ interface RawLife {
 const LIVES_FROM = `FROM signals s LEFT JOIN hints h ON h.signal_id = s.id LEFT JOIN outbox o ON o.signal_id = s.id`;
 const LIVES_WHERE = `WHERE s.persona_id = ? AND s.superseded_by IS NULL AND (s.reward <> 0 OR h.id IS NOT NULL)`;
 
+/** The newest MAX_LIFE_ROWS of them with their texts and delivery state (exported so a test can check its plan). */
+export const SIGNAL_LIVES_SQL = `SELECT s.id, s.persona_id, s.conversation_id, s.message_id, s.kind, s.reward, s.source, s.evidence, s.created_at,
+          s.decided_by, s.judge_tally, s.fate, s.removed_at,
+          t.content AS trigger_text,
+          COALESCE((SELECT e.text FROM reply_corrections e WHERE e.message_id = r.id AND e.kind = 'edit'
+                    ORDER BY e.created_at DESC, e.id DESC LIMIT 1), r.content) AS reply_text,
+          q.content AS question_text,
+          h.text AS hint_text, h.status AS hint_status,
+          o.state AS outbox_state, o.sent_at, o.acked_at, o.last_error
+   ${LIVES_FROM}
+   JOIN messages r ON r.id = s.message_id
+   LEFT JOIN messages q ON q.id = r.parent_id
+   LEFT JOIN messages t ON t.id = s.trigger_message_id
+   ${LIVES_WHERE}
+   ORDER BY s.created_at DESC, s.rowid DESC
+   LIMIT ?`;
+
 /** A persona's signals that teach something (LIVES_WHERE), the newest MAX_LIFE_ROWS, each with its life folded in. */
 export function signalLives(store: AppStore, personaId: string): SignalLife[] {
-  const raws = prepareOnce(
-    store.db,
-    `SELECT s.id, s.persona_id, s.conversation_id, s.message_id, s.kind, s.reward, s.source, s.evidence, s.created_at,
-            s.decided_by, s.judge_tally, s.fate, s.removed_at,
-            t.content AS trigger_text,
-            COALESCE((SELECT e.text FROM reply_corrections e WHERE e.message_id = r.id AND e.kind = 'edit'
-                      ORDER BY e.created_at DESC, e.id DESC LIMIT 1), r.content) AS reply_text,
-            q.content AS question_text,
-            h.text AS hint_text, h.status AS hint_status,
-            o.state AS outbox_state, o.sent_at, o.acked_at, o.last_error
-     ${LIVES_FROM}
-     JOIN messages r ON r.id = s.message_id
-     LEFT JOIN messages q ON q.id = r.parent_id
-     LEFT JOIN messages t ON t.id = s.trigger_message_id
-     ${LIVES_WHERE}
-     ORDER BY s.created_at DESC, s.rowid DESC
-     LIMIT ?`,
-  ).all(personaId, MAX_LIFE_ROWS) as RawLife[];
+  const raws = prepareOnce(store.db, SIGNAL_LIVES_SQL).all(personaId, MAX_LIFE_ROWS) as RawLife[];
   const trained = trainedSteps(store, personaId);
   return raws.map((raw): SignalLife => {
     const step = trained.get(raw.id) ?? null;

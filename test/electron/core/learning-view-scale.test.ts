@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningSummary, MAX_LIFE_ROWS, signalLives } from '../../../electron/core/learning-view';
+import { learningSummary, MAX_LIFE_ROWS, SIGNAL_LIVES_SQL, signalLives } from '../../../electron/core/learning-view';
 import type { AppStore } from '../../../electron/store/app-store';
 import { freshAppStoreEachTest } from '../../support/temp-app-store';
 
@@ -62,12 +62,11 @@ describe('the Learning tab past the rows it lists', () => {
   });
 
   it('reads its rows newest first through indexes: no scan of every signal, no sort, no temporary index', () => {
-    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN
-        SELECT s.id, o.state FROM signals s LEFT JOIN hints h ON h.signal_id = s.id LEFT JOIN outbox o ON o.signal_id = s.id
-        WHERE s.persona_id = 'p' AND s.superseded_by IS NULL AND (s.reward <> 0 OR h.id IS NOT NULL)
-        ORDER BY s.created_at DESC, s.rowid DESC LIMIT 10`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${SIGNAL_LIVES_SQL}`).all('p', MAX_LIFE_ROWS) as { detail: string }[])
+      .map((r) => r.detail)
+      .join(' | ');
     expect(plan).toMatch(/SEARCH s USING INDEX signals_by_persona_newest/);
     expect(plan).toMatch(/SEARCH o USING INDEX outbox_by_signal/);
-    expect(plan).not.toMatch(/AUTOMATIC|TEMP B-TREE|SCAN s/);
+    expect(plan).not.toMatch(/AUTOMATIC|TEMP B-TREE|SCAN s\b/);
   });
 });
